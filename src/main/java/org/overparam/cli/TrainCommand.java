@@ -1,0 +1,62 @@
+package org.overparam.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.overparam.config.ExperimentConfig;
+import org.overparam.config.ExperimentFile;
+import org.overparam.config.Grid;
+import org.overparam.config.RunSpec;
+import org.overparam.data.Datasets;
+import org.overparam.metrics.Provenance;
+import org.overparam.metrics.ResultsStore;
+import org.overparam.train.spark.Sweep;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code overparam train EXPERIMENT.yaml}: trains every run of the grid not yet recorded. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = "Train every model of an experiment's grid and record each epoch as Parquet.")
+final class TrainCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "EXPERIMENT.yaml", description = "Experiment file.")
+  Path experiment;
+
+  @Option(names = "--results", defaultValue = "results", description = "Results root "
+      + "(local folder or any Hadoop URI; default: ${DEFAULT-VALUE}).")
+  String results;
+
+  @Option(names = "--master", description = "Spark master (default: spark-submit's, else "
+      + "local[*]).")
+  String master;
+
+  @Override
+  public Integer call() {
+    // Everything a user can get wrong is checked before Spark starts.
+    ExperimentConfig cfg = ExperimentFile.read(experiment);
+    List<RunSpec> runs = Grid.runs(cfg);
+    Datasets.check(cfg.dataset(), cfg.trainSizes().stream().mapToInt(Integer::intValue).max()
+        .orElseThrow());
+    ResultsStore store = ResultsStore.open(results);
+    String m = SparkSessions.master(master);
+    SparkSessions.checkReachable(m);
+
+    SparkSession spark = SparkSessions.start(m, "overparam train " + cfg.name());
+    try {
+      JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+      Sweep.Summary s = new Sweep(sc, store.withProvenance(
+          Provenance.of(sc.master(), sc.sc().applicationId())), System.out).run(runs);
+      System.out.printf("overparam: %s: %d runs, %d already recorded, %d completed, %d diverged, "
+              + "%d failed in %.1fs%n", cfg.name(), s.total(), s.skipped(), s.completed(),
+          s.diverged(), s.failed(), s.seconds());
+      System.out.println("overparam: metrics in " + store.metricsDir() + "/experiment="
+          + cfg.name());
+      System.out.println("overparam: runs in " + store.runsDir() + "/experiment=" + cfg.name());
+      return s.failed() > 0 ? 1 : 0;
+    } finally {
+      spark.stop();
+    }
+  }
+}

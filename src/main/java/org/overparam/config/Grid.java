@@ -1,0 +1,35 @@
+package org.overparam.config;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Enumerates an experiment's runs: the cross product of its grid axes, in a fixed order. */
+public final class Grid {
+  private Grid() {}
+
+  /**
+   * Runs in file order: train size, label noise, depth, width, weight decay, dropout, seed, the
+   * last varying fastest. The order is deterministic, so the same file always yields the same list.
+   */
+  public static List<RunSpec> runs(ExperimentConfig c) {
+    List<RunSpec> out = new ArrayList<>();
+    for (int n : c.trainSizes()) {
+      for (double noise : c.labelNoise()) {
+        for (int depth : c.model().depths()) {
+          for (int width : c.model().widths()) {
+            for (double wd : c.weightDecay()) {
+              for (double drop : c.dropout()) {
+                for (long seed : c.seeds()) {
+                  out.add(new RunSpec(c.name(), c.dataset(), c.model().family(), depth, width, n,
+                      noise, wd, drop, seed, c.optimizer(), c.epochs(), c.evalEvery(),
+                      c.checkpointEvery(), c.strategy()));
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    return List.copyOf(out);
+  }
+}

@@ -1,0 +1,94 @@
+package org.overparam.data;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import org.overparam.config.DatasetConfig;
+
+/** Loads data sources (once per JVM) and draws each run's subset and label noise. */
+public final class Datasets {
+  /** Size of the synthetic pool; Fashion-MNIST's training split has the same. */
+  static final int SYNTHETIC_POOL = 60_000;
+
+  private static final ConcurrentHashMap<DatasetConfig, DataSource> CACHE =
+      new ConcurrentHashMap<>();
+
+  private Datasets() {}
+
+  /** The source for {@code cfg}, loaded on first use in this JVM (drivers and executors alike). */
+  public static DataSource load(DatasetConfig cfg) {
+    return CACHE.computeIfAbsent(cfg, Datasets::read);
+  }
+
+  /** Fails with a one-line {@link DataException} unless {@code cfg} can give {@code trainSize}. */
+  public static void check(DatasetConfig cfg, int largestTrainSize) {
+    DataSource s = load(cfg);
+    if (largestTrainSize > s.pool().count()) {
+      throw new DataException("train_sizes: " + largestTrainSize + " exceeds the "
+          + s.pool().count() + " training examples of " + s.description());
+    }
+  }
+
+  private static DataSource read(DatasetConfig cfg) {
+    if (cfg instanceof DatasetConfig.FashionMnist f) {
+      Path dir = Path.of(f.path());
+      if (!Files.isDirectory(dir)) {
+        throw new DataException("dataset.path " + dir + ": no such folder (install Debian's "
+            + "dataset-fashion-mnist or set dataset.path)");
+      }
+      Examples pool = idx(dir, "train");
+      Examples test = idx(dir, "t10k").head(f.testSize());
+      return new DataSource(pool, test, f.describe());
+    }
+    if (cfg instanceof DatasetConfig.TeacherStudent t) {
+      TeacherStudent teacher = new TeacherStudent(t.inputDim(), t.teacherWidth(), t.classes(),
+          t.teacherSeed());
+      Examples pool = teacher.sample(SYNTHETIC_POOL, new SplittableRandom(t.teacherSeed() + 1));
+      Examples test = teacher.sample(t.testSize(), new SplittableRandom(t.teacherSeed() + 2));
+      return new DataSource(pool, test, t.describe());
+    }
+    throw new IllegalArgumentException("unknown dataset " + cfg);
+  }
+
+  private static Examples idx(Path dir, String split) {
+    int[] shape = new int[2];
+    float[] images = IdxReader.images(IdxReader.locate(dir, split + "-images-idx3-ubyte"), shape);
+    Path labelFile = IdxReader.locate(dir, split + "-labels-idx1-ubyte");
+    int[] labels = IdxReader.labels(labelFile);
+    if (labels.length != shape[0]) {
+      throw new DataException("data file " + labelFile + ": " + labels.length + " labels for "
+          + shape[0] + " images");
+    }
+    for (int l : labels) {
+      if (l > 9) {
+        throw new DataException("data file " + labelFile + ": label " + l + " outside 0..9");
+      }
+    }
+    return new Examples(images, labels, shape[1], 10);
+  }
+
+  /**
+   * Draws a run's training set: {@code trainSize} pool rows chosen by the seed's "subset" stream,
+   * then {@code round(noise * trainSize)} of them, chosen by its "noise" stream, relabelled with a
+   * uniformly drawn wrong class. Test labels are never touched.
+   */
+  public static TrainTest prepare(DataSource src, int trainSize, double noise, long seed) {
+    int[] perm = Seeds.permutation(src.pool().count(), Seeds.rng(seed, "subset"));
+    int[] idx = java.util.Arrays.copyOf(perm, trainSize);
+    int[] labels = new int[trainSize];
+    for (int i = 0; i < trainSize; i++) {
+      labels[i] = src.pool().labels()[idx[i]];
+    }
+    int flips = (int) Math.round(noise * trainSize);
+    SplittableRandom rng = Seeds.rng(seed, "noise");
+    int[] which = Seeds.permutation(trainSize, rng);
+    int k = src.pool().classes();
+    for (int i = 0; i < flips; i++) {
+      int j = which[i];
+      int wrong = rng.nextInt(k - 1);
+      labels[j] = wrong >= labels[j] ? wrong + 1 : wrong;
+    }
+    return new TrainTest(src.pool().rows(idx, labels), src.test(), flips);
+  }
+}

@@ -1,0 +1,152 @@
+package org.overparam.metrics;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.example.data.Group;
+import org.overparam.config.ConfigException;
+import org.overparam.train.RunResult;
+import org.overparam.train.RunSink;
+import org.overparam.train.RunStatus;
+
+/**
+ * A results root on any Hadoop file system (local folders included):
+ *
+ * <pre>
+ * &lt;root&gt;/_OVERPARAM                                  marks the folder as ours
+ * &lt;root&gt;/metrics/experiment=&lt;name&gt;/&lt;run_id&gt;.parquet  {@link MetricsTable}
+ * &lt;root&gt;/runs/experiment=&lt;name&gt;/&lt;run_id&gt;.parquet     {@link RunsTable}
+ * </pre>
+ *
+ * <p>A run is finished when its runs row says completed or diverged; that row is written after
+ * its metrics file, both atomically, so rerunning a sweep skips finished runs and rewrites the
+ * files of any other run whole, never adding a duplicate row.
+ */
+public final class ResultsStore implements RunSink {
+  public static final String MARKER = "_OVERPARAM";
+
+  private final Path root;
+  private final Provenance provenance;
+  private final Configuration conf;
+
+  private ResultsStore(Path root, Provenance provenance, Configuration conf) {
+    this.root = root;
+    this.provenance = provenance;
+    this.conf = conf;
+  }
+
+  /**
+   * Opens {@code root} for writing, creating it if needed. Refuses, with a one-line
+   * {@link ConfigException}, a root that is a file, is not writable, or already holds files that
+   * overparam did not write.
+   */
+  public static ResultsStore open(String root) {
+    Configuration conf = new Configuration();
+    Path p = new Path(root);
+    try {
+      FileSystem fs = p.getFileSystem(conf);
+      p = fs.makeQualified(p);
+      if (fs.exists(p)) {
+        if (!fs.getFileStatus(p).isDirectory()) {
+          throw new ConfigException("results root " + root + ": is a file, not a folder");
+        }
+        FileStatus[] entries = fs.listStatus(p);
+        if (entries.length > 0 && !fs.exists(new Path(p, MARKER))) {
+          throw new ConfigException("results root " + root + ": holds files not written by "
+              + "overparam (no " + MARKER + " marker); choose an empty folder or an overparam one");
+        }
+      }
+      Path marker = new Path(p, MARKER);
+      fs.mkdirs(p);
+      Path probe = new Path(p, ".write-probe-" + java.util.UUID.randomUUID());
+      fs.create(probe, false).close();
+      fs.delete(probe, false);
+      if (!fs.exists(marker)) {
+        try (FSDataOutputStream out = fs.create(marker, false)) {
+          out.write("overparam results root, layout 1\n".getBytes(StandardCharsets.UTF_8));
+        }
+      }
+    } catch (ConfigException e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      throw new ConfigException("results root " + root + ": not writable (" + e.getMessage()
+          + ")");
+    }
+    return new ResultsStore(p, null, conf);
+  }
+
+  /** The same store, stamping {@code p} on the runs it writes. */
+  public ResultsStore withProvenance(Provenance p) {
+    return new ResultsStore(root, p, conf);
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  public Path metricsDir() {
+    return new Path(root, "metrics");
+  }
+
+  public Path runsDir() {
+    return new Path(root, "runs");
+  }
+
+  private static Path file(Path table, String experiment, String runId) {
+    return new Path(new Path(table, "experiment=" + experiment), runId + ".parquet");
+  }
+
+  @Override
+  public Set<String> finishedRunIds(String experiment) {
+    Set<String> out = new HashSet<>();
+    Path dir = new Path(runsDir(), "experiment=" + experiment);
+    try {
+      FileSystem fs = dir.getFileSystem(conf);
+      if (!fs.exists(dir)) {
+        return out;
+      }
+      for (FileStatus st : fs.listStatus(dir, x -> x.getName().endsWith(".parquet")
+          && !x.getName().startsWith("."))) {
+        for (Group g : ParquetFiles.read(st.getPath(), conf)) {
+          String status = g.getString("status", 0);
+          if (!status.equals(RunStatus.FAILED.label())) {
+            out.add(g.getString("run_id", 0));
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+
+  @Override
+  public void write(RunResult r) {
+    String exp = r.spec().experiment();
+    Path metrics = file(metricsDir(), exp, r.runId());
+    if (r.status() == RunStatus.FAILED || r.epochs().isEmpty()) {
+      delete(metrics);
+    } else {
+      ParquetFiles.writeAtomically(metrics, MetricsTable.SCHEMA, MetricsTable.rows(r), conf);
+    }
+    Provenance p = provenance == null ? Provenance.of("", "") : provenance;
+    ParquetFiles.writeAtomically(file(runsDir(), exp, r.runId()), RunsTable.SCHEMA,
+        List.of(RunsTable.row(r, p)), conf);
+  }
+
+  private void delete(Path p) {
+    try {
+      p.getFileSystem(conf).delete(p, false);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

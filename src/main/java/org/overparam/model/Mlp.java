@@ -1,0 +1,77 @@
+package org.overparam.model;
+
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.overparam.config.OptimizerConfig;
+import org.overparam.config.RunSpec;
+import org.overparam.data.Seeds;
+
+/** The MLP family: {@code depth} ReLU layers of {@code width} units, then a softmax layer. */
+public final class Mlp {
+  private Mlp() {}
+
+  /** Weights and biases of an MLP, counted layer by layer. */
+  public static long params(int in, int depth, int width, int classes) {
+    long p = 0;
+    int prev = in;
+    for (int i = 0; i < depth; i++) {
+      p += (long) prev * width + width;
+      prev = width;
+    }
+    return p + (long) prev * classes + classes;
+  }
+
+  /**
+   * Training FLOPs per example: a multiply-add is 2 FLOPs, the backward pass costs twice the
+   * forward, so 6 per weight (Kaplan et al. 2020's C = 6 N D, biases included).
+   */
+  public static long trainingFlopsPerExample(long params) {
+    return 6 * params;
+  }
+
+  /** The DL4J network for {@code spec}, initialised from the run seed's "init" stream. */
+  public static MultiLayerNetwork build(RunSpec spec, int in, int classes) {
+    NeuralNetConfiguration.ListBuilder b = new NeuralNetConfiguration.Builder()
+        .seed(Seeds.derive(spec.seed(), "init"))
+        .updater(updater(spec.optimizer()))
+        .weightDecay(spec.weightDecay())
+        .list();
+    int prev = in;
+    for (int i = 0; i < spec.depth(); i++) {
+      DenseLayer.Builder layer = new DenseLayer.Builder().nIn(prev).nOut(spec.width())
+          .activation(Activation.RELU).weightInit(WeightInit.RELU);
+      if (spec.dropout() > 0 && i > 0) {
+        layer.dropOut(1.0 - spec.dropout()); // DL4J takes the probability of *keeping* a unit
+      }
+      b.layer(layer.build());
+      prev = spec.width();
+    }
+    OutputLayer.Builder out = new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+        .nIn(prev).nOut(classes).activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER);
+    if (spec.dropout() > 0) {
+      out.dropOut(1.0 - spec.dropout());
+    }
+    b.layer(out.build());
+    MultiLayerConfiguration conf = b.build();
+    MultiLayerNetwork net = new MultiLayerNetwork(conf);
+    net.init();
+    return net;
+  }
+
+  static IUpdater updater(OptimizerConfig o) {
+    return switch (o.kind()) {
+      case "sgd" -> new Nesterovs(o.learningRate(), o.momentum());
+      case "adam" -> new Adam(o.learningRate());
+      default -> throw new IllegalArgumentException("optimizer.kind: " + o.kind());
+    };
+  }
+}

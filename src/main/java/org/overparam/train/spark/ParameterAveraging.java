@@ -1,0 +1,124 @@
+package org.overparam.train.spark;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.Repartition;
+import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.overparam.config.RunSpec;
+import org.overparam.config.StrategyConfig;
+import org.overparam.data.Datasets;
+import org.overparam.data.Examples;
+import org.overparam.data.Seeds;
+import org.overparam.data.TrainTest;
+import org.overparam.model.Mlp;
+import org.overparam.train.EpochListener;
+import org.overparam.train.EpochMetrics;
+import org.overparam.train.Evaluator;
+import org.overparam.train.RunResult;
+import org.overparam.train.RunStatus;
+import org.overparam.train.local.Hosts;
+
+/**
+ * The {@code parameter-averaging} strategy: one model trained data-parallel with DL4J's
+ * {@link ParameterAveragingTrainingMaster}.
+ *
+ * <p>Shape of one epoch: the driver broadcasts the parameters; each of W partitions (cached
+ * minibatches of {@code batch_per_worker} examples, built once per run) fits
+ * {@code averaging_frequency} minibatches, then the parameters and updater state are summed with a
+ * treeAggregate and divided by W; repeat until the partitions are consumed. The driver then
+ * evaluates the averaged network on the full train and test sets itself (DL4J's
+ * {@code calculateScore} releases the parameter buffer, so it is not used).
+ */
+final class ParameterAveraging {
+  private ParameterAveraging() {}
+
+  static RunResult train(JavaSparkContext sc, RunSpec spec, EpochListener listener) {
+    long started = System.currentTimeMillis();
+    StrategyConfig s = spec.strategy();
+    TrainTest data = Datasets.prepare(Datasets.load(spec.dataset()), spec.trainSize(),
+        spec.labelNoise(), spec.seed());
+    int workers = s.workers() > 0 ? s.workers() : sc.defaultParallelism();
+    MultiLayerNetwork net = Mlp.build(spec, data.train().dim(), data.train().classes());
+    long params = net.numParams();
+
+    ParameterAveragingTrainingMaster tm =
+        new ParameterAveragingTrainingMaster.Builder(workers, s.batchPerWorker())
+            .batchSizePerWorker(s.batchPerWorker())
+            .averagingFrequency(s.averagingFrequency())
+            .workerPrefetchNumBatches(0)
+            .rddTrainingApproach(RDDTrainingApproach.Direct)
+            .repartionData(Repartition.Never)
+            .storageLevel(StorageLevel.MEMORY_ONLY())
+            .rngSeed(Seeds.derive(spec.seed(), "order"))
+            .collectTrainingStats(false)
+            .build();
+    SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, tm);
+
+    // Minibatches built once, spread over the workers, kept in executor memory for every epoch.
+    JavaRDD<DataSet> batches = sc.parallelize(minibatches(data.train(), s.batchPerWorker(),
+        spec.seed()), workers).persist(StorageLevel.MEMORY_ONLY());
+    INDArray x = Evaluator.features(data.train());
+    INDArray xTest = Evaluator.features(data.test());
+
+    List<EpochMetrics> epochs = new ArrayList<>();
+    RunStatus status = RunStatus.COMPLETED;
+    String message = "";
+    try {
+      for (int epoch = 1; epoch <= spec.epochs(); epoch++) {
+        sc.setJobDescription("overparam run " + spec.runId() + " [" + spec.label() + "] epoch "
+            + epoch + "/" + spec.epochs() + " (parameter averaging, " + workers + " workers)");
+        long t0 = System.nanoTime();
+        sparkNet.fit(batches);
+        double fitSeconds = (System.nanoTime() - t0) / 1e9;
+        if (epoch % spec.evalEvery() != 0 && epoch != spec.epochs()) {
+          continue;
+        }
+        MultiLayerNetwork current = sparkNet.getNetwork();
+        long t1 = System.nanoTime();
+        double[] tr = Evaluator.evaluate(current, x, data.train());
+        double[] te = Evaluator.evaluate(current, xTest, data.test());
+        EpochMetrics m = new EpochMetrics(epoch, tr[0], tr[1], te[0], te[1], fitSeconds,
+            data.train().count() / fitSeconds, (System.nanoTime() - t1) / 1e9);
+        if (!m.finite()) {
+          status = RunStatus.DIVERGED;
+          message = "loss became non-finite in epoch " + epoch;
+          break;
+        }
+        epochs.add(m);
+        listener.onEpoch(spec, m);
+      }
+    } finally {
+      batches.unpersist(false);
+    }
+    return new RunResult(spec, "parameter-averaging", params, Mlp.trainingFlopsPerExample(params),
+        status, message, started, System.currentTimeMillis(), epochs,
+        Nd4j.getBackend().getClass().getSimpleName(), "cpu", Hosts.name());
+  }
+
+  /** The training set, shuffled once by the run seed, cut into DataSets of {@code size} rows. */
+  private static List<DataSet> minibatches(Examples train, int size, long seed) {
+    int[] perm = Seeds.permutation(train.count(), Seeds.rng(seed, "partition"));
+    Examples shuffled = train.rows(perm, null);
+    INDArray x = Evaluator.features(shuffled);
+    INDArray y = Evaluator.oneHot(shuffled);
+    List<DataSet> out = new ArrayList<>();
+    for (int start = 0; start < train.count(); start += size) {
+      int end = Math.min(train.count(), start + size);
+      out.add(new DataSet(
+          x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(start, end),
+              org.nd4j.linalg.indexing.NDArrayIndex.all()).dup(),
+          y.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(start, end),
+              org.nd4j.linalg.indexing.NDArrayIndex.all()).dup()));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,33 @@
+package org.overparam.train.spark;
+
+import java.util.List;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.overparam.config.RunSpec;
+import org.overparam.data.DataSource;
+import org.overparam.data.Datasets;
+import org.overparam.train.EpochListener;
+import org.overparam.train.RunResult;
+import org.overparam.train.local.LocalTrainer;
+
+/**
+ * The {@code per-task} strategy: a one-partition job whose single task loads the data on its
+ * executor (once per JVM), trains the whole model in-process and returns every epoch's metrics.
+ * Shape: driver --RunSpec--> 1 task --RunResult--> driver. No Spark work happens per epoch.
+ */
+final class PerTask {
+  private PerTask() {}
+
+  static RunResult train(JavaSparkContext sc, RunSpec spec) {
+    return sc.parallelize(List.of(spec), 1).map(PerTask::trainHere).collect().get(0);
+  }
+
+  /** Runs inside the task. */
+  static RunResult trainHere(RunSpec spec) {
+    String device = Devices.bind(TaskContext.get());
+    DataSource src = Datasets.load(spec.dataset());
+    return new LocalTrainer(EpochListener.log())
+        .train(spec, Datasets.prepare(src, spec.trainSize(), spec.labelNoise(), spec.seed()),
+            device);
+  }
+}

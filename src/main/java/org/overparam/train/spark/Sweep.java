@@ -1,0 +1,173 @@
+package org.overparam.train.spark;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.overparam.config.RunSpec;
+import org.overparam.model.Models;
+import org.overparam.train.EpochListener;
+import org.overparam.train.RunResult;
+import org.overparam.train.RunSink;
+import org.overparam.train.RunStatus;
+
+/**
+ * Trains every run of an experiment that the sink does not already hold. Small models go out as
+ * one-task jobs, as many at once as Spark has task slots, largest first so the sweep ends evenly;
+ * large models are trained one after another by parameter averaging. Each finished run goes to
+ * the sink immediately, so an interrupted sweep loses at most the runs in flight.
+ */
+public final class Sweep {
+  /** Counts of what a sweep did. */
+  public record Summary(int total, int skipped, int completed, int diverged, int failed,
+      double seconds) {}
+
+  private final JavaSparkContext sc;
+  private final RunSink sink;
+  private final PrintStream out;
+
+  public Sweep(JavaSparkContext sc, RunSink sink, PrintStream out) {
+    this.sc = sc;
+    this.sink = sink;
+    this.out = out;
+  }
+
+  public Summary run(List<RunSpec> runs) {
+    long t0 = System.nanoTime();
+    if (runs.isEmpty()) {
+      return new Summary(0, 0, 0, 0, 0, 0);
+    }
+    Set<String> done = sink.finishedRunIds(runs.get(0).experiment());
+    List<RunSpec> perTask = new ArrayList<>();
+    List<RunSpec> averaged = new ArrayList<>();
+    for (RunSpec r : runs) {
+      if (done.contains(r.runId())) {
+        continue;
+      }
+      (r.strategy().resolve(Models.params(r)).equals("per-task") ? perTask : averaged).add(r);
+    }
+    int skipped = runs.size() - perTask.size() - averaged.size();
+    int slots = Math.max(1, sc.defaultParallelism());
+    out.printf("overparam: %d runs in %s; %d already recorded, training %d (%d per-task on %d "
+            + "slots, %d by parameter averaging) on %s%n", runs.size(), runs.get(0).experiment(),
+        skipped, perTask.size() + averaged.size(), perTask.size(), slots, averaged.size(),
+        sc.master());
+    Progress progress = new Progress(perTask.size() + averaged.size(), out);
+
+    // Per-task: longest jobs first (cost ~ params x examples x epochs).
+    perTask.sort(Comparator.comparingDouble(Sweep::cost).reversed());
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(slots, Math.max(1,
+        perTask.size())), r -> {
+          Thread t = new Thread(r, "overparam-sweep");
+          t.setDaemon(true);
+          return t;
+        });
+    try {
+      List<Future<RunResult>> futures = new ArrayList<>();
+      for (RunSpec spec : perTask) {
+        futures.add(pool.submit(() -> {
+          sc.setJobDescription("overparam run " + spec.runId() + " [" + spec.label() + "] "
+              + spec.epochs() + " epochs (per-task)");
+          progress.started(spec);
+          return record(spec, () -> PerTask.train(sc, spec), progress);
+        }));
+      }
+      for (Future<RunResult> f : futures) {
+        f.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("sweep interrupted", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+
+    for (RunSpec spec : averaged) {
+      progress.started(spec);
+      record(spec, () -> ParameterAveraging.train(sc, spec, EpochListener.log()), progress);
+    }
+    return new Summary(runs.size(), skipped, progress.count(RunStatus.COMPLETED),
+        progress.count(RunStatus.DIVERGED), progress.count(RunStatus.FAILED),
+        (System.nanoTime() - t0) / 1e9);
+  }
+
+  /** Trains one run, writes its result, reports it; a failure is recorded, not thrown. */
+  private RunResult record(RunSpec spec, java.util.concurrent.Callable<RunResult> train,
+      Progress progress) {
+    long start = System.currentTimeMillis();
+    RunResult r;
+    try {
+      r = train.call();
+    } catch (Exception e) {
+      String why = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst()
+          .orElse(e.toString());
+      r = new RunResult(spec, spec.strategy().resolve(Models.params(spec)), Models.params(spec),
+          6 * Models.params(spec), RunStatus.FAILED, why, start, System.currentTimeMillis(),
+          List.of(), "", "", "");
+    }
+    sink.write(r);
+    progress.finished(r);
+    return r;
+  }
+
+  private static double cost(RunSpec r) {
+    return (double) Models.params(r) * r.trainSize() * r.epochs();
+  }
+
+  /** Thread-safe progress lines: runs done of total, elapsed and estimated time left. */
+  private static final class Progress {
+    private final int total;
+    private final PrintStream out;
+    private final long t0 = System.nanoTime();
+    private final AtomicInteger done = new AtomicInteger();
+    private final int[] byStatus = new int[RunStatus.values().length];
+
+    Progress(int total, PrintStream out) {
+      this.total = total;
+      this.out = out;
+    }
+
+    void started(RunSpec spec) {
+      synchronized (out) {
+        out.printf("overparam: start  run %s [%s]%n", spec.runId(), spec.label());
+      }
+    }
+
+    void finished(RunResult r) {
+      int k = done.incrementAndGet();
+      synchronized (byStatus) {
+        byStatus[r.status().ordinal()]++;
+      }
+      double elapsed = (System.nanoTime() - t0) / 1e9;
+      double eta = elapsed / k * (total - k);
+      String last = r.last() == null ? "no epochs" : String.format(
+          "final test err %.4f, train err %.4f", r.last().testError(), r.last().trainError());
+      synchronized (out) {
+        out.printf("overparam: [%d/%d runs] %s run %s [%s] %s in %.1fs; elapsed %s, ETA %s%n", k,
+            total, r.status().label(), r.runId(), r.spec().label(),
+            r.status() == RunStatus.FAILED ? r.message() : last,
+            (r.endedAtMillis() - r.startedAtMillis()) / 1e3, clock(elapsed), clock(eta));
+      }
+    }
+
+    int count(RunStatus s) {
+      synchronized (byStatus) {
+        return byStatus[s.ordinal()];
+      }
+    }
+
+    private static String clock(double s) {
+      long t = Math.round(s);
+      return t >= 3600 ? String.format("%dh%02dm%02ds", t / 3600, t / 60 % 60, t % 60)
+          : String.format("%dm%02ds", t / 60, t % 60);
+    }
+  }
+}
