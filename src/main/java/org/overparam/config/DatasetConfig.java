@@ -13,7 +13,7 @@ import java.io.Serializable;
 public sealed interface DatasetConfig extends Serializable {
 
   /** Number of held-out test examples every run of the experiment is evaluated on. */
-  int testSize();
+  int testExamples();
 
   /** A short description that goes into each run's provenance. */
   String describe();
@@ -22,7 +22,7 @@ public sealed interface DatasetConfig extends Serializable {
   int featureDim();
 
   /** Number of label classes. */
-  int classes();
+  int numClasses();
 
   /**
    * Fashion-MNIST from its four IDX files (gzipped or not).
@@ -42,7 +42,7 @@ public sealed interface DatasetConfig extends Serializable {
     }
 
     @Override
-    public int testSize() {
+    public int testExamples() {
       return testSize;
     }
 
@@ -57,7 +57,7 @@ public sealed interface DatasetConfig extends Serializable {
     }
 
     @Override
-    public int classes() {
+    public int numClasses() {
       return 10;
     }
   }
@@ -88,7 +88,7 @@ public sealed interface DatasetConfig extends Serializable {
     }
 
     @Override
-    public int testSize() {
+    public int testExamples() {
       return testSize;
     }
 
@@ -104,7 +104,7 @@ public sealed interface DatasetConfig extends Serializable {
     }
 
     @Override
-    public int classes() {
+    public int numClasses() {
       return classes;
     }
   }

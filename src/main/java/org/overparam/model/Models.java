@@ -10,7 +10,7 @@ public final class Models {
   public static long params(RunSpec spec) {
     return switch (spec.family()) {
       case "mlp" -> Mlp.params(spec.dataset().featureDim(), spec.depth(), spec.width(),
-          spec.dataset().classes());
+          spec.dataset().numClasses());
       default -> throw new IllegalArgumentException("model.family: " + spec.family());
     };
   }

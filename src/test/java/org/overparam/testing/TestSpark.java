@@ -1,0 +1,24 @@
+package org.overparam.testing;
+
+import org.apache.spark.sql.SparkSession;
+
+/** One real {@code local[2]} Spark session shared by the tests of this JVM. */
+public final class TestSpark {
+  private static SparkSession session;
+
+  private TestSpark() {}
+
+  public static synchronized SparkSession get() {
+    if (session == null || session.sparkContext().isStopped()) {
+      session = SparkSession.builder()
+          .master("local[2]")
+          .appName("overparam-tests")
+          .config("spark.ui.enabled", "false")
+          .config("spark.ui.showConsoleProgress", "false")
+          .config("spark.sql.shuffle.partitions", "2")
+          .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
+          .getOrCreate();
+    }
+    return session;
+  }
+}
