@@ -8,6 +8,7 @@ import org.overparam.data.DataSource;
 import org.overparam.data.Datasets;
 import org.overparam.train.EpochListener;
 import org.overparam.train.RunResult;
+import org.overparam.train.Threads;
 import org.overparam.train.local.LocalTrainer;
 
 /**
@@ -24,7 +25,9 @@ final class PerTask {
 
   /** Runs inside the task. */
   static RunResult trainHere(RunSpec spec) {
-    String device = Devices.bind(TaskContext.get());
+    TaskContext ctx = TaskContext.get();
+    String device = Devices.bind(ctx);
+    Threads.limit(ctx == null ? Runtime.getRuntime().availableProcessors() : ctx.cpus());
     DataSource src = Datasets.load(spec.dataset());
     return new LocalTrainer(EpochListener.log())
         .train(spec, Datasets.prepare(src, spec.trainSize(), spec.labelNoise(), spec.seed()),
