@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -31,6 +32,7 @@ import org.overparam.train.RunResult;
 import org.overparam.train.RunSink;
 import org.overparam.train.Threads;
 import org.overparam.train.local.LocalTrainer;
+import org.overparam.train.spark.SparkSettings;
 import org.overparam.train.spark.Sweep;
 
 /**
@@ -175,7 +177,8 @@ public final class Bench {
   // --- helpers
 
   static SparkSession session(String master, Map<String, String> a) {
-    SparkSession.Builder b = SparkSession.builder().master(master).appName("overparam-bench")
+    SparkSession.Builder b = SparkSettings.apply(SparkSession.builder(), new SparkConf())
+        .master(master).appName("overparam-bench")
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false");
     for (Map.Entry<String, String> e : a.entrySet()) {

@@ -24,6 +24,7 @@ import org.overparam.data.Examples;
 import org.overparam.data.Seeds;
 import org.overparam.data.TrainTest;
 import org.overparam.model.Mlp;
+import org.overparam.train.Blas;
 import org.overparam.train.EpochListener;
 import org.overparam.train.EpochMetrics;
 import org.overparam.train.Evaluator;
@@ -122,6 +123,7 @@ final class ParameterAveraging {
    * the list had it been parallelized from the driver. Runs on the executor.
    */
   static List<DataSet> workerBatches(RunSpec spec, int worker, int workers) {
+    Blas.checkCoreType();
     Threads.limit(taskCores());
     TrainTest data = Datasets.prepare(Datasets.load(spec.dataset()), spec.trainSize(),
         spec.labelNoise(), spec.seed());

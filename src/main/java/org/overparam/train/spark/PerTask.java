@@ -6,6 +6,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.overparam.config.RunSpec;
 import org.overparam.data.DataSource;
 import org.overparam.data.Datasets;
+import org.overparam.train.Blas;
 import org.overparam.train.EpochListener;
 import org.overparam.train.RunResult;
 import org.overparam.train.Threads;
@@ -25,6 +26,7 @@ final class PerTask {
 
   /** Runs inside the task. */
   static RunResult trainHere(RunSpec spec) {
+    Blas.checkCoreType();
     TaskContext ctx = TaskContext.get();
     String device = Devices.bind(ctx);
     Threads.limit(ctx == null ? Runtime.getRuntime().availableProcessors() : ctx.cpus());
