@@ -60,7 +60,7 @@ final class ParameterAveraging {
     ParameterAveragingTrainingMaster tm =
         new ParameterAveragingTrainingMaster.Builder(workers, s.batchPerWorker())
             .batchSizePerWorker(s.batchPerWorker())
-            .averagingFrequency(s.averagingFrequency())
+            .averagingFrequency(s.frequency(spec.trainSize(), workers))
             .workerPrefetchNumBatches(0)
             .rddTrainingApproach(RDDTrainingApproach.Direct)
             .repartionData(Repartition.Never)

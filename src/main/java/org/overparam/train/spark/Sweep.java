@@ -2,7 +2,6 @@ package org.overparam.train.spark;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -18,9 +17,10 @@ import org.overparam.train.RunSink;
 import org.overparam.train.RunStatus;
 
 /**
- * Trains every run of an experiment that the sink does not already hold. Small models go out as
+ * Trains every run of an experiment that the sink does not already hold. Most models go out as
  * one-task jobs, as many at once as Spark has task slots, largest first so the sweep ends evenly;
- * large models are trained one after another by parameter averaging. Each finished run goes to
+ * the few that would otherwise finish last ({@link Planner}) are trained one after another by
+ * parameter averaging. Each finished run goes to
  * the sink immediately, so an interrupted sweep loses at most the runs in flight.
  */
 public final class Sweep {
@@ -44,24 +44,19 @@ public final class Sweep {
       return new Summary(0, 0, 0, 0, 0, 0);
     }
     Set<String> done = sink.finishedRunIds(runs.get(0).experiment());
-    List<RunSpec> perTask = new ArrayList<>();
-    List<RunSpec> averaged = new ArrayList<>();
-    for (RunSpec r : runs) {
-      if (done.contains(r.runId())) {
-        continue;
-      }
-      (r.strategy().resolve(Models.params(r)).equals("per-task") ? perTask : averaged).add(r);
-    }
-    int skipped = runs.size() - perTask.size() - averaged.size();
+    List<RunSpec> todo = runs.stream().filter(r -> !done.contains(r.runId())).toList();
     int slots = Math.max(1, sc.defaultParallelism());
+    Planner.Plan plan = Planner.plan(todo, slots, new Planner.Measured());
+    List<RunSpec> perTask = plan.perTask();
+    List<RunSpec> averaged = plan.averaged();
+    int skipped = runs.size() - todo.size();
     out.printf("overparam: %d runs in %s; %d already recorded, training %d (%d per-task on %d "
             + "slots, %d by parameter averaging) on %s%n", runs.size(), runs.get(0).experiment(),
         skipped, perTask.size() + averaged.size(), perTask.size(), slots, averaged.size(),
         sc.master());
     Progress progress = new Progress(perTask.size() + averaged.size(), out);
 
-    // Per-task: longest jobs first (cost ~ params x examples x epochs).
-    perTask.sort(Comparator.comparingDouble(Sweep::cost).reversed());
+    // Per-task: longest jobs first, as planned.
     ExecutorService pool = Executors.newFixedThreadPool(Math.min(slots, Math.max(1,
         perTask.size())), r -> {
           Thread t = new Thread(r, "overparam-sweep");
@@ -75,7 +70,7 @@ public final class Sweep {
           sc.setJobDescription("overparam run " + spec.runId() + " [" + spec.label() + "] "
               + spec.epochs() + " epochs (per-task)");
           progress.started(spec);
-          return record(spec, () -> PerTask.train(sc, spec), progress);
+          return record(spec, "per-task", () -> PerTask.train(sc, spec), progress);
         }));
       }
       for (Future<RunResult> f : futures) {
@@ -92,7 +87,8 @@ public final class Sweep {
 
     for (RunSpec spec : averaged) {
       progress.started(spec);
-      record(spec, () -> ParameterAveraging.train(sc, spec, EpochListener.log()), progress);
+      record(spec, "parameter-averaging", () -> ParameterAveraging.train(sc, spec,
+          EpochListener.log()), progress);
     }
     return new Summary(runs.size(), skipped, progress.count(RunStatus.COMPLETED),
         progress.count(RunStatus.DIVERGED), progress.count(RunStatus.FAILED),
@@ -100,8 +96,8 @@ public final class Sweep {
   }
 
   /** Trains one run, writes its result, reports it; a failure is recorded, not thrown. */
-  private RunResult record(RunSpec spec, java.util.concurrent.Callable<RunResult> train,
-      Progress progress) {
+  private RunResult record(RunSpec spec, String strategy,
+      java.util.concurrent.Callable<RunResult> train, Progress progress) {
     long start = System.currentTimeMillis();
     RunResult r;
     try {
@@ -109,17 +105,13 @@ public final class Sweep {
     } catch (Exception e) {
       String why = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst()
           .orElse(e.toString());
-      r = new RunResult(spec, spec.strategy().resolve(Models.params(spec)), Models.params(spec),
+      r = new RunResult(spec, strategy, Models.params(spec),
           6 * Models.params(spec), RunStatus.FAILED, why, start, System.currentTimeMillis(),
           List.of(), "", "", "");
     }
     sink.write(r);
     progress.finished(r);
     return r;
-  }
-
-  private static double cost(RunSpec r) {
-    return (double) Models.params(r) * r.trainSize() * r.epochs();
   }
 
   /** Thread-safe progress lines: runs done of total, elapsed and estimated time left. */
