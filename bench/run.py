@@ -77,8 +77,8 @@ class Java:
     """Starts bench/java probes against an application jar (the current build by default)."""
 
     def __init__(self, jar, env):
-        with open(os.path.join(TARGET, "spark-classpath.txt")) as f:
-            spark_cp = f.read().strip()
+        spark_cp = ":".join(open(os.path.join(TARGET, name)).read().strip()
+                            for name in ("spark-classpath.txt", "shared-classpath.txt"))
         self.cp = ":".join([os.path.join(TARGET, "bench-classes"), jar, spark_cp])
         self.jar = jar
         self.env = env
