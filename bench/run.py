@@ -68,8 +68,9 @@ def run(cmd, env=None, timeout=1800):
         sys.stderr.write(p.stderr[-4000:])
         raise RuntimeError(f"{cmd[:6]}... exited {p.returncode}")
     rows = parse(p.stdout)
-    log(f"{' '.join(c for c in cmd if not c.startswith('--add-opens'))[-140:]} "
-        f"({time.time() - t:.0f}s, load {load()})")
+    shown = cmd[cmd.index("org.overparam.bench.Bench") + 1:] if "org.overparam.bench.Bench" in cmd \
+        else [os.path.basename(c) for c in cmd[1:]]
+    log(f"{' '.join(shown)[:160]} ({time.time() - t:.0f}s, load {load()})")
     return rows
 
 
@@ -101,14 +102,24 @@ def python_peer(probe, *args, threads):
                 *map(str, args)], env)
 
 
-def median_epoch(rows, width, skip_first=True):
-    """Median fit seconds of one epoch over every round, the first epoch of each left out."""
+def epochs_of(rows, width):
+    """Fit seconds of every epoch over every round, the first epoch of each (warm-up) left out."""
     xs = []
     for r in rows:
         if r["width"] == width:
-            xs += r["epoch_seconds"][1:] if skip_first and len(r["epoch_seconds"]) > 1 \
-                else r["epoch_seconds"]
+            xs += r["epoch_seconds"][1:] if len(r["epoch_seconds"]) > 1 else r["epoch_seconds"]
+    return xs
+
+
+def median_epoch(rows, width):
+    xs = epochs_of(rows, width)
     return statistics.median(xs) if xs else float("nan")
+
+
+def best_epoch(rows, width):
+    """The fastest epoch: on a loaded machine, the one least disturbed by others."""
+    xs = epochs_of(rows, width)
+    return min(xs) if xs else float("nan")
 
 
 # --- sections ---------------------------------------------------------------------------------
@@ -138,9 +149,12 @@ def hardware_and_peer(java, a, out, peer):
         gf = 6 * params * n / t / 1e9
         row = {"width": w, "params": params, "dl4j_s": t, "dl4j_gflops": gf,
                "of_numpy_peak": gf / peak_np, "of_nd4j_peak": gf / peak_nd}
+        row.update(dl4j_best_s=best_epoch(dl4j, w))
         if torch:
             tt = median_epoch(torch, w)
-            row.update(torch_s=tt, torch_gflops=6 * params * n / tt / 1e9, torch_over_dl4j=tt / t)
+            row.update(torch_s=tt, torch_gflops=6 * params * n / tt / 1e9, torch_over_dl4j=tt / t,
+                       torch_best_s=best_epoch(torch, w),
+                       torch_over_dl4j_best=best_epoch(torch, w) / best_epoch(dl4j, w))
         rows.append(row)
     out["hardware"] = rows
     return rows
@@ -263,13 +277,9 @@ def averaging(java, a, out):
 
 def analysis(java, a, out):
     """Pending until the analyze command exists; then 10M generated metric rows, timed."""
-    try:
-        java_main = ["java", *os.environ.get("OVERPARAM_OPENS", "").split(), "-cp", java.cp,
-                     "org.overparam.cli.Main", "analyze", "--help"]
-        has = subprocess.run(java_main, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                             timeout=120).returncode == 0
-    except Exception:
-        has = False
+    import zipfile
+    with zipfile.ZipFile(java.jar) as z:
+        has = "org/overparam/cli/AnalyzeCommand.class" in z.namelist()
     if not has:
         out["analysis"] = {"pending": "the analyze command is not in this build"}
         return None
@@ -314,14 +324,22 @@ def report(out):
               f"({g['numpy'][0]['blas']}), ND4J {g['nd4j_peak']:.1f} GFLOP/s")
     if "hardware" in out:
         rows = out["hardware"]
+        for r in rows:  # figures saved before best epochs were kept: recomputed from raw ones
+            r.setdefault("dl4j_best_s", best_epoch(out["mlp"]["dl4j"], r["width"]))
+            if out["mlp"]["torch"]:
+                r.setdefault("torch_best_s", best_epoch(out["mlp"]["torch"], r["width"]))
+                r.setdefault("torch_over_dl4j_best", r["torch_best_s"] / r["dl4j_best_s"])
         peer = "torch_s" in rows[0]
         table(f"a/b. MLP 784-w-10, batch 128, {out['args']['n']} samples/epoch, {CORES} threads "
               f"[goals: {GOALS['hardware']}; peer {GOALS['peer']}]",
-              ["width", "params", "DL4J s/epoch", "GFLOP/s", "/numpy peak", "/ND4J peak"]
-              + (["torch s/epoch", "torch/DL4J"] if peer else []),
-              [[r["width"], r["params"], f(r["dl4j_s"], 3), f(r["dl4j_gflops"], 1),
-                f(r["of_numpy_peak"]), f(r["of_nd4j_peak"])]
-               + ([f(r["torch_s"], 3), f(r["torch_over_dl4j"])] if peer else []) for r in rows])
+              ["width", "params", "DL4J s/epoch", "(best)", "GFLOP/s", "/numpy peak",
+               "/ND4J peak"] + (["torch s/epoch", "(best)", "torch/DL4J", "(best)"] if peer else []),
+              [[r["width"], r["params"], f(r["dl4j_s"], 3), f(r["dl4j_best_s"], 3),
+                f(r["dl4j_gflops"], 1), f(r["of_numpy_peak"]), f(r["of_nd4j_peak"])]
+               + ([f(r["torch_s"], 3), f(r["torch_best_s"], 3), f(r["torch_over_dl4j"]),
+                   f(r["torch_over_dl4j_best"])] if peer else []) for r in rows])
+        print("  s/epoch: median over rounds and epochs (first epoch of each left out); (best): the"
+              " fastest epoch. GFLOP/s and peak ratios from the median.")
     if "sweep" in out:
         table(f"c. whole sweep on local[{CORES}] vs ideal (sum of one-core single-process run "
               f"times / {CORES}) [goal: {GOALS['sweep']}]",
@@ -369,11 +387,12 @@ def main():
     p.add_argument("--widths", type=lambda s: [int(v) for v in s.split(",")],
                    default=[16, 64, 256, 1024, 4096])
     p.add_argument("--pa-widths", type=lambda s: [int(v) for v in s.split(",")],
-                   default=[1024, 2048, 4096])
+                   default=[1024, 4096])
     p.add_argument("--n", type=int, default=8192, help="training samples per epoch")
     p.add_argument("--epochs", type=int, default=4)
     p.add_argument("--pa-epochs", type=int, default=3)
-    p.add_argument("--frequency", type=int, default=4, help="averaging frequency")
+    p.add_argument("--frequency", type=int, default=0,
+                   help="averaging frequency (0: the product default, once per epoch)")
     p.add_argument("--metric-rows", type=int, default=10_000_000)
     p.add_argument("--jar", default=os.path.join(TARGET, "overparam.jar"))
     p.add_argument("--no-cluster", action="store_true", help="skip the standalone cluster")
@@ -381,7 +400,12 @@ def main():
                    help="use bench/grids even where conf/experiments/quickstart.yaml exists")
     p.add_argument("--env", action="append", default=[], metavar="KEY=VALUE",
                    help="environment of the Java probes (KEY= unsets)")
+    p.add_argument("--report", metavar="JSON", help="print the table of a saved run and stop")
     a = p.parse_args()
+    if a.report:
+        with open(a.report) as fh:
+            report(json.load(fh))
+        return
     sections = a.sections.split(",")
     env = dict(os.environ)
     for kv in a.env:
@@ -392,22 +416,29 @@ def main():
     if env.get("OPENBLAS_CORETYPE") is None:
         out["machine"]["coretype"] = "(unset)"
     t0 = time.time()
-    if "hardware" in sections or "peer" in sections:
-        hardware_and_peer(java, a, out, peer="peer" in sections)
-    if "sweep" in sections:
-        sweep(java, a, out)
-    if "averaging" in sections:
-        averaging(java, a, out)
-    if "analysis" in sections:
-        analysis(java, a, out)
-    out["machine"]["load_after"] = load()
-    out["seconds"] = time.time() - t0
     os.makedirs(os.path.join(TARGET, "bench"), exist_ok=True)
     path = os.path.join(TARGET, "bench",
                         f"bench-{datetime.datetime.now().strftime('%Y%m%d-%H%M%S')}.json")
+    steps = [("hardware", lambda: hardware_and_peer(java, a, out, peer="peer" in sections)),
+             ("sweep", lambda: sweep(java, a, out)),
+             ("averaging", lambda: averaging(java, a, out)),
+             ("analysis", lambda: analysis(java, a, out))]
+    for name, step in steps:
+        if name in sections or (name == "hardware" and "peer" in sections):
+            try:
+                step()
+            except Exception as e:  # one broken section must not lose the others' figures
+                log(f"section {name} failed: {e}")
+                out.setdefault("errors", {})[name] = str(e)
+            with open(path, "w") as fh:
+                json.dump(out, fh, indent=1)
+    out["machine"]["load_after"] = load()
+    out["seconds"] = time.time() - t0
     with open(path, "w") as fh:
         json.dump(out, fh, indent=1)
     report(out)
+    for name, err in out.get("errors", {}).items():
+        print(f"\nsection {name} FAILED: {err}")
     print(f"\n({out['seconds']:.0f} s; raw figures in {os.path.relpath(path, ROOT)})")
 
 

@@ -27,7 +27,9 @@ import org.overparam.train.Threads;
  *               rounds = ceil(n / (W * batch * frequency)) averagings per epoch
  * </pre>
  *
- * The per-task runs finish in about max(sum T / slots, largest T); averaged runs follow one after
+ * Runs below {@code auto_threshold_params} are not timed: their T is scaled by parameters from the
+ * smallest timed run. The per-task runs finish in about max(sum T / slots, largest T), started
+ * longest first by parameters x examples x epochs; averaged runs follow one after
  * another. Largest first, a run moves to averaging while that shortens the estimated sweep: the
  * models that would finish last get all the cores, and everything else packs onto the slots.
  * SYNC_FIXED (a Spark job and DL4J's worker set-up) and SYNC_PER_PARAM (parameters and Adam state
@@ -54,14 +56,22 @@ final class Planner {
         default -> weigh.add(r);
       }
     }
-    // Per-task seconds of each run; without runs to weigh, parameters x examples orders as well
-    // and needs no measuring.
+    // Per-task seconds of each run: measured for the runs to weigh; for the others (small ones),
+    // scaled by parameters from the smallest measured one, which is what one-core time follows.
+    // Start order is by parameters x examples x epochs, which no timing noise can shuffle.
+    Comparator<RunSpec> longestFirst = Comparator.comparingDouble(
+        (RunSpec r) -> (double) Models.params(r) * r.trainSize() * r.epochs()).reversed();
+    weigh.sort(longestFirst);
     Map<RunSpec, Double> t = new HashMap<>();
-    for (RunSpec r : runs) {
-      double perSample = weigh.isEmpty() ? Models.params(r) : secondsPerSample.applyAsDouble(r);
-      t.put(r, perSample * r.trainSize() * r.epochs());
+    for (RunSpec r : weigh) {
+      t.put(r, secondsPerSample.applyAsDouble(r) * r.trainSize() * r.epochs());
     }
-    weigh.sort(Comparator.comparingDouble(t::get).reversed());
+    double perParam = weigh.isEmpty() ? 0 : t.get(weigh.get(weigh.size() - 1))
+        / ((double) Models.params(weigh.get(weigh.size() - 1)) * weigh.get(weigh.size() - 1)
+            .trainSize() * weigh.get(weigh.size() - 1).epochs());
+    for (RunSpec r : perTask) {
+      t.put(r, perParam * Models.params(r) * r.trainSize() * r.epochs());
+    }
 
     // Largest first: average a run's parameters while that shortens the sweep.
     double fixedWork = perTask.stream().mapToDouble(t::get).sum();
@@ -70,7 +80,7 @@ final class Planner {
     int i = 0;
     for (; i < weigh.size(); i++) {
       RunSpec r = weigh.get(i);
-      double next = i + 1 < weigh.size() ? t.get(weigh.get(i + 1)) : 0;
+      double next = i + 1 < weigh.size() ? t.get(weigh.get(i + 1)) : 0; // weigh is longest first
       double keep = Math.max((fixedWork + pending) / slots, t.get(r)) + averagedTime;
       double tp = averagedSeconds(r, slots, secondsPerSample.applyAsDouble(r));
       double move = Math.max((fixedWork + pending - t.get(r)) / slots, next) + averagedTime + tp;
@@ -82,7 +92,7 @@ final class Planner {
       pending -= t.get(r);
     }
     perTask.addAll(weigh.subList(i, weigh.size()));
-    perTask.sort(Comparator.comparingDouble((RunSpec r) -> t.get(r)).reversed());
+    perTask.sort(longestFirst);
     return new Plan(perTask, averaged);
   }
 
