@@ -39,9 +39,9 @@ final class TrainCommand implements Callable<Integer> {
     List<RunSpec> runs = Grid.runs(cfg);
     Datasets.check(cfg.dataset(), cfg.trainSizes().stream().mapToInt(Integer::intValue).max()
         .orElseThrow());
-    ResultsStore store = ResultsStore.open(results);
     String m = SparkSessions.master(master);
     SparkSessions.checkReachable(m);
+    ResultsStore store = ResultsStore.open(results);
 
     SparkSession spark = SparkSessions.start(m, "overparam train " + cfg.name());
     try {

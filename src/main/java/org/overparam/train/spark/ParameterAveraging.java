@@ -20,6 +20,8 @@ import org.overparam.data.Examples;
 import org.overparam.data.Seeds;
 import org.overparam.data.TrainTest;
 import org.overparam.model.Mlp;
+import org.overparam.train.Checkpoints;
+import org.overparam.train.Checkpoints.Checkpoint;
 import org.overparam.train.EpochListener;
 import org.overparam.train.EpochMetrics;
 import org.overparam.train.Evaluator;
@@ -37,31 +39,26 @@ import org.overparam.train.local.Hosts;
  * treeAggregate and divided by W; repeat until the partitions are consumed. The driver then
  * evaluates the averaged network on the full train and test sets itself (DL4J's
  * {@code calculateScore} releases the parameter buffer, so it is not used).
+ *
+ * <p>The driver saves checkpoints (network with averaged optimiser state, metrics so far) every
+ * {@code checkpoint_every} epochs and resumes from them. Each epoch gets its own training master
+ * seeded by (run seed, epoch), so how minibatches are split into averaging rounds never depends on
+ * the epochs before: a resumed run repeats the splits an uninterrupted one makes.
  */
 final class ParameterAveraging {
   private ParameterAveraging() {}
 
-  static RunResult train(JavaSparkContext sc, RunSpec spec, EpochListener listener) {
+  static RunResult train(JavaSparkContext sc, RunSpec spec, EpochListener listener,
+      Checkpoints checkpoints) {
     long started = System.currentTimeMillis();
     StrategyConfig s = spec.strategy();
     TrainTest data = Datasets.prepare(Datasets.load(spec.dataset()), spec.trainSize(),
         spec.labelNoise(), spec.seed());
     int workers = s.workers() > 0 ? s.workers() : sc.defaultParallelism();
-    MultiLayerNetwork net = Mlp.build(spec, data.train().dim(), data.train().classes());
+    Checkpoint resumed = checkpoints.latest(spec).orElse(null);
+    MultiLayerNetwork net = resumed != null ? resumed.net()
+        : Mlp.build(spec, data.train().dim(), data.train().classes());
     long params = net.numParams();
-
-    ParameterAveragingTrainingMaster tm =
-        new ParameterAveragingTrainingMaster.Builder(workers, s.batchPerWorker())
-            .batchSizePerWorker(s.batchPerWorker())
-            .averagingFrequency(s.averagingFrequency())
-            .workerPrefetchNumBatches(0)
-            .rddTrainingApproach(RDDTrainingApproach.Direct)
-            .repartionData(Repartition.Never)
-            .storageLevel(StorageLevel.MEMORY_ONLY())
-            .rngSeed(Seeds.derive(spec.seed(), "order"))
-            .collectTrainingStats(false)
-            .build();
-    SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, tm);
 
     // Minibatches built once, spread over the workers, kept in executor memory for every epoch.
     JavaRDD<DataSet> batches = sc.parallelize(minibatches(data.train(), s.batchPerWorker(),
@@ -69,23 +66,31 @@ final class ParameterAveraging {
     INDArray x = Evaluator.features(data.train());
     INDArray xTest = Evaluator.features(data.test());
 
-    List<EpochMetrics> epochs = new ArrayList<>();
+    List<EpochMetrics> epochs = new ArrayList<>(resumed != null ? resumed.epochs() : List.of());
+    int first = resumed != null ? resumed.epoch() + 1 : 1;
     RunStatus status = RunStatus.COMPLETED;
     String message = "";
     try {
-      for (int epoch = 1; epoch <= spec.epochs(); epoch++) {
+      for (int epoch = first; epoch <= spec.epochs(); epoch++) {
         sc.setJobDescription("overparam run " + spec.runId() + " [" + spec.label() + "] epoch "
             + epoch + "/" + spec.epochs() + " (parameter averaging, " + workers + " workers)");
         long t0 = System.nanoTime();
-        sparkNet.fit(batches);
+        SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, master(spec, workers,
+            epoch));
+        net = sparkNet.fit(batches);
         double fitSeconds = (System.nanoTime() - t0) / 1e9;
         if (epoch % spec.evalEvery() != 0 && epoch != spec.epochs()) {
+          if (!Double.isFinite(sparkNet.getScore())) {
+            status = RunStatus.DIVERGED;
+            message = "training loss became " + sparkNet.getScore() + " in epoch " + epoch;
+            break;
+          }
+          checkpoint(checkpoints, spec, epoch, net, epochs);
           continue;
         }
-        MultiLayerNetwork current = sparkNet.getNetwork();
         long t1 = System.nanoTime();
-        double[] tr = Evaluator.evaluate(current, x, data.train());
-        double[] te = Evaluator.evaluate(current, xTest, data.test());
+        double[] tr = Evaluator.evaluate(net, x, data.train());
+        double[] te = Evaluator.evaluate(net, xTest, data.test());
         EpochMetrics m = new EpochMetrics(epoch, tr[0], tr[1], te[0], te[1], fitSeconds,
             data.train().count() / fitSeconds, (System.nanoTime() - t1) / 1e9);
         if (!m.finite()) {
@@ -95,6 +100,7 @@ final class ParameterAveraging {
         }
         epochs.add(m);
         listener.onEpoch(spec, m);
+        checkpoint(checkpoints, spec, epoch, net, epochs);
       }
     } finally {
       batches.unpersist(false);
@@ -102,6 +108,28 @@ final class ParameterAveraging {
     return new RunResult(spec, "parameter-averaging", params, Mlp.trainingFlopsPerExample(params),
         status, message, started, System.currentTimeMillis(), epochs,
         Nd4j.getBackend().getClass().getSimpleName(), "cpu", Hosts.name());
+  }
+
+  /** One epoch's training master; its split of minibatches into rounds is seeded by the epoch. */
+  private static ParameterAveragingTrainingMaster master(RunSpec spec, int workers, int epoch) {
+    StrategyConfig s = spec.strategy();
+    return new ParameterAveragingTrainingMaster.Builder(workers, s.batchPerWorker())
+        .batchSizePerWorker(s.batchPerWorker())
+        .averagingFrequency(s.averagingFrequency())
+        .workerPrefetchNumBatches(0)
+        .rddTrainingApproach(RDDTrainingApproach.Direct)
+        .repartionData(Repartition.Never)
+        .storageLevel(StorageLevel.MEMORY_ONLY())
+        .rngSeed(Seeds.derive(spec.seed(), "order-" + epoch))
+        .collectTrainingStats(false)
+        .build();
+  }
+
+  private static void checkpoint(Checkpoints checkpoints, RunSpec spec, int epoch,
+      MultiLayerNetwork net, List<EpochMetrics> epochs) {
+    if (Checkpoints.due(spec, epoch)) {
+      checkpoints.save(spec, new Checkpoint(epoch, net, epochs));
+    }
   }
 
   /** The training set, shuffled once by the run seed, cut into DataSets of {@code size} rows. */

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.overparam.config.RunSpec;
 import org.overparam.model.Models;
+import org.overparam.train.Checkpoints;
 import org.overparam.train.EpochListener;
 import org.overparam.train.RunResult;
 import org.overparam.train.RunSink;
@@ -21,7 +22,8 @@ import org.overparam.train.RunStatus;
  * Trains every run of an experiment that the sink does not already hold. Small models go out as
  * one-task jobs, as many at once as Spark has task slots, largest first so the sweep ends evenly;
  * large models are trained one after another by parameter averaging. Each finished run goes to
- * the sink immediately, so an interrupted sweep loses at most the runs in flight.
+ * the sink immediately, so an interrupted sweep loses at most the runs in flight, and those resume
+ * from their last checkpoint when the sweep is run again.
  */
 public final class Sweep {
   /** Counts of what a sweep did. */
@@ -59,6 +61,7 @@ public final class Sweep {
         skipped, perTask.size() + averaged.size(), perTask.size(), slots, averaged.size(),
         sc.master());
     Progress progress = new Progress(perTask.size() + averaged.size(), out);
+    Checkpoints checkpoints = sink.checkpoints();
 
     // Per-task: longest jobs first (cost ~ params x examples x epochs).
     perTask.sort(Comparator.comparingDouble(Sweep::cost).reversed());
@@ -74,8 +77,12 @@ public final class Sweep {
         futures.add(pool.submit(() -> {
           sc.setJobDescription("overparam run " + spec.runId() + " [" + spec.label() + "] "
               + spec.epochs() + " epochs (per-task)");
+          if (sink.isFinished(spec.experiment(), spec.runId())) {
+            progress.recordedMeanwhile(spec);
+            return null;
+          }
           progress.started(spec);
-          return record(spec, () -> PerTask.train(sc, spec), progress);
+          return record(spec, () -> PerTask.train(sc, spec, checkpoints), progress);
         }));
       }
       for (Future<RunResult> f : futures) {
@@ -91,10 +98,16 @@ public final class Sweep {
     }
 
     for (RunSpec spec : averaged) {
+      if (sink.isFinished(spec.experiment(), spec.runId())) {
+        progress.recordedMeanwhile(spec);
+        continue;
+      }
       progress.started(spec);
-      record(spec, () -> ParameterAveraging.train(sc, spec, EpochListener.log()), progress);
+      record(spec, () -> ParameterAveraging.train(sc, spec, EpochListener.log(), checkpoints),
+          progress);
     }
-    return new Summary(runs.size(), skipped, progress.count(RunStatus.COMPLETED),
+    return new Summary(runs.size(), skipped + progress.meanwhile(),
+        progress.count(RunStatus.COMPLETED),
         progress.count(RunStatus.DIVERGED), progress.count(RunStatus.FAILED),
         (System.nanoTime() - t0) / 1e9);
   }
@@ -128,11 +141,25 @@ public final class Sweep {
     private final PrintStream out;
     private final long t0 = System.nanoTime();
     private final AtomicInteger done = new AtomicInteger();
+    private final AtomicInteger meanwhile = new AtomicInteger();
     private final int[] byStatus = new int[RunStatus.values().length];
 
     Progress(int total, PrintStream out) {
       this.total = total;
       this.out = out;
+    }
+
+    /** A run that another sweep of the same experiment recorded after this one started. */
+    void recordedMeanwhile(RunSpec spec) {
+      meanwhile.incrementAndGet();
+      synchronized (out) {
+        out.printf("overparam: skip   run %s [%s]: recorded meanwhile by another sweep%n",
+            spec.runId(), spec.label());
+      }
+    }
+
+    int meanwhile() {
+      return meanwhile.get();
     }
 
     void started(RunSpec spec) {
