@@ -85,13 +85,16 @@ class GpuSchedulingIT {
       assertThat(rows).hasSize(runs.size());
       assertThat(rows).extracting(r -> r.get("status")).containsOnly("completed");
       List<String> addresses = new ArrayList<>();
+      long first = ((Number) rows.get(0).get("t0")).longValue();
       for (Map<String, Object> r : rows) {
         String device = (String) r.get("device");
         Matcher m = Pattern.compile("cpu \\(gpu:(\\S+) assigned\\)").matcher(device);
         assertThat(m.matches()).as("device of run %s: %s", r.get("run_id"), device).isTrue();
         addresses.add(m.group(1));
-        System.out.printf("run %s got GPU %s on %s, trained %d..%d ms (%s)%n", r.get("run_id"),
-            m.group(1), r.get("host"), r.get("t0"), r.get("t1"), r.get("backend"));
+        System.out.printf("run %s got GPU %s on %s, trained from %+.1fs to %+.1fs (%s)%n",
+            r.get("run_id"), m.group(1), r.get("host"),
+            (((Number) r.get("t0")).longValue() - first) / 1e3,
+            (((Number) r.get("t1")).longValue() - first) / 1e3, r.get("backend"));
       }
       assertThat(new TreeSet<>(addresses)).as("GPUs used").containsExactly("0", "1", "2", "3");
 
