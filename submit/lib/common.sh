@@ -108,7 +108,8 @@ overparam_submit() {
     --conf "spark.driver.defaultJavaOptions=-Dlog4j2.configurationFile=$driver_log4j"
     --conf "spark.executor.defaultJavaOptions=-Dlog4j2.configurationFile=$exec_log4j"
   )
-  # BLAS kernels: the core type found on this machine (or chosen by the user) goes to executors.
+  # BLAS kernels: the core type found on this machine (or chosen by the user) goes to executors;
+  # where the nodes' CPUs differ from this one's, set OPENBLAS_CORETYPE (HASWELL: any AVX2 CPU).
   if [ -n "${OPENBLAS_CORETYPE:-}" ]; then
     opts+=(--conf "spark.executorEnv.OPENBLAS_CORETYPE=$OPENBLAS_CORETYPE")
   fi

@@ -58,12 +58,13 @@ public final class StandaloneCluster implements AutoCloseable {
     Files.createDirectories(dir.resolve("conf")); // empty: no stray spark-defaults.conf
     StandaloneCluster c = new StandaloneCluster(dir, sparkHome());
     Runtime.getRuntime().addShutdownHook(c.hook);
+    long t0 = System.nanoTime();
     try {
       c.startMaster();
       for (int i = 0; i < workers.size(); i++) {
         c.startWorker(i + 1, workers.get(i));
       }
-      c.awaitWorkers(workers.size());
+      c.awaitWorkers(workers.size(), t0);
     } catch (IOException | InterruptedException | RuntimeException | Error e) {
       c.close();
       throw e;
@@ -140,6 +141,7 @@ public final class StandaloneCluster implements AutoCloseable {
         .redirectOutput(log.toFile());
     environment(pb, dir.resolve(name + "-local"));
     pb.environment().putAll(env);
+    long t0 = System.nanoTime();
     Process p = start(pb);
     boolean done = p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS);
     if (!done) {
@@ -150,6 +152,8 @@ public final class StandaloneCluster implements AutoCloseable {
       throw new AssertionError(name + " still running after " + timeout + "; killed. Its output:\n"
           + tail(out));
     }
+    System.out.printf("%s: %s exited with %d after %.1fs; output in %s%n", name,
+        Path.of(command.get(0)).getFileName(), p.exitValue(), (System.nanoTime() - t0) / 1e9, log);
     return new Submission(p.exitValue(), log, out);
   }
 
@@ -208,7 +212,7 @@ public final class StandaloneCluster implements AutoCloseable {
     start(pb);
   }
 
-  private void awaitWorkers(int n) throws IOException, InterruptedException {
+  private void awaitWorkers(int n, long t0) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (true) {
       JsonNode s = state();
@@ -223,8 +227,9 @@ public final class StandaloneCluster implements AutoCloseable {
             + w.path("cores").asInt() + " core(s), " + w.path("memory").asInt() + " MB"
             + (w.path("resources").isEmpty() ? "" : ", resources " + w.path("resources")) + ")")
             .toList();
-        System.out.println("standalone cluster: master " + masterUrl + " (web UI " + webUi()
-            + "), " + alive.size() + " workers: " + String.join(", ", desc) + "; logs in " + dir);
+        System.out.printf("standalone cluster: master %s (web UI %s), %d workers: %s; up in "
+                + "%.1fs; logs in %s%n", masterUrl, webUi(), alive.size(), String.join(", ", desc),
+            (System.nanoTime() - t0) / 1e9, dir);
         return;
       }
       synchronized (processes) {
