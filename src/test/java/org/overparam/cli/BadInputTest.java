@@ -32,6 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.overparam.config.DatasetConfig;
 import org.overparam.config.ExperimentFile;
 import org.overparam.config.Grid;
+import org.overparam.config.ModelConfig;
 import org.overparam.config.RunSpec;
 import org.overparam.data.Datasets;
 import org.overparam.metrics.ResultsStore;
@@ -253,12 +254,14 @@ class BadInputTest {
                 + "classes: 3, test_size: 100}", "{kind: fashion-mnist, test_size: 20000}",
             "dataset.test_size: must be in 1..10000"),
         new Case("empty text corpus", dir -> {
-          Assumptions.assumeTrue(datasetKinds().contains("text"),
-              "needs the text dataset kind");
+          Assumptions.assumeTrue(datasetKinds().contains("text")
+              && ModelConfig.FAMILIES.contains("charlm"), "needs the text dataset kind");
           Path corpus = write(dir.resolve("empty.txt"), "");
           return train(write(dir.resolve("e.yaml"), BASE.replace(
               "{kind: teacher-student, input_dim: 8, classes: 3, test_size: 100}",
-              "{kind: text, path: '" + corpus + "'}")));
+              "{kind: text, path: '" + corpus + "', context: 4}").replace(
+              "{family: mlp, depths: [1], widths: [4]}",
+              "{family: charlm, depths: [1], widths: [4], embedding: 4}")));
         }, "{dir}/empty.txt"),
         // --- results roots
         new Case("results root is a file", dir -> {

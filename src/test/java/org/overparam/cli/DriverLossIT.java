@@ -163,14 +163,22 @@ class DriverLossIT {
     }
   }
 
-  /** Run ids with a runs file. */
   static Set<String> recorded(Path results) {
-    return names(results.resolve("runs/experiment=driver-loss"), ".parquet");
+    return recorded(results, "driver-loss");
   }
 
-  /** Run ids with a committed checkpoint. */
   static Set<String> checkpointed(Path results) {
-    Path dir = results.resolve("_checkpoints/experiment=driver-loss");
+    return checkpointed(results, "driver-loss");
+  }
+
+  /** Run ids of {@code experiment} with a runs file. */
+  static Set<String> recorded(Path results, String experiment) {
+    return names(results.resolve("runs/experiment=" + experiment), ".parquet");
+  }
+
+  /** Run ids of {@code experiment} with a committed checkpoint. */
+  static Set<String> checkpointed(Path results, String experiment) {
+    Path dir = results.resolve("_checkpoints/experiment=" + experiment);
     try (Stream<Path> s = Files.list(dir)) {
       return s.filter(d -> !names(d, ".json").isEmpty())
           .map(d -> d.getFileName().toString()).collect(Collectors.toSet());
