@@ -36,9 +36,9 @@ import org.overparam.train.RunStatus;
  *
  * <p>Sweeps of different experiments write to disjoint folders. Two sweeps of the same experiment
  * may run at once without a lock: each run's files are named by its run id, so both write the
- * same (run, epoch) keys; each rename replaces a whole file, so readers see one sweep's file or
- * the other's, never a mix within a file; a run is looked up again just before it starts, so
- * little work is done twice; and a failed attempt never replaces a finished run's record.
+ * same (run, epoch) keys; a run is looked up again just before it starts, so little work is done
+ * twice; the first finished record of a run stands and later ones are dropped, so the files of a
+ * finished run are written once; and where two writes do race, each rename replaces a whole file.
  */
 public final class ResultsStore implements RunSink {
   public static final String MARKER = "_OVERPARAM";
@@ -173,8 +173,11 @@ public final class ResultsStore implements RunSink {
   @Override
   public void write(RunResult r) {
     String exp = r.spec().experiment();
-    // A failed attempt never replaces the record of a run that another sweep finished.
-    if (r.status() == RunStatus.FAILED && isFinished(exp, r.runId())) {
+    // The first finished record of a run stands: files of finished runs are written once, so a
+    // reader is never handed a file that is being replaced, and a failed attempt never replaces
+    // a finished run.
+    if (isFinished(exp, r.runId())) {
+      checkpoints.delete(exp, r.runId());
       return;
     }
     // Metrics first, then the runs row that commits them, then the checkpoints go.

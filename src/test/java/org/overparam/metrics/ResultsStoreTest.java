@@ -52,41 +52,42 @@ class ResultsStoreTest {
   }
 
   @Test
-  void concurrentWritersOfOneRunLeaveOneWholeFileAndReadersNeverSeeAPartialOne()
-      throws Exception {
-    ResultsStore store = ResultsStore.open(tmp.toString());
+  void readersOfAFileReplacedOverAndOverOnlyEverSeeWholeVersions() throws Exception {
+    org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(
+        tmp.resolve("table/part=x/r.parquet").toUri());
     RunSpec spec = runs("same").get(0);
-    Path dir = tmp.resolve("metrics/experiment=same");
     AtomicBoolean writing = new AtomicBoolean(true);
     AtomicInteger reads = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(4);
     CountDownLatch go = new CountDownLatch(1);
     List<Future<?>> writers = new ArrayList<>();
     for (int w = 1; w <= 3; w++) {
-      int writer = w;
+      // Writer w's versions hold 10 x w rows.
+      List<Group> rows = MetricsTable.rows(result(spec, RunStatus.COMPLETED, 10 * w, w));
       writers.add(pool.submit(() -> {
         go.await();
-        for (int i = 0; i < 30; i++) {
-          store.write(result(spec, RunStatus.COMPLETED, 40, writer));
+        for (int i = 0; i < 40; i++) {
+          ParquetFiles.writeAtomically(target, MetricsTable.SCHEMA, rows, new Configuration());
         }
         return null;
       }));
     }
-    // A reader lists and reads every visible file while the writers rename over each other.
+    // A reader takes what one open() of the path gives and parses it: always a whole version.
+    Path copy = tmp.resolve("copy.parquet");
     Future<?> reader = pool.submit(() -> {
       go.await();
       while (writing.get()) {
-        for (Path f : visibleParquet(tmp)) {
-          try {
-            List<Group> rows = ParquetFiles.read(new org.apache.hadoop.fs.Path(f.toUri()),
-                new Configuration());
-            assertThat(rows.size()).isIn(1, 40); // a runs file or a whole metrics file
-            reads.incrementAndGet();
-          } catch (java.io.UncheckedIOException e) {
-            // the file was replaced between listing and opening: gone, never partial
-            assertThat(e.getCause()).isInstanceOf(java.io.FileNotFoundException.class);
-          }
+        byte[] bytes;
+        try {
+          bytes = Files.readAllBytes(Path.of(target.toUri()));
+        } catch (java.nio.file.NoSuchFileException e) {
+          continue; // not written yet
         }
+        Files.write(copy, bytes);
+        List<Group> rows = ParquetFiles.read(new org.apache.hadoop.fs.Path(copy.toUri()),
+            new Configuration());
+        assertThat(rows.size()).isIn(10, 20, 30);
+        reads.incrementAndGet();
       }
       return null;
     });
@@ -99,11 +100,40 @@ class ResultsStoreTest {
     pool.shutdown();
 
     assertThat(reads.get()).isPositive();
+    try (Stream<Path> all = Files.walk(tmp.resolve("table"))) {
+      assertThat(all.filter(Files::isRegularFile).map(p -> p.getFileName().toString()))
+          .as("files left: the target only, no temporary ones").containsExactly("r.parquet");
+    }
+  }
+
+  @Test
+  void concurrentWritersOfOneRunLeaveOneRecordAndNoTemporaryFiles() throws Exception {
+    ResultsStore store = ResultsStore.open(tmp.toString());
+    RunSpec spec = runs("same").get(0);
+    ExecutorService pool = Executors.newFixedThreadPool(3);
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<?>> writers = new ArrayList<>();
+    for (int w = 1; w <= 3; w++) {
+      int writer = w;
+      writers.add(pool.submit(() -> {
+        go.await();
+        for (int i = 0; i < 10; i++) {
+          store.write(result(spec, RunStatus.COMPLETED, 40, writer));
+        }
+        return null;
+      }));
+    }
+    go.countDown();
+    for (Future<?> f : writers) {
+      f.get();
+    }
+    pool.shutdown();
+
     assertThat(visibleParquet(tmp)).hasSize(2); // one metrics file, one runs file
-    List<Group> rows = ParquetFiles.read(new org.apache.hadoop.fs.Path(
-        dir.resolve(spec.runId() + ".parquet").toUri()), new Configuration());
-    assertThat(rows.stream().map(g -> g.getInteger("epoch", 0)).distinct()).hasSize(40);
+    List<Group> rows = ParquetFiles.read(new org.apache.hadoop.fs.Path(tmp.resolve(
+        "metrics/experiment=same/" + spec.runId() + ".parquet").toUri()), new Configuration());
     assertThat(rows).hasSize(40);
+    assertThat(rows.stream().map(g -> g.getInteger("epoch", 0)).distinct()).hasSize(40);
     try (Stream<Path> all = Files.walk(tmp)) {
       assertThat(all.map(p -> p.getFileName().toString()).filter(n -> n.contains(".tmp-")))
           .as("temporary files left behind").isEmpty();
@@ -111,7 +141,7 @@ class ResultsStoreTest {
   }
 
   @Test
-  void aFailedAttemptNeverReplacesAFinishedRun() {
+  void theFirstFinishedRecordStandsAndAFailureNeverReplacesIt() {
     ResultsStore store = ResultsStore.open(tmp.toString());
     RunSpec spec = runs("exp").get(1);
     store.write(result(spec, RunStatus.COMPLETED, 40, 1));
@@ -119,6 +149,12 @@ class ResultsStoreTest {
     assertThat(store.finishedRunIds("exp")).containsExactly(spec.runId());
     assertThat(store.isFinished("exp", spec.runId())).isTrue();
     assertThat(tmp.resolve("metrics/experiment=exp/" + spec.runId() + ".parquet")).exists();
+
+    // A later finished record of the run is dropped: the first one stands.
+    store.write(result(spec, RunStatus.DIVERGED, 3, 3));
+    assertThat(ParquetFiles.read(new org.apache.hadoop.fs.Path(tmp.resolve(
+        "metrics/experiment=exp/" + spec.runId() + ".parquet").toUri()), new Configuration()))
+        .hasSize(40);
 
     // A failed run is not finished; its later success replaces the failure.
     RunSpec other = runs("exp").get(2);
