@@ -19,7 +19,7 @@ import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.api.ReadSupport;
 import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
-import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.LogicalTypeAnnotation.IntLogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.Type;
@@ -227,7 +227,7 @@ public record ScalingData(String source, double[] n, double[] d, double[] loss) 
           default -> false;
         }
         && (t.getLogicalTypeAnnotation() == null
-            || t.getLogicalTypeAnnotation() instanceof LogicalTypeAnnotation.IntLogicalTypeAnnotation);
+            || t.getLogicalTypeAnnotation() instanceof IntLogicalTypeAnnotation);
     if (!numeric) {
       throw new ConfigException(file + ": column '" + col + "' is " + t.toString().trim()
           + "; expected a number (int32, int64, float or double)");

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.overparam.analysis.ComputeOptimal;
-import org.overparam.analysis.Estimate;
-import org.overparam.analysis.Extrapolation;
+import org.overparam.analysis.CoefficientEstimate;
+import org.overparam.analysis.ScalingExtrapolation;
 import org.overparam.analysis.ScalingData;
 import org.overparam.analysis.ScalingFit;
 import org.overparam.analysis.ScalingFitOptions;
@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
  * <pre>
  * key                 meaning
  * form                "L(N,D)" or "L(N)"
- * E, A, alpha[, B, beta]  {"value": x, "se": s, "ci95": [lo, hi]} (se, ci95 null without --bootstrap)
+ * E, A, alpha[, B, beta]  {"value": x, "se": s, "ci95": [lo, hi]}; se, ci95 null with
+ *                     --bootstrap 0
  * n_points            points fitted, after --exclude-top-loss
  * objective           summed Huber loss on log L at the fit; huber_delta its delta
  * gradient_norm       norm of the objective's gradient at the fit
@@ -170,7 +171,7 @@ final class FitScalingCommand implements Callable<Integer> {
     cols.put("loss", lossCol);
     out.put("n_points", data.size());
     out.put("excluded_top_loss", excludeTopLoss);
-    for (Map.Entry<String, Estimate> e : fit.estimates().entrySet()) {
+    for (Map.Entry<String, CoefficientEstimate> e : fit.estimates().entrySet()) {
       out.set(e.getKey(), estimate(e.getValue()));
     }
     out.put("objective", fit.objective());
@@ -221,9 +222,9 @@ final class FitScalingCommand implements Callable<Integer> {
   }
 
   private ObjectNode extrapolation(ScalingData data, ScalingFitOptions options) {
-    Extrapolation x;
+    ScalingExtrapolation x;
     try {
-      x = Extrapolation.toLargest(data.n(), data.d(), data.loss(), extrapolate, options);
+      x = ScalingExtrapolation.toLargest(data.n(), data.d(), data.loss(), extrapolate, options);
     } catch (IllegalArgumentException e) {
       throw new ConfigException("--extrapolate: " + data.source() + ": " + e.getMessage());
     }
@@ -233,7 +234,7 @@ final class FitScalingCommand implements Callable<Integer> {
     ObjectNode law = out.putObject("fit");
     x.fit().law().coefficients().forEach(law::put);
     ArrayNode pts = out.putArray("points");
-    for (Extrapolation.Point p : x.heldOut()) {
+    for (ScalingExtrapolation.Point p : x.heldOut()) {
       ObjectNode o = pts.addObject();
       o.put("n", p.n());
       if (!Double.isNaN(p.d())) {
@@ -248,7 +249,7 @@ final class FitScalingCommand implements Callable<Integer> {
     return out;
   }
 
-  private ObjectNode estimate(Estimate e) {
+  private ObjectNode estimate(CoefficientEstimate e) {
     ObjectNode o = json.createObjectNode();
     o.put("value", e.value());
     if (Double.isNaN(e.se())) {

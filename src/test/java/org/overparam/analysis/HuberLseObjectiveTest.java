@@ -39,7 +39,8 @@ class HuberLseObjectiveTest {
         up[k] += 1e-6;
         down[k] -= 1e-6;
         double fd = (f.value(up, null) - f.value(down, null)) / 2e-6;
-        assertThat(g[k]).as("joint=%s d/dp%d", joint, k).isCloseTo(fd, within(1e-6 * (1 + Math.abs(fd))));
+        assertThat(g[k]).as("joint=%s d/dp%d", joint, k)
+            .isCloseTo(fd, within(1e-6 * (1 + Math.abs(fd))));
       }
     }
   }

@@ -81,7 +81,7 @@ class ScalingFitTest {
     assertThat(f.r2LogLoss()).isGreaterThan(0.99);
     assertThat(f.estimates()).containsOnlyKeys("E", "A", "alpha", "B", "beta");
     for (String k : List.of("E", "alpha", "beta")) {
-      Estimate e = f.estimates().get(k);
+      CoefficientEstimate e = f.estimates().get(k);
       double truth = TRUTH.coefficients().get(k);
       assertThat(e.lo()).as(k).isLessThan(truth);
       assertThat(e.hi()).as(k).isGreaterThan(truth);
@@ -115,14 +115,15 @@ class ScalingFitTest {
   @Test
   void extrapolationToTheLargestScaleIsAccurateOnCleanData() {
     Synthetic s = Synthetic.of(TRUTH, 7, 5, 0, 0);
-    Extrapolation x = Extrapolation.toLargest(s.n(), s.d(), s.loss(), 1, THIN);
+    ScalingExtrapolation x = ScalingExtrapolation.toLargest(s.n(), s.d(), s.loss(), 1, THIN);
     assertThat(x.heldOut()).hasSize(5);
     assertThat(x.fit().points()).isEqualTo(30);
     double largest = s.n()[s.n().length - 1];
     assertThat(x.heldOut()).allSatisfy(p -> assertThat(p.n()).isEqualTo(largest));
     assertThat(x.maxAbsRelativeError()).isLessThan(1e-5);
     Synthetic noisy = Synthetic.of(TRUTH, 7, 5, 0.01, 4);
-    Extrapolation y = Extrapolation.toLargest(noisy.n(), noisy.d(), noisy.loss(), 2, THIN);
+    ScalingExtrapolation y = ScalingExtrapolation.toLargest(noisy.n(), noisy.d(), noisy.loss(), 2,
+        THIN);
     assertThat(y.heldOut()).hasSize(10);
     assertThat(y.meanAbsRelativeError()).isPositive().isLessThan(0.05);
     assertThat(y.maxAbsRelativeError()).isGreaterThanOrEqualTo(y.meanAbsRelativeError());
