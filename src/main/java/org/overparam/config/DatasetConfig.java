@@ -115,7 +115,10 @@ public sealed interface DatasetConfig extends Serializable {
    * characters (Unicode code points); the first {@code 1 - validation_fraction} of the characters
    * are the training part, the rest the validation part that runs are tested on. One example is
    * the {@code context} characters before a position (their vocabulary indices) and the label is
-   * the character at it; sizes count such predicted characters (tokens). A file whose every
+   * the character at it; sizes count such predicted characters (tokens). A run's training set
+   * is a seeded choice of 1024-character chunks of the training part (contiguous text within a
+   * chunk), the same chunks in the same order for every size, so smaller sets are prefixes of
+   * larger ones. A file whose every
    * non-blank line starts with a verse label ({@code "Ge1:1 In the beginning"}, the output of
    * Debian's {@code bible -f}) has the labels stripped.
    *

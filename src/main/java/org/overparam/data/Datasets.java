@@ -79,8 +79,8 @@ public final class Datasets {
 
   /**
    * Draws a run's training set: {@code trainSize} pool rows chosen by the seed's "subset" stream
-   * (for a text, a contiguous run of {@code trainSize} predicted characters from an offset that
-   * stream draws: see {@link TextCorpus#train}), then {@code round(noise * trainSize)} of them,
+   * (for a text, {@code trainSize} predicted characters in chunks of contiguous text that stream
+   * chooses: see {@link TextCorpus#train}), then {@code round(noise * trainSize)} of them,
    * chosen by its "noise" stream, relabelled with a uniformly drawn wrong class. Test labels are
    * never touched.
    */

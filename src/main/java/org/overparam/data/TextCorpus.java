@@ -24,6 +24,9 @@ public final class TextCorpus {
   /** A verse label as {@code bible -f} prints it: optional book number, book, chapter:verse. */
   private static final Pattern VERSE_LABEL = Pattern.compile("^[1-3]?[A-Za-z]+\\d+:\\d+ ");
 
+  /** Predicted characters per chunk a training set is assembled from. */
+  public static final int CHUNK = 1024;
+
   private final String source;
   private final int[] vocabulary;
   private final int[] tokens;
@@ -144,9 +147,11 @@ public final class TextCorpus {
   }
 
   /**
-   * {@code size} training examples whose targets run contiguously through the training part from
-   * an offset drawn by the seed's "subset" stream, wrapping from its end to its start. For one
-   * seed, the smaller training sets are prefixes of the larger ones.
+   * {@code size} training examples: the training part's targets cut into consecutive chunks of
+   * {@link #CHUNK}, the chunks taken in the order of a permutation drawn by the seed's "subset"
+   * stream, the last one cut short to give exactly {@code size}. Text stays contiguous within a
+   * chunk, as in a language model's training sequences, while even a small set samples the whole
+   * training part rather than one stretch of it. For one seed, smaller sets are prefixes of larger.
    */
   public Examples train(int size, long seed) {
     int n = trainTargets();
@@ -154,8 +159,18 @@ public final class TextCorpus {
       throw new DataException("train_sizes: " + size + " exceeds the " + n
           + " training characters of " + source);
     }
-    int offset = Seeds.rng(seed, "subset").nextInt(n);
-    return windows(size, i -> context + (int) (((long) offset + i) % n));
+    int chunks = (n + CHUNK - 1) / CHUNK;
+    int[] order = Seeds.permutation(chunks, Seeds.rng(seed, "subset"));
+    int[] targets = new int[size];
+    int filled = 0;
+    for (int k = 0; filled < size; k++) {
+      int start = context + order[k] * CHUNK;
+      int end = Math.min(start + CHUNK, trainEnd);
+      for (int t = start; t < end && filled < size; t++) {
+        targets[filled++] = t;
+      }
+    }
+    return windows(size, i -> targets[i]);
   }
 
   /** The first {@code max} validation examples (all of them if fewer). */

@@ -89,6 +89,18 @@ class TextCorpusTest {
     Examples small = c.train(200, 3);
     assertThat(small.labels()).isEqualTo(java.util.Arrays.copyOf(a.labels(), 200));
     assertThat(c.train(1000, 4).labels()).isNotEqualTo(a.labels());
+    // Contiguous text within a chunk, a jump between chunks: 3000 examples span 3 chunks (4 if
+    // the training part's shorter last chunk is among them).
+    Examples three = c.train(3000, 3);
+    int jumps = 0;
+    for (int i = 0; i + 1 < three.count(); i++) {
+      String here = decode(c, three, i);
+      String next = decode(c, three, i + 1);
+      if (!here.substring(1).equals(next.substring(0, CONTEXT))) {
+        jumps++;
+      }
+    }
+    assertThat(jumps).isBetween(1, 3);
     // The whole training part, from any offset, holds every target exactly once.
     Examples all = c.train(c.trainTargets(), 11);
     assertThat(java.util.Arrays.stream(all.labels()).sorted().toArray()).isEqualTo(
