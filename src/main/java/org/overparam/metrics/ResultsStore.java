@@ -24,10 +24,11 @@ import org.overparam.train.RunStatus;
  * &lt;root&gt;/_OVERPARAM                                  marks the folder as ours
  * &lt;root&gt;/metrics/experiment=&lt;name&gt;/&lt;run_id&gt;.parquet  {@link MetricsTable}
  * &lt;root&gt;/runs/experiment=&lt;name&gt;/&lt;run_id&gt;.parquet     {@link RunsTable}
+ * &lt;root&gt;/compression/experiment=&lt;name&gt;/&lt;run_id&gt;.parquet  {@link CompressionTable}
  * </pre>
  *
  * <p>A run is finished when its runs row says completed or diverged; that row is written after
- * its metrics file, both atomically, so rerunning a sweep skips finished runs and rewrites the
+ * its metrics and compression files, all atomically, so rerunning a sweep skips finished runs and rewrites the
  * files of any other run whole, never adding a duplicate row.
  */
 public final class ResultsStore implements RunSink {
@@ -100,6 +101,10 @@ public final class ResultsStore implements RunSink {
     return new Path(root, "runs");
   }
 
+  public Path compressionDir() {
+    return new Path(root, "compression");
+  }
+
   private static Path file(Path table, String experiment, String runId) {
     return new Path(new Path(table, "experiment=" + experiment), runId + ".parquet");
   }
@@ -136,6 +141,13 @@ public final class ResultsStore implements RunSink {
       delete(metrics);
     } else {
       ParquetFiles.writeAtomically(metrics, MetricsTable.SCHEMA, MetricsTable.rows(r), conf);
+    }
+    Path compression = file(compressionDir(), exp, r.runId());
+    if (r.compression().isEmpty()) {
+      delete(compression);
+    } else {
+      ParquetFiles.writeAtomically(compression, CompressionTable.SCHEMA,
+          CompressionTable.rows(r), conf);
     }
     Provenance p = provenance == null ? Provenance.of("", "") : provenance;
     ParquetFiles.writeAtomically(file(runsDir(), exp, r.runId()), RunsTable.SCHEMA,

@@ -11,7 +11,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.overparam.config.RunSpec;
 import org.overparam.data.Seeds;
 import org.overparam.data.TrainTest;
-import org.overparam.model.Mlp;
+import org.overparam.model.Models;
+import org.overparam.train.Compression;
 import org.overparam.train.EpochListener;
 import org.overparam.train.EpochMetrics;
 import org.overparam.train.Evaluator;
@@ -34,7 +35,7 @@ public final class LocalTrainer {
     int classes = data.train().classes();
 
     // --- model: built and initialised from the run seed's "init" stream
-    MultiLayerNetwork net = Mlp.build(spec, in, classes);
+    MultiLayerNetwork net = Models.build(spec, in, classes);
     long params = net.numParams();
 
     // --- data: copied into ND4J once; each epoch only permutes rows
@@ -84,8 +85,10 @@ public final class LocalTrainer {
       epochs.add(m);
       listener.onEpoch(spec, m);
     }
-    return new RunResult(spec, "per-task", params, Mlp.trainingFlopsPerExample(params), status,
-        message, started, System.currentTimeMillis(), epochs,
-        Nd4j.getBackend().getClass().getSimpleName(), device, Hosts.name());
+    RunResult result = new RunResult(spec, "per-task", params, Models.nonEmbeddingParams(net),
+        Models.trainingFlopsPerExample(spec, in, classes), status, message, started,
+        System.currentTimeMillis(), epochs, Nd4j.getBackend().getClass().getSimpleName(), device,
+        Hosts.name(), List.of());
+    return Compression.appendTo(result, net, xTest, data.test());
   }
 }

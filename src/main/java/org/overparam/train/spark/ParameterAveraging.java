@@ -19,7 +19,8 @@ import org.overparam.data.Datasets;
 import org.overparam.data.Examples;
 import org.overparam.data.Seeds;
 import org.overparam.data.TrainTest;
-import org.overparam.model.Mlp;
+import org.overparam.model.Models;
+import org.overparam.train.Compression;
 import org.overparam.train.EpochListener;
 import org.overparam.train.EpochMetrics;
 import org.overparam.train.Evaluator;
@@ -47,7 +48,7 @@ final class ParameterAveraging {
     TrainTest data = Datasets.prepare(Datasets.load(spec.dataset()), spec.trainSize(),
         spec.labelNoise(), spec.seed());
     int workers = s.workers() > 0 ? s.workers() : sc.defaultParallelism();
-    MultiLayerNetwork net = Mlp.build(spec, data.train().dim(), data.train().classes());
+    MultiLayerNetwork net = Models.build(spec, data.train().dim(), data.train().classes());
     long params = net.numParams();
 
     ParameterAveragingTrainingMaster tm =
@@ -99,9 +100,12 @@ final class ParameterAveraging {
     } finally {
       batches.unpersist(false);
     }
-    return new RunResult(spec, "parameter-averaging", params, Mlp.trainingFlopsPerExample(params),
-        status, message, started, System.currentTimeMillis(), epochs,
-        Nd4j.getBackend().getClass().getSimpleName(), "cpu", Hosts.name());
+    long flops = Models.trainingFlopsPerExample(spec, data.train().dim(), data.train().classes());
+    RunResult result = new RunResult(spec, "parameter-averaging", params,
+        Models.nonEmbeddingParams(net), flops, status, message, started,
+        System.currentTimeMillis(), epochs, Nd4j.getBackend().getClass().getSimpleName(), "cpu",
+        Hosts.name(), List.of());
+    return Compression.appendTo(result, sparkNet.getNetwork(), xTest, data.test());
   }
 
   /** The training set, shuffled once by the run seed, cut into DataSets of {@code size} rows. */
