@@ -18,7 +18,8 @@ import java.util.function.ToDoubleFunction;
  * @param law the best fit
  * @param points data points fitted
  * @param objective the summed Huber loss at the best fit
- * @param gradientNorm Euclidean norm of the objective's gradient there (near 0 at a minimum)
+ * @param gradientNorm Euclidean norm of the objective's gradient there, in the solver's centred
+ *     coordinates (near 0 at a minimum)
  * @param r2LogLoss R^2 of the fit on log L
  * @param rmseLogLoss root mean square of log L-hat - log L
  * @param rmseLoss root mean square of L-hat - L
