@@ -336,7 +336,7 @@ public final class StandaloneCluster implements AutoCloseable {
         for (Path jar : s.filter(p -> p.toString().endsWith(".jar")).toList()) {
           Files.deleteIfExists(jar);
         }
-      } catch (IOException e) {
+      } catch (IOException | UncheckedIOException e) {
         // only space is lost
       }
     }
