@@ -26,13 +26,14 @@ import org.overparam.train.RunStatus;
  * &lt;root&gt;/_OVERPARAM                                  marks the folder as ours
  * &lt;root&gt;/metrics/experiment=&lt;name&gt;/&lt;run_id&gt;.parquet  {@link MetricsTable}
  * &lt;root&gt;/runs/experiment=&lt;name&gt;/&lt;run_id&gt;.parquet     {@link RunsTable}
+ * &lt;root&gt;/compression/experiment=&lt;name&gt;/&lt;run_id&gt;.parquet  {@link CompressionTable}
  * &lt;root&gt;/_checkpoints/...                         {@link CheckpointStore}, while runs are unfinished
  * </pre>
  *
  * <p>A run is finished when its runs row says completed or diverged; that row is written after
- * its metrics file, both atomically, so rerunning a sweep skips finished runs and rewrites the
- * files of any other run whole, never adding a duplicate row. A finished run's checkpoints are
- * deleted after its runs row is written.
+ * its metrics and compression files, all atomically, so rerunning a sweep skips finished runs and
+ * rewrites the files of any other run whole, never adding a duplicate row. A finished run's
+ * checkpoints are deleted after its runs row is written.
  *
  * <p>Sweeps of different experiments write to disjoint folders. Two sweeps of the same experiment
  * may run at once without a lock: each run's files are named by its run id, so both write the
@@ -119,6 +120,10 @@ public final class ResultsStore implements RunSink {
     return new Path(root, "runs");
   }
 
+  public Path compressionDir() {
+    return new Path(root, "compression");
+  }
+
   private static Path file(Path table, String experiment, String runId) {
     return new Path(new Path(table, "experiment=" + experiment), runId + ".parquet");
   }
@@ -186,6 +191,13 @@ public final class ResultsStore implements RunSink {
       delete(metrics);
     } else {
       ParquetFiles.writeAtomically(metrics, MetricsTable.SCHEMA, MetricsTable.rows(r), conf);
+    }
+    Path compression = file(compressionDir(), exp, r.runId());
+    if (r.compression().isEmpty()) {
+      delete(compression);
+    } else {
+      ParquetFiles.writeAtomically(compression, CompressionTable.SCHEMA,
+          CompressionTable.rows(r), conf);
     }
     Provenance p = provenance == null ? Provenance.of("", "") : provenance;
     ParquetFiles.writeAtomically(file(runsDir(), exp, r.runId()), RunsTable.SCHEMA,

@@ -13,6 +13,9 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -263,6 +266,32 @@ class BadInputTest {
               "{family: mlp, depths: [1], widths: [4]}",
               "{family: charlm, depths: [1], widths: [4], embedding: 4}")));
         }, "{dir}/empty.txt"),
+        // --- tables given to fit-scaling
+        new Case("fit-scaling: a metrics table has no loss column", dir -> fitScaling(
+            anyMetricsFile()), "{metrics}: no column 'loss'"),
+        new Case("fit-scaling: Parquet without the loss column", dir -> fitScaling(parquet(dir,
+            "select 1e6 as params, 2.5 as lost union all select 2e6, 2.4")),
+            "{dir}/t.parquet: no column 'loss'"),
+        new Case("fit-scaling: text in the loss column", dir -> fitScaling(parquet(dir,
+            "select 1e6 as params, 'low' as loss union all select 2e6, 'lower'")),
+            "{dir}/t.parquet: column 'loss' is"),
+        new Case("fit-scaling: no rows", dir -> fitScaling(parquet(dir,
+            "select 1e6 as params, 2.5::double as loss where false")), "{dir}/t.parquet: no data rows"),
+        new Case("fit-scaling: not Parquet at all", dir -> fitScaling(write(dir.resolve(
+            "t.parquet"), "params,loss\n1,2\n")), "{dir}/t.parquet: not a Parquet file"),
+        new Case("fit-scaling: truncated Parquet", dir -> {
+          Path t = parquet(dir, "select range * 1e6 as params, 2.5::double as loss from range(1, 50)");
+          byte[] b = readAll(t);
+          return fitScaling(writeBytes(t, Arrays.copyOf(b, b.length - 40)));
+        }, "{dir}/t.parquet: not a readable Parquet file"),
+        new Case("fit-scaling: folder without Parquet files", dir -> fitScaling(write(
+            dir.resolve("empty/notes.txt"), "nothing").getParent()),
+            "{dir}/empty: folder holds no .parquet files"),
+        new Case("fit-scaling: input missing", dir -> fitScaling(dir.resolve("none.parquet")),
+            "{dir}/none.parquet: no such file"),
+        new Case("fit-scaling: CSV with a word for a loss", dir -> fitScaling(write(
+            dir.resolve("t.csv"), "params,loss\n1e6,2.5\n2e6,low\n")),
+            "{dir}/t.csv: column 'loss', data row 2"),
         // --- results roots
         new Case("results root is a file", dir -> {
           Path f = write(dir.resolve("a-file"), "not a folder");
@@ -310,7 +339,7 @@ class BadInputTest {
         args);
 
     String expected = c.expected().replace("{dir}", dir.toString())
-        .replace("{closed}", closedMaster);
+        .replace("{closed}", closedMaster).replace("{metrics}", anyMetricsFile().toString());
     List<String> lines = err.toString().lines().toList();
     assertThat(lines).as("stderr of %s", List.of(args)).hasSize(1);
     assertThat(lines.get(0)).startsWith("overparam: error: ").contains(expected)
@@ -346,6 +375,47 @@ class BadInputTest {
     // A reachable-looking local master: the results root is checked after the master.
     return new String[] {"train", write(dir.resolve("e.yaml"), BASE).toString(), "--results",
         root, "--master", "local[1]"};
+  }
+
+  /** {@code overparam fit-scaling --input FILE}, fitting L(N) from params and loss. */
+  static String[] fitScaling(Path input) {
+    return new String[] {"fit-scaling", "--input", input.toString(), "--bootstrap", "0"};
+  }
+
+  /** A Parquet file {@code t.parquet} in {@code dir} holding the rows of a DuckDB query. */
+  static Path parquet(Path dir, String query) {
+    Path t = dir.resolve("t.parquet");
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
+      c.createStatement().execute("copy (" + query + ") to '" + t + "' (format parquet)");
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    return t;
+  }
+
+  /** One metrics file of the existing results root. */
+  static Path anyMetricsFile() {
+    try (Stream<Path> s = Files.walk(results.resolve("metrics"))) {
+      return s.filter(p -> p.toString().endsWith(".parquet")).findFirst().orElseThrow();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  static byte[] readAll(Path p) {
+    try {
+      return Files.readAllBytes(p);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  static Path writeBytes(Path p, byte[] bytes) {
+    try {
+      return Files.write(p, bytes);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   static List<String> datasetKinds() {

@@ -47,8 +47,8 @@ class ResultsStoreTest {
     for (int e = 1; e <= epochs; e++) {
       m.add(new EpochMetrics(e, 1.0 / e, 0.5 / e, 1.1 / e, 0.6 / e, 0.01 * writer, 100, 0.001));
     }
-    return new RunResult(spec, "per-task", 100, 600, status, "", 0, 1000 + writer, m, "cpu",
-        "cpu", "writer-" + writer);
+    return new RunResult(spec, "per-task", 100, 100, 600, status, "", 0, 1000 + writer, m, "cpu",
+        "cpu", "writer-" + writer, List.of());
   }
 
   @Test

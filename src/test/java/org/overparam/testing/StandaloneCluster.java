@@ -160,6 +160,7 @@ public final class StandaloneCluster implements AutoCloseable {
   @Override
   public void close() {
     stopAll();
+    dropApplicationJars();
     try {
       Runtime.getRuntime().removeShutdownHook(hook);
     } catch (IllegalStateException e) {
@@ -324,6 +325,19 @@ public final class StandaloneCluster implements AutoCloseable {
         h.onExit().get(10, TimeUnit.SECONDS);
       } catch (Exception e) {
         // gone or unkillable; nothing more to do
+      }
+    }
+  }
+
+  /** Keeps the executor logs but not each executor's copy of the application jar. */
+  private void dropApplicationJars() {
+    for (Path work : workDirs) {
+      try (Stream<Path> s = Files.walk(work, 3)) {
+        for (Path jar : s.filter(p -> p.toString().endsWith(".jar")).toList()) {
+          Files.deleteIfExists(jar);
+        }
+      } catch (IOException | UncheckedIOException e) {
+        // only space is lost
       }
     }
   }

@@ -11,9 +11,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.overparam.config.RunSpec;
 import org.overparam.data.Seeds;
 import org.overparam.data.TrainTest;
-import org.overparam.model.Mlp;
+import org.overparam.model.Models;
 import org.overparam.train.Checkpoints;
 import org.overparam.train.Checkpoints.Checkpoint;
+import org.overparam.train.Compression;
 import org.overparam.train.EpochListener;
 import org.overparam.train.EpochMetrics;
 import org.overparam.train.Evaluator;
@@ -44,7 +45,7 @@ public final class LocalTrainer {
 
     // --- model: built and initialised from the run seed's "init" stream, or as last checkpointed
     Checkpoint resumed = checkpoints.latest(spec).orElse(null);
-    MultiLayerNetwork net = resumed != null ? resumed.net() : Mlp.build(spec, in, classes);
+    MultiLayerNetwork net = resumed != null ? resumed.net() : Models.build(spec, in, classes);
     long params = net.numParams();
 
     // --- data: copied into ND4J once; each epoch only permutes rows
@@ -101,9 +102,11 @@ public final class LocalTrainer {
       listener.onEpoch(spec, m);
       checkpoint(spec, epoch, net, epochs);
     }
-    return new RunResult(spec, "per-task", params, Mlp.trainingFlopsPerExample(params), status,
-        message, started, System.currentTimeMillis(), epochs,
-        Nd4j.getBackend().getClass().getSimpleName(), device, Hosts.name());
+    RunResult result = new RunResult(spec, "per-task", params, Models.nonEmbeddingParams(net),
+        Models.trainingFlopsPerExample(spec, in, classes), status, message, started,
+        System.currentTimeMillis(), epochs, Nd4j.getBackend().getClass().getSimpleName(), device,
+        Hosts.name(), List.of());
+    return Compression.appendTo(result, net, xTest, data.test());
   }
 
   /** Every {@code checkpoint_every} epochs: network, optimiser state and the metrics so far. */

@@ -19,9 +19,10 @@ import org.overparam.data.Datasets;
 import org.overparam.data.Examples;
 import org.overparam.data.Seeds;
 import org.overparam.data.TrainTest;
-import org.overparam.model.Mlp;
+import org.overparam.model.Models;
 import org.overparam.train.Checkpoints;
 import org.overparam.train.Checkpoints.Checkpoint;
+import org.overparam.train.Compression;
 import org.overparam.train.EpochListener;
 import org.overparam.train.EpochMetrics;
 import org.overparam.train.Evaluator;
@@ -57,7 +58,7 @@ final class ParameterAveraging {
     int workers = s.workers() > 0 ? s.workers() : sc.defaultParallelism();
     Checkpoint resumed = checkpoints.latest(spec).orElse(null);
     MultiLayerNetwork net = resumed != null ? resumed.net()
-        : Mlp.build(spec, data.train().dim(), data.train().classes());
+        : Models.build(spec, data.train().dim(), data.train().classes());
     long params = net.numParams();
 
     // Minibatches built once, spread over the workers, kept in executor memory for every epoch.
@@ -105,9 +106,12 @@ final class ParameterAveraging {
     } finally {
       batches.unpersist(false);
     }
-    return new RunResult(spec, "parameter-averaging", params, Mlp.trainingFlopsPerExample(params),
-        status, message, started, System.currentTimeMillis(), epochs,
-        Nd4j.getBackend().getClass().getSimpleName(), "cpu", Hosts.name());
+    long flops = Models.trainingFlopsPerExample(spec, data.train().dim(), data.train().classes());
+    RunResult result = new RunResult(spec, "parameter-averaging", params,
+        Models.nonEmbeddingParams(net), flops, status, message, started,
+        System.currentTimeMillis(), epochs, Nd4j.getBackend().getClass().getSimpleName(), "cpu",
+        Hosts.name(), List.of());
+    return Compression.appendTo(result, net, xTest, data.test());
   }
 
   /** One epoch's training master; its split of minibatches into rounds is seeded by the epoch. */

@@ -122,9 +122,10 @@ public final class Sweep {
     } catch (Exception e) {
       String why = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst()
           .orElse(e.toString());
-      r = new RunResult(spec, spec.strategy().resolve(Models.params(spec)), Models.params(spec),
-          6 * Models.params(spec), RunStatus.FAILED, why, start, System.currentTimeMillis(),
-          List.of(), "", "", "");
+      long params = Models.params(spec);
+      r = new RunResult(spec, spec.strategy().resolve(params), params, params,
+          Models.trainingFlopsPerExample(spec), RunStatus.FAILED, why, start,
+          System.currentTimeMillis(), List.of(), "", "", "", List.of());
     }
     sink.write(r);
     progress.finished(r);
