@@ -131,6 +131,25 @@ final class CheckpointStore implements Checkpoints {
     }
   }
 
+  /** Ids of the runs of {@code experiment} that have a checkpoint folder. */
+  List<String> runIds(String experiment) {
+    Path dir = runDir(experiment, "x").getParent();
+    List<String> out = new ArrayList<>();
+    try {
+      FileSystem fs = dir.getFileSystem(new Configuration());
+      if (fs.exists(dir)) {
+        for (FileStatus st : fs.listStatus(dir)) {
+          if (st.isDirectory()) {
+            out.add(st.getPath().getName());
+          }
+        }
+      }
+    } catch (IOException e) {
+      warn("cannot list checkpoints in " + dir + " (" + e + ")");
+    }
+    return out;
+  }
+
   /** Removes a finished run's checkpoints, and the experiment's folder once it is empty. */
   void delete(String experiment, String runId) {
     Path dir = runDir(experiment, runId);

@@ -171,6 +171,15 @@ public final class ResultsStore implements RunSink {
   }
 
   @Override
+  public void tidy(String experiment, Set<String> finished) {
+    for (String runId : checkpoints.runIds(experiment)) {
+      if (finished.contains(runId)) {
+        checkpoints.delete(experiment, runId);
+      }
+    }
+  }
+
+  @Override
   public Checkpoints checkpoints() {
     return checkpoints;
   }

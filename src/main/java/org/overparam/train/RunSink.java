@@ -18,6 +18,12 @@ public interface RunSink {
   /** Records one finished run, all its epochs at once; safe to call from several threads. */
   void write(RunResult result);
 
+  /**
+   * Removes what a crash may have left of runs already finished (their checkpoints, when the
+   * process died between recording a run and deleting them); a sweep calls it before it starts.
+   */
+  default void tidy(String experiment, Set<String> finished) {}
+
   /** Where runs of this sink save and find their checkpoints. */
   default Checkpoints checkpoints() {
     return Checkpoints.none();

@@ -165,6 +165,24 @@ class ResultsStoreTest {
   }
 
   @Test
+  void checkpointsThatACrashLeftBesideAFinishedRunAreTidiedAway() {
+    ResultsStore store = ResultsStore.open(tmp.toString());
+    List<RunSpec> specs = runs("tidy");
+    // Run 0 finished but the process died before its checkpoints went; run 1 is unfinished.
+    store.write(result(specs.get(0), RunStatus.COMPLETED, 40, 1));
+    for (RunSpec s : specs.subList(0, 2)) {
+      store.checkpoints().save(s, new org.overparam.train.Checkpoints.Checkpoint(2,
+          org.overparam.model.Mlp.build(s, 4, 2), List.of()));
+    }
+    Path dir = tmp.resolve("_checkpoints/experiment=tidy");
+    assertThat(dir.resolve(specs.get(0).runId())).isDirectory();
+
+    store.tidy("tidy", store.finishedRunIds("tidy"));
+    assertThat(dir.resolve(specs.get(0).runId())).doesNotExist();
+    assertThat(dir.resolve(specs.get(1).runId()).resolve("epoch-000002.json")).exists();
+  }
+
+  @Test
   void experimentsWriteToDisjointFoldersOfOneRoot() throws Exception {
     ResultsStore store = ResultsStore.open(tmp.toString());
     ExecutorService pool = Executors.newFixedThreadPool(2);

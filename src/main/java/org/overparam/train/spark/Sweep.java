@@ -46,6 +46,7 @@ public final class Sweep {
       return new Summary(0, 0, 0, 0, 0, 0);
     }
     Set<String> done = sink.finishedRunIds(runs.get(0).experiment());
+    sink.tidy(runs.get(0).experiment(), done);
     List<RunSpec> perTask = new ArrayList<>();
     List<RunSpec> averaged = new ArrayList<>();
     for (RunSpec r : runs) {
