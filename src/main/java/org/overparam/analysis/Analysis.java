@@ -1,0 +1,153 @@
+package org.overparam.analysis;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.overparam.config.ConfigException;
+
+/**
+ * {@code overparam analyze}: reads the metrics (and runs) tables and writes the analysis tables
+ * under {@code <results>/analysis/}: curves, epoch_curves, epoch_wise, double_descent,
+ * peak_by_setting, sample_wise, run_status (and the scaling tables). Spark does the passes over
+ * the metrics rows; everything after works on the per-cell aggregates on the driver.
+ */
+public final class Analysis {
+  private Analysis() {}
+
+  /**
+   * What one analysis wrote.
+   *
+   * @param experiments experiments analysed, sorted
+   * @param folder the analysis folder
+   * @param curves the curves rows
+   * @param modelWise the double-descent findings
+   */
+  public record Summary(List<String> experiments, String folder, List<Curve> curves,
+      List<DoubleDescent.ModelWise> modelWise) {}
+
+  /** Runs the analysis on checked inputs, printing one line per finding to {@code out}. */
+  public static Summary run(SparkSession spark, Inputs in, PrintStream out) {
+    long start = System.nanoTime();
+    Dataset<Row> metrics = in.metrics(spark);
+    String results = in.results();
+
+    // Pass 1 over the metrics: per-cell final and best epochs, over seeds.
+    List<Curve> curves = Curves.curves(metrics);
+    if (curves.isEmpty()) {
+      throw new ConfigException("metrics table " + in.metricsPath() + ": has no rows"
+          + (in.experiment() == null ? "" : " for experiment '" + in.experiment() + "'"));
+    }
+    Set<String> experiments = new TreeSet<>();
+    curves.forEach(c -> experiments.add(c.cell().experiment()));
+    Tables.write(spark, results, "curves", Curves.SCHEMA,
+        curves.stream().map(Curves::row).toList(), experiments);
+
+    // Pass 2: mean curves over epochs, then epoch-wise double descent on them.
+    Set<String> withCompleted = new HashSet<>();
+    curves.stream().filter(Curve::measured).forEach(c -> withCompleted.add(c.cell()
+        .experiment()));
+    Tables.write(Curves.epochCurves(metrics), results, "epoch_curves", experiments,
+        withCompleted);
+    Dataset<Row> epochCurves = readBack(spark, results, "epoch_curves", experiments);
+    Tables.write(EpochWise.table(epochCurves), results, "epoch_wise", experiments,
+        withCompleted);
+
+    // Driver side: model-wise and sample-wise double descent.
+    List<DoubleDescent.ModelWise> modelWise = DoubleDescent.modelWise(curves);
+    Tables.write(spark, results, "double_descent", DoubleDescent.SCHEMA,
+        modelWise.stream().map(DoubleDescent::row).toList(), experiments);
+    Tables.write(spark, results, "peak_by_setting", DoubleDescent.PEAK_SCHEMA,
+        DoubleDescent.peakBySetting(modelWise), experiments);
+    Tables.write(spark, results, "sample_wise", DoubleDescent.SAMPLE_SCHEMA,
+        DoubleDescent.sampleWise(curves), experiments);
+
+    // How runs ended.
+    List<Row> status = RunStatus.rows(in.runs(spark), curves);
+    Tables.write(spark, results, "run_status", RunStatus.SCHEMA, status, experiments);
+
+    List<Row> epochWise = readBack(spark, results, "epoch_wise", experiments)
+        .groupBy("experiment").agg(org.apache.spark.sql.functions.count("*"),
+            org.apache.spark.sql.functions.sum(org.apache.spark.sql.functions.when(
+                col("happened"), 1).otherwise(0)))
+        .collectAsList();
+    for (String e : experiments) {
+      out.println("overparam: analyze: " + e + ": " + RunStatus.line(status, e));
+      for (String line : findings(e, modelWise, epochWise)) {
+        out.println("overparam: analyze: " + e + ": " + line);
+      }
+    }
+    out.printf(Locale.ROOT, "overparam: analysis tables in %s (%.1fs)%n",
+        Tables.folder(results), (System.nanoTime() - start) / 1e9);
+    return new Summary(List.copyOf(experiments), Tables.folder(results), curves, modelWise);
+  }
+
+  /** Reads an analysis table back, restricted to the experiments analysed. */
+  static Dataset<Row> readBack(SparkSession spark, String results, String table,
+      Set<String> experiments) {
+    return spark.read().parquet(Tables.path(results, table))
+        .filter(col("experiment").isin(experiments.toArray()));
+  }
+
+  /** Human lines: where the threshold and peak fell at ε = 0.01, and epoch-wise counts. */
+  static List<String> findings(String experiment, List<DoubleDescent.ModelWise> modelWise,
+      List<Row> epochWise) {
+    List<String> out = new ArrayList<>();
+    for (DoubleDescent.ModelWise m : modelWise) {
+      if (!m.series().experiment().equals(experiment)
+          || m.epsilon() != DoubleDescent.PRIMARY_EPSILON) {
+        continue;
+      }
+      out.add(describe(m));
+    }
+    for (Row r : epochWise) {
+      if (r.getString(0).equals(experiment)) {
+        out.add("epoch-wise double descent in " + r.getLong(2) + " of " + r.getLong(1)
+            + " cells");
+      }
+    }
+    return out;
+  }
+
+  /** One sentence on a model-wise series. */
+  public static String describe(DoubleDescent.ModelWise m) {
+    Cell.ModelSeries s = m.series();
+    String where = String.format(Locale.ROOT, "noise %s, wd %s, dropout %s, n=%d, depth %d",
+        num(s.labelNoise()), num(s.weightDecay()), num(s.dropout()), s.trainSize(), s.depth());
+    if (m.threshold() == null) {
+      return where + ": train error never reaches " + num(m.epsilon()) + " (largest of "
+          + m.sizes() + " sizes)";
+    }
+    Curve t = m.threshold();
+    Curve p = m.peak();
+    String text = String.format(Locale.ROOT,
+        "%s: interpolation threshold (train error <= %s) at %d params (width %d, %.2f params "
+            + "per sample); test-error peak %.4f at %d params (width %d)",
+        where, num(m.epsilon()), t.cell().params(), t.cell().width(),
+        (double) t.cell().params() / s.trainSize(), p.finalTestError().mean(), p.cell().params(),
+        p.cell().width());
+    if (m.classicalMin() != null) {
+      text += String.format(Locale.ROOT, ", %.4f above the classical minimum at %d params",
+          m.peakHeight(), m.classicalMin().cell().params());
+    }
+    if (m.bestAfter() != null) {
+      text += String.format(Locale.ROOT, ", best after it %.4f at %d params",
+          m.bestAfter().finalTestError().mean(), m.bestAfter().cell().params());
+    }
+    return text + (m.doubleDescent() ? "; double descent" + (m.beyondCi() ? " (beyond 95% CI)"
+        : " (within 95% CI)") : "; no double descent (" + m.note() + ")");
+  }
+
+  private static String num(double x) {
+    return x == Math.rint(x) && Math.abs(x) < 1e15 ? String.valueOf((long) x)
+        : String.valueOf(x);
+  }
+}
