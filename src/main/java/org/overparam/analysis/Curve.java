@@ -20,9 +20,9 @@ package org.overparam.analysis;
  * @param bestTestError test error at the best epoch
  */
 public record Curve(Cell cell, long seeds, long diverged, int finalEpoch,
-    Estimate finalTrainLoss, Estimate finalTrainError, Estimate finalTestLoss,
-    Estimate finalTestError, Estimate bestEpoch, Estimate bestTrainLoss, Estimate bestTrainError,
-    Estimate bestTestLoss, Estimate bestTestError) {
+    SeedMean finalTrainLoss, SeedMean finalTrainError, SeedMean finalTestLoss,
+    SeedMean finalTestError, SeedMean bestEpoch, SeedMean bestTrainLoss, SeedMean bestTrainError,
+    SeedMean bestTestLoss, SeedMean bestTestError) {
 
   /** Whether at least one seed completed, so the means are numbers. */
   public boolean measured() {

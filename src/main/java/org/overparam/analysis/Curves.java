@@ -7,9 +7,9 @@ import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.max_by;
+import static org.apache.spark.sql.functions.min_by;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.stddev_samp;
-import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -52,7 +52,9 @@ public final class Curves {
 
   /**
    * Per run: its cell, whether it diverged, its final epoch, its losses at the final epoch
-   * ({@code final.*}) and at its least-test-loss epoch ({@code best.*}, earliest on ties).
+   * ({@code final_*}) and at its least-test-loss epoch ({@code best_*}; on exact ties any one of
+   * the tied epochs). One aggregate per column keeps every aggregation buffer fixed-width, so
+   * Spark hashes the runs instead of sorting the rows.
    */
   static Dataset<Row> perRun(Dataset<Row> metrics) {
     List<Column> aggs = new ArrayList<>();
@@ -61,12 +63,9 @@ public final class Curves {
     }
     aggs.add(max(when(col("status").equalTo("diverged"), 1).otherwise(0)).as("diverged"));
     aggs.add(max("epoch").as("final_epoch"));
-    aggs.add(max_by(struct(LOSSES.stream().map(org.apache.spark.sql.functions::col)
-        .toArray(Column[]::new)), col("epoch")).as("final"));
-    // min of (test_loss, epoch, ...) picks the least test loss, then the earliest epoch.
-    List<Column> best = new ArrayList<>(List.of(col("test_loss").as("key"), col("epoch")));
-    LOSSES.forEach(l -> best.add(col(l)));
-    aggs.add(org.apache.spark.sql.functions.min(struct(best.toArray(Column[]::new))).as("best"));
+    LOSSES.forEach(l -> aggs.add(max_by(col(l), col("epoch")).as("final_" + l)));
+    aggs.add(min_by(col("epoch"), col("test_loss")).as("best_epoch"));
+    LOSSES.forEach(l -> aggs.add(min_by(col(l), col("test_loss")).as("best_" + l)));
     return metrics.filter(col("test_loss").isNotNull().and(not(isnan(col("test_loss")))))
         .groupBy(col("experiment"), col("run_id"))
         .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
@@ -78,9 +77,9 @@ public final class Curves {
     Column ok = col("diverged").equalTo(0);
     List<String> values = new ArrayList<>();
     values.add("final_epoch");
-    LOSSES.forEach(l -> values.add("final." + l));
-    values.add("best.epoch");
-    LOSSES.forEach(l -> values.add("best." + l));
+    LOSSES.forEach(l -> values.add("final_" + l));
+    values.add("best_epoch");
+    LOSSES.forEach(l -> values.add("best_" + l));
     List<Column> aggs = new ArrayList<>();
     aggs.add(count(when(ok, 1)).as("seeds"));
     aggs.add(sum("diverged").as("diverged"));
@@ -111,12 +110,12 @@ public final class Curves {
         r.getInt(4), r.getInt(5), r.getInt(6), r.getLong(7));
     long n = r.getLong(8);
     long diverged = r.getLong(9);
-    Estimate[] e = new Estimate[10];
+    SeedMean[] e = new SeedMean[10];
     for (int i = 0; i < e.length; i++) {
       int at = 10 + 2 * i;
       double mean = r.isNullAt(at) ? Double.NaN : r.getDouble(at);
       double sd = r.isNullAt(at + 1) ? Double.NaN : r.getDouble(at + 1);
-      e[i] = Estimate.of(mean, sd, n);
+      e[i] = SeedMean.of(mean, sd, n);
     }
     int finalEpoch = Double.isNaN(e[0].mean()) ? 0 : (int) Math.round(e[0].mean());
     return new Curve(cell, n, diverged, finalEpoch, e[1], e[2], e[3], e[4], e[5], e[6], e[7],
@@ -148,7 +147,7 @@ public final class Curves {
    * final_train_error      double  mean train error at the final epoch; final_train_error_ci95
    * final_test_loss        double  mean test loss at the final epoch; final_test_loss_ci95
    * final_test_error       double  mean test error at the final epoch; final_test_error_ci95
-   * best_epoch             double  mean epoch of least test loss (earliest on ties); best_epoch_ci95
+   * best_epoch             double  mean epoch of least test loss (any one of exact ties); best_epoch_ci95
    * best_train_loss        double  mean train loss at that epoch; best_train_loss_ci95
    * best_train_error       double  mean train error at that epoch; best_train_error_ci95
    * best_test_loss         double  mean least test loss; best_test_loss_ci95
@@ -177,7 +176,7 @@ public final class Curves {
     List<Object> v = new ArrayList<>(List.of(k.experiment(), k.labelNoise(), k.weightDecay(),
         k.dropout(), k.trainSize(), k.depth(), k.width(), k.params(),
         (double) k.params() / k.trainSize(), c.seeds(), c.diverged(), c.finalEpoch()));
-    for (Estimate e : List.of(c.finalTrainLoss(), c.finalTrainError(), c.finalTestLoss(),
+    for (SeedMean e : List.of(c.finalTrainLoss(), c.finalTrainError(), c.finalTestLoss(),
         c.finalTestError(), c.bestEpoch(), c.bestTrainLoss(), c.bestTrainError(),
         c.bestTestLoss(), c.bestTestError())) {
       v.add(e.meanOrNull());

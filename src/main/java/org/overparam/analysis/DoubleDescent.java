@@ -59,9 +59,9 @@ public final class DoubleDescent {
       if (!doubleDescent()) {
         return false;
       }
-      Estimate p = peak.finalTestError();
-      Estimate a = classicalMin.finalTestError();
-      Estimate b = bestAfter.finalTestError();
+      SeedMean p = peak.finalTestError();
+      SeedMean a = classicalMin.finalTestError();
+      SeedMean b = bestAfter.finalTestError();
       if (Double.isNaN(p.ci95()) || Double.isNaN(a.ci95()) || Double.isNaN(b.ci95())) {
         return false;
       }
@@ -329,7 +329,7 @@ public final class DoubleDescent {
       Curve prev = null;
       for (Curve c : s) {
         Cell k = c.cell();
-        Estimate te = c.finalTestError();
+        SeedMean te = c.finalTestError();
         Double increase = prev == null ? null
             : Tables.num(te.mean() - prev.finalTestError().mean());
         boolean hurts = increase != null && increase > 0

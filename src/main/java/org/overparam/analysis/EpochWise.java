@@ -1,6 +1,10 @@
 package org.overparam.analysis;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.map;
+import static org.apache.spark.sql.functions.sqrt;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
@@ -26,8 +30,10 @@ import org.apache.spark.sql.expressions.WindowSpec;
  * over later epochs, and its prominence is min(rise, fall). The bump is the epoch with the largest
  * prominence (earliest on ties); its earlier minimum is the "first min", the bump the "later max",
  * and the least error after it the "later min". Epoch-wise double descent happened when both
- * rise and fall are at least {@link #MIN_CHANGE}. A cell none of whose epochs lies above both an
- * earlier and a later one has no bump (null columns).
+ * rise and fall are at least {@link #MIN_CHANGE} and, where the cell has two or more seeds, the
+ * 95% Student-t interval of the bump lies above those of both minima (so that noise between
+ * seeds over many epochs does not count as a bump). A cell none of whose epochs lies above both
+ * an earlier and a later one has no bump (null columns).
  */
 public final class EpochWise {
   /** Least rise and fall of mean test error (absolute, error-rate units) that count. */
@@ -54,18 +60,23 @@ public final class EpochWise {
    * final_test_error        double   mean test error there
    * rise                    double   max_test_error − first_min_test_error
    * fall                    double   max_test_error − later_min_test_error
-   * happened                boolean  rise ≥ 0.01 and fall ≥ 0.01
+   * max_ci95                double   95% half-width over seeds at the bump (null if seeds &lt; 2)
+   * happened                boolean  rise ≥ 0.01 and fall ≥ 0.01, and the bump's interval above
+   *                                  both minima's
    * </pre>
+   *
+   * @param epochCurves the epoch_curves table
+   * @param maxSeeds the most seeds of any cell (sizes the table of t quantiles)
    */
-  public static Dataset<Row> table(Dataset<Row> epochCurves) {
+  public static Dataset<Row> table(Dataset<Row> epochCurves, long maxSeeds) {
     Column[] cell = Curves.cellColumns();
     WindowSpec up = Window.partitionBy(cell).orderBy(col("epoch"))
         .rowsBetween(Window.unboundedPreceding(), -1);
     WindowSpec down = Window.partitionBy(cell).orderBy(col("epoch").desc())
         .rowsBetween(Window.unboundedPreceding(), -1);
     // Both frames grow one row at a time, so each is one pass over the sorted cell.
-    Column point = struct(col("test_error").as("e"), col("epoch").as("t"));
-    Dataset<Row> w = epochCurves.select(col("*"))
+    Column point = struct(col("test_error").as("e"), col("epoch").as("t"), col("ci"));
+    Dataset<Row> w = epochCurves.withColumn("ci", halfWidth(maxSeeds))
         .withColumn("before", min(point).over(up))
         .withColumn("after", min(point).over(down))
         .withColumn("rise", col("test_error").minus(col("before.e")))
@@ -76,7 +87,7 @@ public final class EpochWise {
     // max of (prominence, -epoch, ...) takes the largest prominence, then the earliest epoch.
     Column bump = when(col("prominence").gt(0), struct(col("prominence"),
         col("epoch").multiply(-1).as("neg"), col("epoch"), col("test_error"), col("before"),
-        col("after"), col("rise"), col("fall")));
+        col("after"), col("rise"), col("fall"), col("ci")));
     List<Column> aggs = new ArrayList<>(List.of(max(bump).as("bump"),
         max(struct(col("epoch"), col("test_error"))).as("last")));
     Dataset<Row> g = w.groupBy(cell).agg(count("*").as("epochs"),
@@ -93,8 +104,24 @@ public final class EpochWise {
     out.add(col("last.test_error").as("final_test_error"));
     out.add(col("bump.rise").as("rise"));
     out.add(col("bump.fall").as("fall"));
-    out.add(when(col("bump").isNull(), lit(false)).otherwise(
-        col("bump.rise").geq(MIN_CHANGE).and(col("bump.fall").geq(MIN_CHANGE))).as("happened"));
+    out.add(col("bump.ci").as("max_ci95"));
+    Column ci = coalesce(col("bump.ci"), lit(0.0));
+    Column separated = col("bump.rise").gt(ci.plus(coalesce(col("bump.before.ci"), lit(0.0))))
+        .and(col("bump.fall").gt(ci.plus(coalesce(col("bump.after.ci"), lit(0.0)))));
+    out.add(when(col("bump").isNull(), lit(false)).otherwise(col("bump.rise").geq(MIN_CHANGE)
+        .and(col("bump.fall").geq(MIN_CHANGE)).and(separated)).as("happened"));
     return g.select(out.toArray(Column[]::new));
+  }
+
+  /** t(0.975, seeds − 1) · sd / sqrt(seeds), null below two seeds; t looked up in a map. */
+  private static Column halfWidth(long maxSeeds) {
+    List<Column> kv = new ArrayList<>();
+    for (long n = 2; n <= Math.max(2, maxSeeds); n++) {
+      kv.add(lit(n));
+      kv.add(lit(SeedMean.tQuantile975(n - 1)));
+    }
+    Column t = element_at(map(kv.toArray(Column[]::new)), col("seeds"));
+    return when(col("seeds").geq(2), t.multiply(col("test_error_sd"))
+        .divide(sqrt(col("seeds"))));
   }
 }

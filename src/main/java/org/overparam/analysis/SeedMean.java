@@ -10,22 +10,22 @@ import org.hipparchus.distribution.continuous.TDistribution;
  *     (NaN if n &lt; 2)
  * @param n number of values (seeds)
  */
-public record Estimate(double mean, double ci95, long n) {
-  public Estimate {
+public record SeedMean(double mean, double ci95, long n) {
+  public SeedMean {
     if (n < 0) {
       throw new IllegalArgumentException("n: must be >= 0, got " + n);
     }
   }
 
   /** From a mean, a sample standard deviation and a count (as Spark's avg, stddev_samp, count). */
-  public static Estimate of(double mean, double sd, long n) {
+  public static SeedMean of(double mean, double sd, long n) {
     if (n == 0) {
-      return new Estimate(Double.NaN, Double.NaN, 0);
+      return new SeedMean(Double.NaN, Double.NaN, 0);
     }
     if (n == 1) {
-      return new Estimate(mean, Double.NaN, 1);
+      return new SeedMean(mean, Double.NaN, 1);
     }
-    return new Estimate(mean, tQuantile975(n - 1) * sd / Math.sqrt(n), n);
+    return new SeedMean(mean, tQuantile975(n - 1) * sd / Math.sqrt(n), n);
   }
 
   /** The 0.975 quantile of Student's t with {@code df} degrees of freedom. */
