@@ -17,11 +17,20 @@ import org.overparam.config.ConfigException;
 /**
  * {@code overparam analyze}: reads the metrics (and runs) tables and writes the analysis tables
  * under {@code <results>/analysis/}: curves, epoch_curves, epoch_wise, double_descent,
- * peak_by_setting, sample_wise, run_status (and the scaling tables). Spark does the passes over
- * the metrics rows; everything after works on the per-cell aggregates on the driver.
+ * peak_by_setting, sample_wise, run_status, scaling_fits, scaling_curves, compute_optimal.
+ * Spark does the passes over the metrics rows; everything after works on the per-cell aggregates
+ * on the driver.
  */
 public final class Analysis {
+  /** Seed of the scaling fits' bootstrap resampling. */
+  public static final long BOOTSTRAP_SEED = 0;
+
   private Analysis() {}
+
+  /** The scaling-law fitter, or null while none is available. */
+  static ScalingFitter fitter() {
+    return null;
+  }
 
   /**
    * What one analysis wrote.
@@ -58,7 +67,8 @@ public final class Analysis {
     Tables.write(Curves.epochCurves(metrics), results, "epoch_curves", experiments,
         withCompleted);
     Dataset<Row> epochCurves = readBack(spark, results, "epoch_curves", experiments);
-    Tables.write(EpochWise.table(epochCurves), results, "epoch_wise", experiments,
+    long maxSeeds = curves.stream().mapToLong(Curve::seeds).max().orElse(1);
+    Tables.write(EpochWise.table(epochCurves, maxSeeds), results, "epoch_wise", experiments,
         withCompleted);
 
     // Driver side: model-wise and sample-wise double descent.
@@ -70,6 +80,14 @@ public final class Analysis {
     Tables.write(spark, results, "sample_wise", DoubleDescent.SAMPLE_SCHEMA,
         DoubleDescent.sampleWise(curves), experiments);
 
+    // Driver side: scaling laws on the per-cell losses.
+    ScalingTables.Result scaling = ScalingTables.fit(curves, fitter(), BOOTSTRAP_SEED);
+    Tables.write(spark, results, "scaling_fits", ScalingTables.FITS_SCHEMA, scaling.fits(),
+        experiments);
+    Tables.write(spark, results, "scaling_curves", ScalingTables.CURVES_SCHEMA,
+        scaling.curves(), experiments);
+    Tables.write(spark, results, "compute_optimal", ScalingTables.OPTIMAL_SCHEMA,
+        scaling.optimal(), experiments);
     // How runs ended.
     List<Row> status = RunStatus.rows(in.runs(spark), curves);
     Tables.write(spark, results, "run_status", RunStatus.SCHEMA, status, experiments);
@@ -84,6 +102,8 @@ public final class Analysis {
       for (String line : findings(e, modelWise, epochWise)) {
         out.println("overparam: analyze: " + e + ": " + line);
       }
+      scaling.lines().stream().filter(l -> l.startsWith(e + ": ")).limit(MAX_LINES)
+          .forEach(l -> out.println("overparam: analyze: " + l));
     }
     out.printf(Locale.ROOT, "overparam: analysis tables in %s (%.1fs)%n",
         Tables.folder(results), (System.nanoTime() - start) / 1e9);
@@ -97,17 +117,25 @@ public final class Analysis {
         .filter(col("experiment").isin(experiments.toArray()));
   }
 
+  /** At most this many series are described line by line; the rest are counted. */
+  static final int MAX_LINES = 12;
+
   /** Human lines: where the threshold and peak fell at ε = 0.01, and epoch-wise counts. */
   static List<String> findings(String experiment, List<DoubleDescent.ModelWise> modelWise,
       List<Row> epochWise) {
     List<String> out = new ArrayList<>();
-    for (DoubleDescent.ModelWise m : modelWise) {
-      if (!m.series().experiment().equals(experiment)
-          || m.epsilon() != DoubleDescent.PRIMARY_EPSILON) {
-        continue;
-      }
-      out.add(describe(m));
+    List<DoubleDescent.ModelWise> mine = modelWise.stream()
+        .filter(m -> m.series().experiment().equals(experiment)
+            && m.epsilon() == DoubleDescent.PRIMARY_EPSILON)
+        .toList();
+    mine.stream().limit(MAX_LINES).forEach(m -> out.add(describe(m)));
+    if (mine.size() > MAX_LINES) {
+      out.add((mine.size() - MAX_LINES) + " more series in double_descent");
     }
+    out.add(String.format(Locale.ROOT, "model-wise double descent (train error <= %s) in %d of "
+            + "%d series, %d beyond the 95%% intervals", num(DoubleDescent.PRIMARY_EPSILON),
+        mine.stream().filter(DoubleDescent.ModelWise::doubleDescent).count(), mine.size(),
+        mine.stream().filter(DoubleDescent.ModelWise::beyondCi).count()));
     for (Row r : epochWise) {
       if (r.getString(0).equals(experiment)) {
         out.add("epoch-wise double descent in " + r.getLong(2) + " of " + r.getLong(1)

@@ -17,7 +17,8 @@ final class OwnedSpark implements AutoCloseable {
 
   /** Checks the master (see {@link SparkSessions}) and starts or joins the session. */
   static OwnedSpark start(String masterOption, String appName) {
-    boolean existing = SparkSession.getDefaultSession().isDefined();
+    boolean existing = SparkSession.getDefaultSession().isDefined()
+        && !SparkSession.getDefaultSession().get().sparkContext().isStopped();
     if (existing) {
       return new OwnedSpark(SparkSession.getDefaultSession().get(), false);
     }

@@ -313,29 +313,27 @@ public final class Report {
 
   private void epochWise() {
     html.append("<h2>Epoch-wise: test error by width and epoch</h2>\n");
-    List<Row> ec = spark.read().parquet(path("epoch_curves"))
-        .filter(col("experiment").equalTo(experiment))
-        .select("label_noise", "weight_decay", "dropout", "train_size", "depth", "width",
-            "epoch", "test_error")
-        .orderBy("label_noise", "weight_decay", "dropout", "train_size", "depth", "width",
-            "epoch")
-        .collectAsList();
-    Map<List<Object>, List<Row>> bySeries = new LinkedHashMap<>();
-    for (Row r : ec) {
-      bySeries.computeIfAbsent(List.of(r.get(0), r.get(1), r.get(2), r.get(3), r.get(4)),
-          k -> new ArrayList<>()).add(r);
-    }
+    // Series (settings but width), then the epoch curves of the first few only.
+    String[] keys = {"label_noise", "weight_decay", "dropout", "train_size", "depth"};
+    org.apache.spark.sql.Dataset<Row> ec = spark.read().parquet(path("epoch_curves"))
+        .filter(col("experiment").equalTo(experiment));
+    List<Row> series = ec.select(keys[0], keys[1], keys[2], keys[3], keys[4]).distinct()
+        .orderBy(keys[0], keys[1], keys[2], keys[3], keys[4]).collectAsList();
     int shown = 0;
-    for (Map.Entry<List<Object>, List<Row>> s : bySeries.entrySet()) {
+    for (Row k : series) {
       if (shown++ >= MAX_HEATMAPS) {
-        html.append("<p>").append(bySeries.size() - MAX_HEATMAPS)
+        html.append("<p>").append(series.size() - MAX_HEATMAPS)
             .append(" more heat maps not drawn; epoch_curves has every value.</p>\n");
         break;
       }
-      List<Object> k = s.getKey();
+      org.apache.spark.sql.Column same = org.apache.spark.sql.functions.lit(true);
+      for (int i = 0; i < keys.length; i++) {
+        same = same.and(col(keys[i]).equalTo(k.get(i)));
+      }
+      List<Row> rows = ec.filter(same).select("width", "epoch", "test_error").collectAsList();
       String title = String.format(Locale.ROOT, "noise %s, wd %s, dropout %s, n=%s, depth %s",
           k.get(0), k.get(1), k.get(2), k.get(3), k.get(4));
-      image("heatmap-" + shown + ".png", heatmap(title, s.getValue()), "test error: " + title);
+      image("heatmap-" + shown + ".png", heatmap(title, rows), "test error: " + title);
     }
     List<Row> happened = spark.read().parquet(path("epoch_wise"))
         .filter(col("experiment").equalTo(experiment).and(col("happened")))
