@@ -27,9 +27,9 @@ public final class Analysis {
 
   private Analysis() {}
 
-  /** The scaling-law fitter, or null while none is available. */
+  /** The scaling-law fitter. */
   static ScalingFitter fitter() {
-    return null;
+    return HuberFitter.standard();
   }
 
   /**
@@ -45,31 +45,32 @@ public final class Analysis {
 
   /** Runs the analysis on checked inputs, printing one line per finding to {@code out}. */
   public static Summary run(SparkSession spark, Inputs in, PrintStream out) {
-    long start = System.nanoTime();
+    Stopwatch time = new Stopwatch();
     Dataset<Row> metrics = in.metrics(spark);
     String results = in.results();
 
-    // Pass 1 over the metrics: per-cell final and best epochs, over seeds.
-    List<Curve> curves = Curves.curves(metrics);
-    if (curves.isEmpty()) {
-      throw new ConfigException("metrics table " + in.metricsPath() + ": has no rows"
-          + (in.experiment() == null ? "" : " for experiment '" + in.experiment() + "'"));
+    Set<String> experiments = new TreeSet<>(in.experiments(spark));
+    if (experiments.isEmpty()) {
+      throw new ConfigException("metrics table " + in.metricsPath() + ": has no rows");
     }
-    Set<String> experiments = new TreeSet<>();
-    curves.forEach(c -> experiments.add(c.cell().experiment()));
+
+    // The one pass over the metrics rows: each cell at each epoch, over seeds.
+    Tables.write(Curves.epochCurves(metrics), results, "epoch_curves", experiments,
+        experiments);
+    Dataset<Row> epochCurves = readBack(spark, results, "epoch_curves", experiments);
+    time.lap("epoch curves");
+
+    // Per cell: final and best epochs with intervals over seeds.
+    List<Curve> curves = Curves.curves(epochCurves);
     Tables.write(spark, results, "curves", Curves.SCHEMA,
         curves.stream().map(Curves::row).toList(), experiments);
+    time.lap("curves");
 
-    // Pass 2: mean curves over epochs, then epoch-wise double descent on them.
-    Set<String> withCompleted = new HashSet<>();
-    curves.stream().filter(Curve::measured).forEach(c -> withCompleted.add(c.cell()
-        .experiment()));
-    Tables.write(Curves.epochCurves(metrics), results, "epoch_curves", experiments,
-        withCompleted);
-    Dataset<Row> epochCurves = readBack(spark, results, "epoch_curves", experiments);
+    // Epoch-wise double descent on the mean curves.
     long maxSeeds = curves.stream().mapToLong(Curve::seeds).max().orElse(1);
-    Tables.write(EpochWise.table(epochCurves, maxSeeds), results, "epoch_wise", experiments,
-        withCompleted);
+    List<Row> epochWise = EpochWise.table(epochCurves, maxSeeds);
+    Tables.write(spark, results, "epoch_wise", EpochWise.SCHEMA, epochWise, experiments);
+    time.lap("epoch-wise");
 
     // Driver side: model-wise and sample-wise double descent.
     List<DoubleDescent.ModelWise> modelWise = DoubleDescent.modelWise(curves);
@@ -79,6 +80,7 @@ public final class Analysis {
         DoubleDescent.peakBySetting(modelWise), experiments);
     Tables.write(spark, results, "sample_wise", DoubleDescent.SAMPLE_SCHEMA,
         DoubleDescent.sampleWise(curves), experiments);
+    time.lap("double descent");
 
     // Driver side: scaling laws on the per-cell losses.
     ScalingTables.Result scaling = ScalingTables.fit(curves, fitter(), BOOTSTRAP_SEED);
@@ -88,15 +90,12 @@ public final class Analysis {
         scaling.curves(), experiments);
     Tables.write(spark, results, "compute_optimal", ScalingTables.OPTIMAL_SCHEMA,
         scaling.optimal(), experiments);
+    time.lap("scaling fits");
+
     // How runs ended.
     List<Row> status = RunStatus.rows(in.runs(spark), curves);
     Tables.write(spark, results, "run_status", RunStatus.SCHEMA, status, experiments);
 
-    List<Row> epochWise = readBack(spark, results, "epoch_wise", experiments)
-        .groupBy("experiment").agg(org.apache.spark.sql.functions.count("*"),
-            org.apache.spark.sql.functions.sum(org.apache.spark.sql.functions.when(
-                col("happened"), 1).otherwise(0)))
-        .collectAsList();
     for (String e : experiments) {
       out.println("overparam: analyze: " + e + ": " + RunStatus.line(status, e));
       for (String line : findings(e, modelWise, epochWise)) {
@@ -105,9 +104,27 @@ public final class Analysis {
       scaling.lines().stream().filter(l -> l.startsWith(e + ": ")).limit(MAX_LINES)
           .forEach(l -> out.println("overparam: analyze: " + l));
     }
-    out.printf(Locale.ROOT, "overparam: analysis tables in %s (%.1fs)%n",
-        Tables.folder(results), (System.nanoTime() - start) / 1e9);
+    time.lap("run status");
+    out.println("overparam: analysis tables in " + Tables.folder(results) + " (" + time + ")");
     return new Summary(List.copyOf(experiments), Tables.folder(results), curves, modelWise);
+  }
+
+  /** Wall time of each stage, for the closing line. */
+  static final class Stopwatch {
+    private final long start = System.nanoTime();
+    private long last = start;
+    private final StringBuilder laps = new StringBuilder();
+
+    void lap(String stage) {
+      long now = System.nanoTime();
+      laps.append(String.format(Locale.ROOT, ", %s %.1fs", stage, (now - last) / 1e9));
+      last = now;
+    }
+
+    @Override
+    public String toString() {
+      return String.format(Locale.ROOT, "%.1fs", (last - start) / 1e9) + laps;
+    }
   }
 
   /** Reads an analysis table back, restricted to the experiments analysed. */
@@ -136,12 +153,10 @@ public final class Analysis {
             + "%d series, %d beyond the 95%% intervals", num(DoubleDescent.PRIMARY_EPSILON),
         mine.stream().filter(DoubleDescent.ModelWise::doubleDescent).count(), mine.size(),
         mine.stream().filter(DoubleDescent.ModelWise::beyondCi).count()));
-    for (Row r : epochWise) {
-      if (r.getString(0).equals(experiment)) {
-        out.add("epoch-wise double descent in " + r.getLong(2) + " of " + r.getLong(1)
-            + " cells");
-      }
-    }
+    List<Row> mineEw = epochWise.stream().filter(r -> r.getString(0).equals(experiment))
+        .toList();
+    out.add("epoch-wise double descent in " + mineEw.stream().filter(r -> r.getBoolean(
+        r.size() - 1)).count() + " of " + mineEw.size() + " cells");
     return out;
   }
 

@@ -3,14 +3,11 @@ package org.overparam.analysis;
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.first;
-import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.min_by;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.stddev_samp;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
@@ -23,10 +20,12 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Learning curves over seeds: the {@code curves} table (one row per grid cell, final and best
- * epoch) and the {@code epoch_curves} table (one row per cell and evaluated epoch). The heavy
- * part, one pass over the metrics rows per table, runs in Spark; the confidence intervals are
- * computed on the driver from Spark's count, mean and standard deviation.
+ * Learning curves over seeds. One Spark pass over the metrics rows aggregates each cell (a grid
+ * point without its seed) at each evaluated epoch: the {@code epoch_curves} table. The
+ * {@code curves} table (one row per cell) is then read off those per-epoch means and standard
+ * deviations: the final epoch, and the best epoch, the one of least mean test loss (the early
+ * stopping point of the seeds' average curve). Confidence intervals are computed on the driver.
+ * Runs that diverged are counted and left out of every mean.
  */
 public final class Curves {
   /** Columns that name a cell (a grid point without its seed). */
@@ -36,7 +35,7 @@ public final class Curves {
       "test_error");
   /** The estimated columns of the curves table, in order. */
   private static final List<String> ESTIMATES = List.of("final_train_loss", "final_train_error",
-      "final_test_loss", "final_test_error", "best_epoch", "best_train_loss", "best_train_error",
+      "final_test_loss", "final_test_error", "best_train_loss", "best_train_error",
       "best_test_loss", "best_test_error");
 
   private Curves() {}
@@ -45,50 +44,60 @@ public final class Curves {
     return CELL.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
   }
 
-  /** Metrics rows of runs that did not diverge. */
-  static Dataset<Row> completed(Dataset<Row> metrics) {
-    return metrics.filter(col("status").notEqual("diverged"));
+  /**
+   * Schema of {@code <results>/analysis/epoch_curves/experiment=<name>/}: one row per cell and
+   * evaluated epoch; means and sample standard deviations over the cell's completed runs.
+   *
+   * <pre>
+   * column          type    meaning
+   * experiment      string  partition column
+   * label_noise, weight_decay, dropout, train_size, depth, width, params: the cell, as in curves
+   * epoch           int     evaluated epoch, 1-based
+   * seeds           long    completed runs evaluated at this epoch (0: only diverged ones)
+   * diverged        long    diverged runs evaluated at this epoch
+   * train_loss      double  mean train loss; train_loss_sd its standard deviation (null if
+   *                         seeds &lt; 2)
+   * train_error     double  mean train error; train_error_sd
+   * test_loss       double  mean test loss; test_loss_sd
+   * test_error      double  mean test error; test_error_sd
+   * </pre>
+   */
+  public static Dataset<Row> epochCurves(Dataset<Row> metrics) {
+    Column ok = col("status").notEqual("diverged");
+    List<Column> keys = new ArrayList<>(List.of(cellColumns()));
+    keys.add(col("epoch"));
+    List<Column> aggs = new ArrayList<>();
+    aggs.add(count(when(not(ok), 1)).as("diverged"));
+    for (String l : LOSSES) {
+      aggs.add(avg(when(ok, col(l))).as(l));
+      aggs.add(stddev_samp(when(ok, col(l))).as(l + "_sd"));
+    }
+    return metrics.groupBy(keys.toArray(Column[]::new))
+        .agg(count(when(ok, 1)).as("seeds"), aggs.toArray(Column[]::new));
   }
 
   /**
-   * Per run: its cell, whether it diverged, its final epoch, its losses at the final epoch
-   * ({@code final_*}) and at its least-test-loss epoch ({@code best_*}; on exact ties any one of
-   * the tied epochs). One aggregate per column keeps every aggregation buffer fixed-width, so
-   * Spark hashes the runs instead of sorting the rows.
+   * The cells' final and best epochs with their estimates over seeds, sorted by cell; one small
+   * Spark job over {@code epochCurves}. Every aggregate has a fixed-width buffer, so Spark
+   * hashes the cells instead of sorting the rows.
    */
-  static Dataset<Row> perRun(Dataset<Row> metrics) {
+  public static List<Curve> curves(Dataset<Row> epochCurves) {
+    Column alive = when(col("seeds").gt(0), col("epoch"));
     List<Column> aggs = new ArrayList<>();
-    for (String c : CELL.subList(1, CELL.size())) {
-      aggs.add(first(c).as(c));
+    aggs.add(max("diverged").as("diverged"));
+    aggs.add(max(alive).as("final_epoch"));
+    aggs.add(max_by(col("seeds"), alive).as("final_seeds"));
+    for (String l : LOSSES) {
+      aggs.add(max_by(col(l), alive));
+      aggs.add(max_by(col(l + "_sd"), alive));
     }
-    aggs.add(max(when(col("status").equalTo("diverged"), 1).otherwise(0)).as("diverged"));
-    aggs.add(max("epoch").as("final_epoch"));
-    LOSSES.forEach(l -> aggs.add(max_by(col(l), col("epoch")).as("final_" + l)));
     aggs.add(min_by(col("epoch"), col("test_loss")).as("best_epoch"));
-    LOSSES.forEach(l -> aggs.add(min_by(col(l), col("test_loss")).as("best_" + l)));
-    return metrics.filter(col("test_loss").isNotNull().and(not(isnan(col("test_loss")))))
-        .groupBy(col("experiment"), col("run_id"))
-        .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
-  }
-
-  /** The cells' estimates over seeds, sorted by cell. One Spark job; small result. */
-  public static List<Curve> curves(Dataset<Row> metrics) {
-    Dataset<Row> runs = perRun(metrics);
-    Column ok = col("diverged").equalTo(0);
-    List<String> values = new ArrayList<>();
-    values.add("final_epoch");
-    LOSSES.forEach(l -> values.add("final_" + l));
-    values.add("best_epoch");
-    LOSSES.forEach(l -> values.add("best_" + l));
-    List<Column> aggs = new ArrayList<>();
-    aggs.add(count(when(ok, 1)).as("seeds"));
-    aggs.add(sum("diverged").as("diverged"));
-    for (int i = 0; i < values.size(); i++) {
-      Column v = when(ok, col(values.get(i)));
-      aggs.add(avg(v).as("m" + i));
-      aggs.add(stddev_samp(v).as("s" + i));
+    aggs.add(min_by(col("seeds"), col("test_loss")).as("best_seeds"));
+    for (String l : LOSSES) {
+      aggs.add(min_by(col(l), col("test_loss")));
+      aggs.add(min_by(col(l + "_sd"), col("test_loss")));
     }
-    List<Row> rows = runs.groupBy(cellColumns())
+    List<Row> rows = epochCurves.groupBy(cellColumns())
         .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new))
         .collectAsList();
     List<Curve> out = new ArrayList<>();
@@ -105,21 +114,31 @@ public final class Curves {
     return out;
   }
 
+  /** A curves row from the aggregate: cell (0-7), diverged, final (9-18), best (19-28). */
   private static Curve curve(Row r) {
     Cell cell = new Cell(r.getString(0), r.getDouble(1), r.getDouble(2), r.getDouble(3),
         r.getInt(4), r.getInt(5), r.getInt(6), r.getLong(7));
-    long n = r.getLong(8);
-    long diverged = r.getLong(9);
-    SeedMean[] e = new SeedMean[10];
+    long diverged = r.isNullAt(8) ? 0 : r.getLong(8);
+    boolean measured = !r.isNullAt(9);
+    int finalEpoch = measured ? r.getInt(9) : 0;
+    long finalSeeds = measured ? r.getLong(10) : 0;
+    int bestEpoch = r.isNullAt(19) ? 0 : r.getInt(19);
+    long bestSeeds = r.isNullAt(20) ? 0 : r.getLong(20);
+    SeedMean[] f = estimates(r, 11, finalSeeds);
+    SeedMean[] b = estimates(r, 21, bestSeeds);
+    return new Curve(cell, finalSeeds, diverged, finalEpoch, f[0], f[1], f[2], f[3], bestEpoch,
+        b[0], b[1], b[2], b[3]);
+  }
+
+  private static SeedMean[] estimates(Row r, int from, long n) {
+    SeedMean[] e = new SeedMean[LOSSES.size()];
     for (int i = 0; i < e.length; i++) {
-      int at = 10 + 2 * i;
+      int at = from + 2 * i;
       double mean = r.isNullAt(at) ? Double.NaN : r.getDouble(at);
       double sd = r.isNullAt(at + 1) ? Double.NaN : r.getDouble(at + 1);
       e[i] = SeedMean.of(mean, sd, n);
     }
-    int finalEpoch = Double.isNaN(e[0].mean()) ? 0 : (int) Math.round(e[0].mean());
-    return new Curve(cell, n, diverged, finalEpoch, e[1], e[2], e[3], e[4], e[5], e[6], e[7],
-        e[8], e[9]);
+    return e;
   }
 
   // ---- the curves table
@@ -140,17 +159,17 @@ public final class Curves {
    * width                  int     units per hidden layer
    * params                 long    parameters of the network
    * params_per_sample      double  params / train_size
-   * seeds                  long    completed runs (n of every mean)
+   * seeds                  long    completed runs evaluated at the final epoch (n of the means)
    * diverged               long    runs whose loss became non-finite (left out of the means)
    * final_epoch            int     last epoch of the completed runs
    * final_train_loss       double  mean train loss at the final epoch; final_train_loss_ci95
    * final_train_error      double  mean train error at the final epoch; final_train_error_ci95
    * final_test_loss        double  mean test loss at the final epoch; final_test_loss_ci95
    * final_test_error       double  mean test error at the final epoch; final_test_error_ci95
-   * best_epoch             double  mean epoch of least test loss (any one of exact ties); best_epoch_ci95
+   * best_epoch             int     epoch of least mean test loss (any one of exact ties)
    * best_train_loss        double  mean train loss at that epoch; best_train_loss_ci95
    * best_train_error       double  mean train error at that epoch; best_train_error_ci95
-   * best_test_loss         double  mean least test loss; best_test_loss_ci95
+   * best_test_loss         double  least mean test loss; best_test_loss_ci95
    * best_test_error        double  mean test error at that epoch; best_test_error_ci95
    * </pre>
    */
@@ -163,6 +182,10 @@ public final class Curves {
         "params", Tables.LONG, "params_per_sample", Tables.DOUBLE, "seeds", Tables.LONG,
         "diverged", Tables.LONG, "final_epoch", Tables.INT));
     for (String v : ESTIMATES) {
+      if (v.equals("best_train_loss")) {
+        s.add("best_epoch");
+        s.add(Tables.INT);
+      }
       s.add(v);
       s.add(Tables.DOUBLE);
       s.add(v + "_ci95");
@@ -177,39 +200,16 @@ public final class Curves {
         k.dropout(), k.trainSize(), k.depth(), k.width(), k.params(),
         (double) k.params() / k.trainSize(), c.seeds(), c.diverged(), c.finalEpoch()));
     for (SeedMean e : List.of(c.finalTrainLoss(), c.finalTrainError(), c.finalTestLoss(),
-        c.finalTestError(), c.bestEpoch(), c.bestTrainLoss(), c.bestTrainError(),
-        c.bestTestLoss(), c.bestTestError())) {
+        c.finalTestError())) {
+      v.add(e.meanOrNull());
+      v.add(e.ci95OrNull());
+    }
+    v.add(c.measured() ? c.bestEpoch() : null);
+    for (SeedMean e : List.of(c.bestTrainLoss(), c.bestTrainError(), c.bestTestLoss(),
+        c.bestTestError())) {
       v.add(e.meanOrNull());
       v.add(e.ci95OrNull());
     }
     return RowFactory.create(v.toArray());
-  }
-
-  // ---- the epoch_curves table
-
-  /**
-   * Schema of {@code <results>/analysis/epoch_curves/experiment=<name>/}: one row per cell and
-   * evaluated epoch, means over the completed runs of the cell.
-   *
-   * <pre>
-   * column          type    meaning
-   * experiment      string  partition column
-   * label_noise, weight_decay, dropout, train_size, depth, width, params: the cell, as in curves
-   * epoch           int     evaluated epoch, 1-based
-   * seeds           long    completed runs evaluated at this epoch
-   * train_loss      double  mean train loss
-   * train_error     double  mean train error
-   * test_loss       double  mean test loss
-   * test_error      double  mean test error
-   * test_error_sd   double  sample standard deviation of test error over seeds (null if seeds &lt; 2)
-   * </pre>
-   */
-  public static Dataset<Row> epochCurves(Dataset<Row> metrics) {
-    List<Column> keys = new ArrayList<>(List.of(cellColumns()));
-    keys.add(col("epoch"));
-    return completed(metrics).groupBy(keys.toArray(Column[]::new)).agg(
-        count("*").as("seeds"), avg("train_loss").as("train_loss"),
-        avg("train_error").as("train_error"), avg("test_loss").as("test_loss"),
-        avg("test_error").as("test_error"), stddev_samp("test_error").as("test_error_sd"));
   }
 }

@@ -9,17 +9,22 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.min_by;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Epoch-wise double descent: for each cell, whether its mean test error over epochs falls, rises
@@ -28,7 +33,7 @@ import org.apache.spark.sql.expressions.WindowSpec;
  * <p>Definition. Let e(t) be the cell's mean test error at evaluated epoch t. For each epoch t
  * with epochs before and after it, rise(t) = e(t) − min over earlier epochs, fall(t) = e(t) − min
  * over later epochs, and its prominence is min(rise, fall). The bump is the epoch with the largest
- * prominence (earliest on ties); its earlier minimum is the "first min", the bump the "later max",
+ * prominence (any one of exact ties); its earlier minimum is the "first min", the bump the "later max",
  * and the least error after it the "later min". Epoch-wise double descent happened when both
  * rise and fall are at least {@link #MIN_CHANGE} and, where the cell has two or more seeds, the
  * 95% Student-t interval of the bump lies above those of both minima (so that noise between
@@ -67,50 +72,90 @@ public final class EpochWise {
    *
    * @param epochCurves the epoch_curves table
    * @param maxSeeds the most seeds of any cell (sizes the table of t quantiles)
+   * @return the rows, sorted, one per cell
    */
-  public static Dataset<Row> table(Dataset<Row> epochCurves, long maxSeeds) {
+  public static List<Row> table(Dataset<Row> epochCurves, long maxSeeds) {
+    // Windows keyed by a 64-bit hash of the cell sort on one long instead of eight columns;
+    // should two cells share a hash, the rows say so and the exact key is used instead.
+    List<Row> fast = bumps(epochCurves, maxSeeds, xxhash64(Curves.cellColumns()));
+    long ids = fast.stream().map(r -> r.get(r.size() - 1)).distinct().count();
+    List<Row> rows = ids == fast.size() ? fast
+        : bumps(epochCurves, maxSeeds, struct(Curves.cellColumns()).cast("string"));
+    List<Row> out = new ArrayList<>();
+    for (Row r : rows) {
+      Object[] v = new Object[r.size() - 1];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = r.get(i);
+      }
+      out.add(RowFactory.create(v));
+    }
+    return out;
+  }
+
+  /**
+   * Schema of the rows of {@link #table}: the cell columns, then as documented there.
+   */
+  static final StructType SCHEMA = Tables.schema("experiment", Tables.STRING,
+      "label_noise", Tables.DOUBLE, "weight_decay", Tables.DOUBLE, "dropout", Tables.DOUBLE,
+      "train_size", Tables.INT, "depth", Tables.INT, "width", Tables.INT, "params", Tables.LONG,
+      "epochs", Tables.LONG, "first_min_epoch", Tables.INT,
+      "first_min_test_error", Tables.DOUBLE, "max_epoch", Tables.INT,
+      "max_test_error", Tables.DOUBLE, "later_min_epoch", Tables.INT,
+      "later_min_test_error", Tables.DOUBLE, "final_epoch", Tables.INT,
+      "final_test_error", Tables.DOUBLE, "rise", Tables.DOUBLE, "fall", Tables.DOUBLE,
+      "max_ci95", Tables.DOUBLE, "happened", Tables.BOOLEAN);
+
+  /** The bump of every cell, windows partitioned by {@code key}; the key comes last. */
+  private static List<Row> bumps(Dataset<Row> epochCurves, long maxSeeds, Column key) {
     Column[] cell = Curves.cellColumns();
-    WindowSpec up = Window.partitionBy(cell).orderBy(col("epoch"))
+    WindowSpec up = Window.partitionBy(col("cell_key")).orderBy(col("epoch"))
         .rowsBetween(Window.unboundedPreceding(), -1);
-    WindowSpec down = Window.partitionBy(cell).orderBy(col("epoch").desc())
+    WindowSpec down = Window.partitionBy(col("cell_key")).orderBy(col("epoch").desc())
         .rowsBetween(Window.unboundedPreceding(), -1);
-    // Both frames grow one row at a time, so each is one pass over the sorted cell.
-    Column point = struct(col("test_error").as("e"), col("epoch").as("t"), col("ci"));
-    Dataset<Row> w = epochCurves.withColumn("ci", halfWidth(maxSeeds))
-        .withColumn("before", min(point).over(up))
-        .withColumn("after", min(point).over(down))
-        .withColumn("rise", col("test_error").minus(col("before.e")))
-        .withColumn("fall", col("test_error").minus(col("after.e")))
-        // least() skips nulls: the first and last epochs have no prominence.
-        .withColumn("prominence", when(col("rise").isNotNull().and(col("fall").isNotNull()),
-            least(col("rise"), col("fall"))));
-    // max of (prominence, -epoch, ...) takes the largest prominence, then the earliest epoch.
-    Column bump = when(col("prominence").gt(0), struct(col("prominence"),
-        col("epoch").multiply(-1).as("neg"), col("epoch"), col("test_error"), col("before"),
-        col("after"), col("rise"), col("fall"), col("ci")));
-    List<Column> aggs = new ArrayList<>(List.of(max(bump).as("bump"),
-        max(struct(col("epoch"), col("test_error"))).as("last")));
-    Dataset<Row> g = w.groupBy(cell).agg(count("*").as("epochs"),
-        aggs.toArray(Column[]::new));
-    List<Column> out = new ArrayList<>(List.of(cell));
-    out.add(col("epochs"));
-    out.add(col("bump.before.t").as("first_min_epoch"));
-    out.add(col("bump.before.e").as("first_min_test_error"));
-    out.add(col("bump.epoch").as("max_epoch"));
-    out.add(col("bump.test_error").as("max_test_error"));
-    out.add(col("bump.after.t").as("later_min_epoch"));
-    out.add(col("bump.after.e").as("later_min_test_error"));
-    out.add(col("last.epoch").as("final_epoch"));
-    out.add(col("last.test_error").as("final_test_error"));
-    out.add(col("bump.rise").as("rise"));
-    out.add(col("bump.fall").as("fall"));
-    out.add(col("bump.ci").as("max_ci95"));
-    Column ci = coalesce(col("bump.ci"), lit(0.0));
-    Column separated = col("bump.rise").gt(ci.plus(coalesce(col("bump.before.ci"), lit(0.0))))
-        .and(col("bump.fall").gt(ci.plus(coalesce(col("bump.after.ci"), lit(0.0)))));
-    out.add(when(col("bump").isNull(), lit(false)).otherwise(col("bump.rise").geq(MIN_CHANGE)
-        .and(col("bump.fall").geq(MIN_CHANGE)).and(separated)).as("happened"));
-    return g.select(out.toArray(Column[]::new));
+    // Both frames grow one row at a time, so each is one pass over the sorted cell. Only
+    // fixed-width aggregates are used, so the grouping below hashes instead of sorting.
+    Dataset<Row> w = epochCurves.filter(col("seeds").gt(0)).withColumn("cell_key", key)
+        .withColumn("ci", halfWidth(maxSeeds))
+        .withColumn("before_e", min("test_error").over(up))
+        .withColumn("before_t", min_by(col("epoch"), col("test_error")).over(up))
+        .withColumn("before_ci", min_by(col("ci"), col("test_error")).over(up))
+        .withColumn("after_e", min("test_error").over(down))
+        .withColumn("after_t", min_by(col("epoch"), col("test_error")).over(down))
+        .withColumn("after_ci", min_by(col("ci"), col("test_error")).over(down))
+        .withColumn("rise", col("test_error").minus(col("before_e")))
+        .withColumn("fall", col("test_error").minus(col("after_e")));
+    // least() skips nulls: the first and last epochs have no prominence.
+    Column prominence = when(col("rise").gt(0).and(col("fall").gt(0)),
+        least(col("rise"), col("fall")));
+    w = w.withColumn("prominence", prominence);
+    Column p = col("prominence");
+    List<Column> keys = new ArrayList<>(List.of(cell));
+    keys.add(col("cell_key"));
+    Dataset<Row> g = w.groupBy(keys.toArray(Column[]::new)).agg(count("*").as("epochs"),
+        max_by(col("before_t"), p).as("first_min_epoch"),
+        max_by(col("before_e"), p).as("first_min_test_error"),
+        max_by(col("epoch"), p).as("max_epoch"),
+        max_by(col("test_error"), p).as("max_test_error"),
+        max_by(col("after_t"), p).as("later_min_epoch"),
+        max_by(col("after_e"), p).as("later_min_test_error"),
+        max("epoch").as("final_epoch"),
+        max_by(col("test_error"), col("epoch")).as("final_test_error"),
+        max_by(col("rise"), p).as("rise"),
+        max_by(col("fall"), p).as("fall"),
+        max_by(col("ci"), p).as("max_ci95"),
+        max_by(col("before_ci"), p).as("before_ci"),
+        max_by(col("after_ci"), p).as("after_ci"));
+    Column ci = coalesce(col("max_ci95"), lit(0.0));
+    Column separated = col("rise").gt(ci.plus(coalesce(col("before_ci"), lit(0.0))))
+        .and(col("fall").gt(ci.plus(coalesce(col("after_ci"), lit(0.0)))));
+    Column happened = when(col("max_epoch").isNull(), lit(false)).otherwise(
+        col("rise").geq(MIN_CHANGE).and(col("fall").geq(MIN_CHANGE)).and(separated));
+    List<Column> out = new ArrayList<>();
+    for (String f : SCHEMA.fieldNames()) {
+      out.add(f.equals("happened") ? happened.as(f) : col(f));
+    }
+    out.add(col("cell_key"));
+    return g.select(out.toArray(Column[]::new)).orderBy(cell).collectAsList();
   }
 
   /** t(0.975, seeds − 1) · sd / sqrt(seeds), null below two seeds; t looked up in a map. */

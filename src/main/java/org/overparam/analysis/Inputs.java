@@ -131,6 +131,35 @@ public record Inputs(String results, String metricsPath, boolean csv, String exp
     return out;
   }
 
+  /**
+   * The experiments of the metrics table: its {@code experiment=} folders (Parquet), or its
+   * distinct experiment values (CSV, one Spark job).
+   */
+  public List<String> experiments(SparkSession spark) {
+    if (experiment != null && !csv) {
+      return List.of(experiment);
+    }
+    List<String> out = new ArrayList<>();
+    if (csv) {
+      metrics(spark).select("experiment").distinct().collectAsList()
+          .forEach(r -> out.add(r.getString(0)));
+      return out;
+    }
+    Path p = new Path(metricsPath);
+    try {
+      for (FileStatus st : p.getFileSystem(spark.sparkContext().hadoopConfiguration())
+          .listStatus(p)) {
+        String n = st.getPath().getName();
+        if (st.isDirectory() && n.startsWith("experiment=")) {
+          out.add(n.substring("experiment=".length()));
+        }
+      }
+    } catch (IOException e) {
+      throw new ConfigException("metrics table " + p + ": cannot list: " + e.getMessage());
+    }
+    return out;
+  }
+
   /** The runs rows (experiment, run_id, status, message), or null if there is no runs table. */
   public Dataset<Row> runs(SparkSession spark) {
     if (runsPath == null) {

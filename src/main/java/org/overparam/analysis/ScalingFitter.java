@@ -10,9 +10,12 @@ public interface ScalingFitter {
   /**
    * Fits {@code loss} against {@code n} (and {@code d}, or null for one scale).
    *
-   * @throws IllegalArgumentException when the points cannot be fitted (too few, not positive)
+   * @param seed seed of the bootstrap resampling
+   * @param intervals whether to bootstrap (without, every interval is NaN)
+   * @throws RuntimeException when the points cannot be fitted (too few, not positive, no start
+   *     converges)
    */
-  Fitted fit(double[] n, double[] d, double[] loss, long seed);
+  Fitted fit(double[] n, double[] d, double[] loss, long seed, boolean intervals);
 
   /** Bootstrap resamples the fitter draws for intervals. */
   int resamples();

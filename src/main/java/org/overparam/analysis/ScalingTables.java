@@ -17,9 +17,11 @@ import org.apache.spark.sql.types.StructType;
  * dropout; depths pooled, N = parameters, D = training examples):
  * <ul>
  *   <li>L(N) = E + A·N^−α at each training-set size;</li>
- *   <li>L(D) = E + A·D^−α at each model size;</li>
+ *   <li>L(D) = E + A·D^−α at each model size (point estimates: one law per model size is
+ *       many fits);</li>
  *   <li>L(N, D) = E + A·N^−α + B·D^−β on all of the setting's cells (Chinchilla's form);</li>
- *   <li>for each, the error of predicting the largest scale from a fit on the smaller ones;</li>
+ *   <li>for L(N) and L(N, D), the error of predicting the largest N from a fit on the smaller
+ *       ones;</li>
  *   <li>for L(N, D), the compute-optimal N and D at budgets C = 6·N·D.</li>
  * </ul>
  * A fit with too few distinct sizes is skipped, its row saying why.
@@ -107,7 +109,8 @@ public final class ScalingTables {
           : sizes + " distinct " + scaleName + " sizes; " + law + " needs at least " + MIN_SIZES));
       return false;
     }
-    return fitAndRecord(s, law, fixedD, fixedN, x, null, l, sizes, fitter, seed, out);
+    return fitAndRecord(s, law, fixedD, fixedN, x, null, l, sizes, fitter, seed,
+        law.equals("L(N)"), out);
   }
 
   /** Fits L(N, D) on all of a setting's cells; returns whether it was fitted. */
@@ -127,24 +130,28 @@ public final class ScalingTables {
               + " points"));
       return false;
     }
-    return fitAndRecord(s, "L(N,D)", null, null, n, d, l, ns, fitter, seed, out);
+    return fitAndRecord(s, "L(N,D)", null, null, n, d, l, ns, fitter, seed, true, out);
   }
 
+  /**
+   * Fits, records the row, the curves and (for L(N, D)) the frontier; {@code full} adds the
+   * bootstrap intervals and the held-out prediction of the largest N.
+   */
   private static boolean fitAndRecord(Setting s, String law, Integer fixedD, Long fixedN,
       double[] x, double[] d, double[] l, long sizes, ScalingFitter fitter, long seed,
-      Result out) {
+      boolean full, Result out) {
     ScalingFitter.Fitted f;
     try {
-      f = fitter.fit(x, d, l, seed);
-    } catch (IllegalArgumentException | ArithmeticException e) {
+      f = fitter.fit(x, d, l, seed, full);
+    } catch (RuntimeException e) {
       out.fits().add(skipped(s, law, fixedD, fixedN, l.length, sizes, "fit failed: "
           + e.getMessage()));
       out.lines().add(where(s) + ": " + law + " fit failed: " + e.getMessage());
       return false;
     }
-    Holdout h = holdout(x, d, l, fitter, seed, law);
-    out.fits().add(fitted(s, law, fixedD, fixedN, l.length, sizes, f, fitter.resamples(), seed,
-        h));
+    Holdout h = full ? holdout(x, d, l, fitter, seed) : null;
+    out.fits().add(fitted(s, law, fixedD, fixedN, l.length, sizes, f,
+        full ? fitter.resamples() : 0, seed, h));
     curves(s, law, fixedD, fixedN, x, d, f, out);
     if (d != null) {
       optimal(s, x, d, f, out);
@@ -162,11 +169,11 @@ public final class ScalingTables {
 
   // ---- predicting the largest scale
 
-  /** The largest scale's points, predicted by a fit on the rest. */
+  /** The largest scale's points, predicted by a fit (from the whole grid) on the rest. */
   record Holdout(double scale, double loss, double predicted, double meanAbsRelativeError) {}
 
   private static Holdout holdout(double[] x, double[] d, double[] l, ScalingFitter fitter,
-      long seed, String law) {
+      long seed) {
     double max = Arrays.stream(x).max().orElseThrow();
     List<Integer> train = new ArrayList<>();
     List<Integer> test = new ArrayList<>();
@@ -184,8 +191,8 @@ public final class ScalingTables {
     }
     ScalingFitter.Fitted f;
     try {
-      f = fitter.fit(tx, td, pick(l, train), seed);
-    } catch (IllegalArgumentException | ArithmeticException e) {
+      f = fitter.fit(tx, td, pick(l, train), seed, false);
+    } catch (RuntimeException e) {
       return null;
     }
     double err = 0;
@@ -229,7 +236,8 @@ public final class ScalingTables {
    * bootstrap_resamples     int      resamples drawn
    * bootstrap_failed        int      resamples whose refit failed
    * seed                    long     bootstrap seed
-   * holdout_scale           double   the largest size, held out (null: too few sizes to hold out)
+   * holdout_scale           double   the largest N, held out (null: too few sizes to hold one
+   *                                  out, and for L(D))
    * holdout_loss            double   mean loss of its cells
    * holdout_predicted       double   mean prediction there of the fit on the smaller sizes
    * holdout_relative_error  double   mean |predicted − loss| / loss over those cells
@@ -386,7 +394,8 @@ public final class ScalingTables {
   }
 
   private static String where(Setting s) {
-    return String.format(Locale.ROOT, "%s: noise %s, wd %s, dropout %s", s.labelNoise(),
+    return String.format(Locale.ROOT, "%s: noise %s, wd %s, dropout %s", s.experiment(),
+        s.labelNoise(),
         s.weightDecay(), s.dropout());
   }
 }

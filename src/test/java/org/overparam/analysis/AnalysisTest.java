@@ -145,7 +145,7 @@ class AnalysisTest {
     });
     // The best epoch (least test loss) of width 32 is its first minimum, epoch 3.
     Row c = one("curves", "experiment = 'dd' and width = 32");
-    assertThat(c.<Double>getAs("best_epoch")).isEqualTo(3.0);
+    assertThat(c.<Integer>getAs("best_epoch")).isEqualTo(3);
     assertThat(c.<Double>getAs("best_test_error")).isCloseTo(0.30, within(1e-12));
     assertThat(c.<Double>getAs("final_test_error")).isCloseTo(0.33, within(1e-12));
     assertThat(table("epoch_curves", "experiment = 'dd'")).hasSize(WIDTHS.length * EPOCHS);

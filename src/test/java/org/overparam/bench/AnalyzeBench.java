@@ -24,8 +24,9 @@ import org.overparam.report.Report;
  *
  * <p>The grid: 20 widths × 5 train sizes × 5 label-noise levels × 4 weight decays × 2 dropouts
  * × 5 seeds = 20,000 runs, each with rows / 20,000 epochs; about 1% of runs diverge half way.
- * Test error has a model-wise peak where parameters ≈ 10 × train size, growing with label noise,
- * shrinking with weight decay, and an epoch-wise bump for the mid-sized models. {@code files}
+ * Test error falls as a power of width and of train size, has a model-wise peak where
+ * parameters ≈ 10 × train size, growing with label noise, shrinking with weight decay, and an
+ * epoch-wise bump for the mid-sized models. {@code files}
  * is how many Parquet files hold the table (the training store writes one per run; compacted
  * tables have few). A {@code dir} that already holds a metrics table is analysed as it is.
  */
@@ -97,12 +98,12 @@ public final class AnalyzeBench {
             "hash(run) % 100 = 0 as diverges")
         .filter(f("not diverges or epoch <= %d", epochs / 2))
         .selectExpr("*",
-            "greatest(0.0, 0.6 * (1 - exp(-exp(-x) * 3)) + label_noise * 0.5 * (1 - exp(-exp(-x) "
-                + "* 3)) - 0.02) as train_final",
-            "0.12 + 0.3 * label_noise * exp(-x * x / 0.8) / (1 + weight_decay * 300) "
-                + "+ 0.15 * exp(-width / 8.0) + 0.05 * label_noise as test_final")
-        .selectExpr("*", f("exp(-epoch / (%d / 10.0)) as decay", epochs),
-            f("0.06 * label_noise * exp(-pow((epoch - %d / 4.0) / (%d / 20.0), 2)) "
+            "(0.3 + 0.5 * label_noise) * greatest(0.0, least(1.0, -x / 2)) as train_final",
+            "0.05 + 0.4 * label_noise * exp(-x * x / 0.8) / (1 + weight_decay * 300) "
+                + "+ 0.15 * pow(width, -0.3) + 0.3 * pow(train_size / 500.0, -0.4) "
+                + "+ 0.05 * label_noise as test_final")
+        .selectExpr("*", f("exp(-epoch / (%d / 25.0)) as decay", epochs),
+            f("0.1 * label_noise * exp(-pow((epoch - %d / 4.0) / (%d / 20.0), 2)) "
                 + "* exp(-x * x) as bump", epochs, epochs))
         .selectExpr("'bench' as experiment", "concat('r', run) as run_id",
             "'synthetic' as dataset", "'mlp' as family", "1 as depth", "width", "params",
