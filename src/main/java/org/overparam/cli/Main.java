@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 /** Entry point: {@code overparam <command> ...}; exit 0 done, 1 failed, 2 bad input. */
 @Command(name = "overparam", mixinStandardHelpOptions = true, version = "overparam 0.1.0",
     description = "Double descent and scaling laws, measured with real training runs on Spark.",
-    subcommands = {TrainCommand.class, FitScalingCommand.class})
+    subcommands = {TrainCommand.class, AnalyzeCommand.class, ReportCommand.class,
+        FitScalingCommand.class})
 public final class Main {
   public static final int EXIT_BAD_INPUT = 2;
 
