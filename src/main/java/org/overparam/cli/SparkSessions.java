@@ -7,6 +7,7 @@ import java.net.URI;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.overparam.config.ConfigException;
+import org.overparam.train.spark.SparkSettings;
 
 /** Starts (or joins) the Spark session, after checking that its master can be reached. */
 final class SparkSessions {
@@ -41,7 +42,7 @@ final class SparkSessions {
   }
 
   static SparkSession start(String master, String appName) {
-    return SparkSession.builder()
+    return SparkSettings.apply(SparkSession.builder(), new SparkConf())
         .master(master)
         .appName(appName)
         .config("spark.ui.showConsoleProgress", "false")

@@ -8,31 +8,44 @@ import java.util.List;
  *
  * @param kind {@code per-task}: one task trains one whole model, many models at once;
  *     {@code parameter-averaging}: one model trained data-parallel across executors;
- *     {@code auto}: parameter averaging for models with at least {@code autoThresholdParams}
- * @param autoThresholdParams parameter count from which {@code auto} averages parameters
+ *     {@code auto}: the sweep estimates both from each model's measured training cost and
+ *     averages the parameters of the models that would otherwise finish last
+ * @param autoThresholdParams models with fewer parameters always train per task under
+ *     {@code auto} (averaging their parameters costs more than it saves); larger ones are weighed
  * @param workers data-parallel workers (partitions) for parameter averaging; 0 = Spark's default
  *     parallelism
- * @param averagingFrequency minibatches each worker fits between two averagings
+ * @param averagingFrequency minibatches each worker fits between two averagings; 0 = each
+ *     worker's share of an epoch, at most {@link #MAX_AUTO_FREQUENCY}
  * @param batchPerWorker minibatch size on each worker
  */
 public record StrategyConfig(String kind, Long autoThresholdParams, Integer workers,
     Integer averagingFrequency, Integer batchPerWorker) implements Serializable {
   public static final List<String> KINDS = List.of("per-task", "parameter-averaging", "auto");
+  /**
+   * Most minibatches a worker fits between averagings when the frequency is left to the
+   * default: one averaging per epoch keeps its fixed cost (a Spark job, parameters and updater
+   * state there and back) small beside the compute, but too many local steps let the workers'
+   * models drift apart before they are averaged.
+   */
+  public static final int MAX_AUTO_FREQUENCY = 64;
 
   public StrategyConfig {
     kind = kind == null ? "auto" : kind;
     if (!KINDS.contains(kind)) {
       throw new IllegalArgumentException("kind: '" + kind + "' is not one of " + KINDS);
     }
-    autoThresholdParams = autoThresholdParams == null ? 2_000_000L : autoThresholdParams;
+    autoThresholdParams = autoThresholdParams == null ? 200_000L : autoThresholdParams;
     workers = workers == null ? 0 : workers;
-    averagingFrequency = averagingFrequency == null ? 4 : averagingFrequency;
+    averagingFrequency = averagingFrequency == null ? 0 : averagingFrequency;
     batchPerWorker = batchPerWorker == null ? 128 : batchPerWorker;
     Check.positive(autoThresholdParams, "auto_threshold_params");
     if (workers < 0) {
       throw new IllegalArgumentException("workers: must be >= 0, got " + workers);
     }
-    Check.positive(averagingFrequency, "averaging_frequency");
+    if (averagingFrequency < 0) {
+      throw new IllegalArgumentException("averaging_frequency: must be >= 0, got "
+          + averagingFrequency);
+    }
     Check.positive(batchPerWorker, "batch_per_worker");
   }
 
@@ -40,11 +53,25 @@ public record StrategyConfig(String kind, Long autoThresholdParams, Integer work
     return new StrategyConfig(null, null, null, null, null);
   }
 
-  /** The strategy one model gets, given its parameter count. */
+  /**
+   * The strategy one model gets, given its parameter count: {@code kind} itself, or for
+   * {@code auto} {@code per-task} below the threshold and {@code auto} (still to be weighed)
+   * above it.
+   */
   public String resolve(long params) {
     if (!kind.equals("auto")) {
       return kind;
     }
-    return params >= autoThresholdParams ? "parameter-averaging" : "per-task";
+    return params >= autoThresholdParams ? "auto" : "per-task";
+  }
+
+  /** Minibatches per worker between averagings for {@code trainSize} examples on W workers. */
+  public int frequency(int trainSize, int workers) {
+    if (averagingFrequency > 0) {
+      return averagingFrequency;
+    }
+    long perWorker = ((long) trainSize + (long) workers * batchPerWorker - 1)
+        / ((long) workers * batchPerWorker);
+    return (int) Math.max(1, Math.min(MAX_AUTO_FREQUENCY, perWorker));
   }
 }

@@ -1,6 +1,8 @@
 package org.overparam.testing;
 
+import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
+import org.overparam.train.spark.SparkSettings;
 
 /** One real {@code local[2]} Spark session shared by the tests of this JVM. */
 public final class TestSpark {
@@ -10,7 +12,7 @@ public final class TestSpark {
 
   public static synchronized SparkSession get() {
     if (session == null || session.sparkContext().isStopped()) {
-      session = SparkSession.builder()
+      session = SparkSettings.apply(SparkSession.builder(), new SparkConf())
           .master("local[2]")
           .appName("overparam-tests")
           .config("spark.ui.enabled", "false")

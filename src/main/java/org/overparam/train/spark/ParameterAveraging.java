@@ -2,16 +2,20 @@ package org.overparam.train.spark;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
+import org.deeplearning4j.spark.api.TrainingHook;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.overparam.config.RunSpec;
 import org.overparam.config.StrategyConfig;
@@ -23,11 +27,13 @@ import org.overparam.model.Models;
 import org.overparam.train.Checkpoints;
 import org.overparam.train.Checkpoints.Checkpoint;
 import org.overparam.train.Compression;
+import org.overparam.train.Blas;
 import org.overparam.train.EpochListener;
 import org.overparam.train.EpochMetrics;
 import org.overparam.train.Evaluator;
 import org.overparam.train.RunResult;
 import org.overparam.train.RunStatus;
+import org.overparam.train.Threads;
 import org.overparam.train.local.Hosts;
 
 /**
@@ -45,6 +51,9 @@ import org.overparam.train.local.Hosts;
  * {@code checkpoint_every} epochs and resumes from them. Each epoch gets its own training master
  * seeded by (run seed, epoch), so how minibatches are split into averaging rounds never depends on
  * the epochs before: a resumed run repeats the splits an uninterrupted one makes.
+ *
+ * <p>The minibatches are built once per run on the executors, from their own copy of the data,
+ * and cached there as INDArrays; workers fit with as many native threads as their task has cores.
  */
 final class ParameterAveraging {
   private ParameterAveraging() {}
@@ -61,9 +70,14 @@ final class ParameterAveraging {
         : Models.build(spec, data.train().dim(), data.train().classes());
     long params = net.numParams();
 
-    // Minibatches built once, spread over the workers, kept in executor memory for every epoch.
-    JavaRDD<DataSet> batches = sc.parallelize(minibatches(data.train(), s.batchPerWorker(),
-        spec.seed()), workers).persist(StorageLevel.MEMORY_ONLY());
+    // Minibatches built once on the executors from their own copy of the data, kept there as
+    // INDArrays for every epoch. Tasks carry only a worker index: data parallelized from the
+    // driver would ride along with every task of every averaging round.
+    JavaRDD<DataSet> batches = sc.parallelize(range(workers), workers)
+        .mapPartitionsWithIndex((worker, ignored) -> workerBatches(spec, worker, workers)
+            .iterator(), true)
+        .persist(StorageLevel.MEMORY_ONLY());
+    batches.count();
     INDArray x = Evaluator.features(data.train());
     INDArray xTest = Evaluator.features(data.test());
 
@@ -89,6 +103,7 @@ final class ParameterAveraging {
           checkpoint(checkpoints, spec, epoch, net, epochs);
           continue;
         }
+        Threads.limit(taskCores()); // in local mode the workers shared this JVM
         long t1 = System.nanoTime();
         double[] tr = Evaluator.evaluate(net, x, data.train());
         double[] te = Evaluator.evaluate(net, xTest, data.test());
@@ -119,13 +134,14 @@ final class ParameterAveraging {
     StrategyConfig s = spec.strategy();
     return new ParameterAveragingTrainingMaster.Builder(workers, s.batchPerWorker())
         .batchSizePerWorker(s.batchPerWorker())
-        .averagingFrequency(s.averagingFrequency())
+        .averagingFrequency(s.frequency(spec.trainSize(), workers))
         .workerPrefetchNumBatches(0)
         .rddTrainingApproach(RDDTrainingApproach.Direct)
         .repartionData(Repartition.Never)
         .storageLevel(StorageLevel.MEMORY_ONLY())
         .rngSeed(Seeds.derive(spec.seed(), "order-" + epoch))
         .collectTrainingStats(false)
+        .trainingHooks(new TaskThreads())
         .build();
   }
 
@@ -136,8 +152,37 @@ final class ParameterAveraging {
     }
   }
 
+  /**
+   * Worker {@code worker}'s share of the minibatches: a contiguous slice, as Spark would have cut
+   * the list had it been parallelized from the driver. Runs on the executor.
+   */
+  static List<DataSet> workerBatches(RunSpec spec, int worker, int workers) {
+    Blas.checkCoreType();
+    Threads.limit(taskCores());
+    TrainTest data = Datasets.prepare(Datasets.load(spec.dataset()), spec.trainSize(),
+        spec.labelNoise(), spec.seed());
+    List<DataSet> all = minibatches(data.train(), spec.strategy().batchPerWorker(), spec.seed());
+    int from = (int) ((long) worker * all.size() / workers);
+    int to = (int) ((long) (worker + 1) * all.size() / workers);
+    return new ArrayList<>(all.subList(from, to));
+  }
+
+  private static List<Integer> range(int n) {
+    List<Integer> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.add(i);
+    }
+    return out;
+  }
+
+  /** Cores of the running task; all of this JVM's outside a task. */
+  static int taskCores() {
+    TaskContext ctx = TaskContext.get();
+    return ctx == null ? Runtime.getRuntime().availableProcessors() : ctx.cpus();
+  }
+
   /** The training set, shuffled once by the run seed, cut into DataSets of {@code size} rows. */
-  private static List<DataSet> minibatches(Examples train, int size, long seed) {
+  static List<DataSet> minibatches(Examples train, int size, long seed) {
     int[] perm = Seeds.permutation(train.count(), Seeds.rng(seed, "partition"));
     Examples shuffled = train.rows(perm, null);
     INDArray x = Evaluator.features(shuffled);
@@ -152,5 +197,28 @@ final class ParameterAveraging {
               org.nd4j.linalg.indexing.NDArrayIndex.all()).dup()));
     }
     return out;
+  }
+
+  /**
+   * Matches a worker's native threads to its task's cores before each minibatch (a cheap check
+   * after the first): DL4J's workers otherwise run as many BLAS threads as the machine has cores
+   * in every concurrent task.
+   */
+  static final class TaskThreads implements TrainingHook {
+    @Override
+    public void preUpdate(org.nd4j.linalg.dataset.api.DataSet minibatch, Model model) {
+      Threads.limit(taskCores());
+    }
+
+    @Override
+    public void postUpdate(org.nd4j.linalg.dataset.api.DataSet minibatch, Model model) {}
+
+    @Override
+    public void preUpdate(MultiDataSet minibatch, Model model) {
+      Threads.limit(taskCores());
+    }
+
+    @Override
+    public void postUpdate(MultiDataSet minibatch, Model model) {}
   }
 }

@@ -7,6 +7,7 @@ import org.overparam.config.RunSpec;
 import org.overparam.data.DataSource;
 import org.overparam.data.Datasets;
 import org.overparam.train.Checkpoints;
+import org.overparam.train.Blas;
 import org.overparam.train.EpochListener;
 import org.overparam.train.RunResult;
 import org.overparam.train.Threads;
@@ -28,6 +29,7 @@ final class PerTask {
 
   /** Runs inside the task. */
   static RunResult trainHere(RunSpec spec, Checkpoints checkpoints) {
+    Blas.checkCoreType();
     TaskContext ctx = TaskContext.get();
     String device = Devices.bind(ctx);
     Threads.limit(ctx == null ? Runtime.getRuntime().availableProcessors() : ctx.cpus());

@@ -2,7 +2,6 @@ package org.overparam.train.spark;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -19,11 +18,12 @@ import org.overparam.train.RunSink;
 import org.overparam.train.RunStatus;
 
 /**
- * Trains every run of an experiment that the sink does not already hold. Small models go out as
+ * Trains every run of an experiment that the sink does not already hold. Most models go out as
  * one-task jobs, as many at once as Spark has task slots, largest first so the sweep ends evenly;
- * large models are trained one after another by parameter averaging. Each finished run goes to
- * the sink immediately, so an interrupted sweep loses at most the runs in flight, and those resume
- * from their last checkpoint when the sweep is run again.
+ * the few that would otherwise finish last ({@link Planner}) are trained one after another by
+ * parameter averaging. Each finished run goes to the sink immediately, so an interrupted sweep
+ * loses at most the runs in flight, and those resume from their last checkpoint when the sweep is
+ * run again.
  */
 public final class Sweep {
   /** Counts of what a sweep did. */
@@ -47,16 +47,12 @@ public final class Sweep {
     }
     Set<String> done = sink.finishedRunIds(runs.get(0).experiment());
     sink.tidy(runs.get(0).experiment(), done);
-    List<RunSpec> perTask = new ArrayList<>();
-    List<RunSpec> averaged = new ArrayList<>();
-    for (RunSpec r : runs) {
-      if (done.contains(r.runId())) {
-        continue;
-      }
-      (r.strategy().resolve(Models.params(r)).equals("per-task") ? perTask : averaged).add(r);
-    }
-    int skipped = runs.size() - perTask.size() - averaged.size();
+    List<RunSpec> todo = runs.stream().filter(r -> !done.contains(r.runId())).toList();
     int slots = Math.max(1, sc.defaultParallelism());
+    Planner.Plan plan = Planner.plan(todo, slots, new Planner.Measured());
+    List<RunSpec> perTask = plan.perTask();
+    List<RunSpec> averaged = plan.averaged();
+    int skipped = runs.size() - todo.size();
     out.printf("overparam: %d runs in %s; %d already recorded, training %d (%d per-task on %d "
             + "slots, %d by parameter averaging) on %s%n", runs.size(), runs.get(0).experiment(),
         skipped, perTask.size() + averaged.size(), perTask.size(), slots, averaged.size(),
@@ -64,8 +60,7 @@ public final class Sweep {
     Progress progress = new Progress(perTask.size() + averaged.size(), out);
     Checkpoints checkpoints = sink.checkpoints();
 
-    // Per-task: longest jobs first (cost ~ params x examples x epochs).
-    perTask.sort(Comparator.comparingDouble(Sweep::cost).reversed());
+    // Per-task: longest jobs first, as planned.
     ExecutorService pool = Executors.newFixedThreadPool(Math.min(slots, Math.max(1,
         perTask.size())), r -> {
           Thread t = new Thread(r, "overparam-sweep");
@@ -83,7 +78,7 @@ public final class Sweep {
             return null;
           }
           progress.started(spec);
-          return record(spec, () -> PerTask.train(sc, spec, checkpoints), progress);
+          return record(spec, "per-task", () -> PerTask.train(sc, spec, checkpoints), progress);
         }));
       }
       for (Future<RunResult> f : futures) {
@@ -104,8 +99,8 @@ public final class Sweep {
         continue;
       }
       progress.started(spec);
-      record(spec, () -> ParameterAveraging.train(sc, spec, EpochListener.log(), checkpoints),
-          progress);
+      record(spec, "parameter-averaging", () -> ParameterAveraging.train(sc, spec,
+          EpochListener.log(), checkpoints), progress);
     }
     return new Summary(runs.size(), skipped + progress.meanwhile(),
         progress.count(RunStatus.COMPLETED),
@@ -114,8 +109,8 @@ public final class Sweep {
   }
 
   /** Trains one run, writes its result, reports it; a failure is recorded, not thrown. */
-  private RunResult record(RunSpec spec, java.util.concurrent.Callable<RunResult> train,
-      Progress progress) {
+  private RunResult record(RunSpec spec, String strategy,
+      java.util.concurrent.Callable<RunResult> train, Progress progress) {
     long start = System.currentTimeMillis();
     RunResult r;
     try {
@@ -124,17 +119,13 @@ public final class Sweep {
       String why = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst()
           .orElse(e.toString());
       long params = Models.params(spec);
-      r = new RunResult(spec, spec.strategy().resolve(params), params, params,
+      r = new RunResult(spec, strategy, params, params,
           Models.trainingFlopsPerExample(spec), RunStatus.FAILED, why, start,
           System.currentTimeMillis(), List.of(), "", "", "", List.of());
     }
     sink.write(r);
     progress.finished(r);
     return r;
-  }
-
-  private static double cost(RunSpec r) {
-    return (double) Models.params(r) * r.trainSize() * r.epochs();
   }
 
   /** Thread-safe progress lines: runs done of total, elapsed and estimated time left. */

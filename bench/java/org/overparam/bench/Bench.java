@@ -1,0 +1,257 @@
+package org.overparam.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.overparam.config.DatasetConfig;
+import org.overparam.config.ExperimentConfig;
+import org.overparam.config.ExperimentFile;
+import org.overparam.config.Grid;
+import org.overparam.config.ModelConfig;
+import org.overparam.config.OptimizerConfig;
+import org.overparam.config.RunSpec;
+import org.overparam.config.StrategyConfig;
+import org.overparam.data.Datasets;
+import org.overparam.metrics.Provenance;
+import org.overparam.metrics.ResultsStore;
+import org.overparam.train.EpochListener;
+import org.overparam.train.EpochMetrics;
+import org.overparam.train.RunResult;
+import org.overparam.train.RunSink;
+import org.overparam.train.Threads;
+import org.overparam.train.local.LocalTrainer;
+import org.overparam.train.spark.SparkSettings;
+import org.overparam.train.spark.Sweep;
+
+/**
+ * Benchmark probes of the product's own code paths, one per subcommand; each prints its figures
+ * as lines {@code BENCH {json}} for bench/run.py to collect. Arguments are {@code --key value}.
+ *
+ * <pre>
+ *   gemm  --threads T --sizes 1024,2048 --reps 5      ND4J float32 GEMM, GFLOP/s per repetition
+ *   mlp   --threads T --widths 16,64 --n 8192 --epochs 4
+ *                                                     LocalTrainer, fit seconds of every epoch
+ *   sweep --yaml F --master local[2] --results DIR    Sweep.run wall seconds (Parquet written)
+ *   ideal --yaml F --threads 1                        each run of F alone in this process
+ *   pa    --widths 1024 --n 8192 --epochs 3 --master M --workers W [--frequency F]
+ *                                                     parameter averaging, fit seconds per epoch
+ * </pre>
+ */
+public final class Bench {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private Bench() {}
+
+  public static void main(String[] argv) throws Exception {
+    Map<String, String> a = args(argv);
+    switch (argv[0]) {
+      case "gemm" -> gemm(a);
+      case "mlp" -> mlp(a);
+      case "sweep" -> sweep(a);
+      case "ideal" -> ideal(a);
+      case "pa" -> pa(a);
+      default -> throw new IllegalArgumentException("unknown probe " + argv[0]);
+    }
+    System.exit(0); // Spark and ND4J leave non-daemon threads behind
+  }
+
+  // --- gemm: C = A B on square float32 matrices, the BLAS call dense layers make
+  static void gemm(Map<String, String> a) {
+    int threads = Integer.parseInt(a.getOrDefault("threads", "1"));
+    Threads.limit(threads);
+    int reps = Integer.parseInt(a.getOrDefault("reps", "5"));
+    for (int size : ints(a.getOrDefault("sizes", "1024,2048"))) {
+      INDArray x = Nd4j.rand(DataType.FLOAT, size, size);
+      INDArray y = Nd4j.rand(DataType.FLOAT, size, size);
+      INDArray z = Nd4j.create(DataType.FLOAT, size, size);
+      Nd4j.gemm(x, y, z, false, false, 1.0, 0.0);
+      List<Double> gflops = new ArrayList<>();
+      for (int r = 0; r < reps; r++) {
+        long t = System.nanoTime();
+        Nd4j.gemm(x, y, z, false, false, 1.0, 0.0);
+        gflops.add(2.0 * size * size * size / ((System.nanoTime() - t) / 1e9) / 1e9);
+      }
+      emit("gemm", Map.of("lib", "nd4j", "threads", threads, "size", size, "gflops", gflops,
+          "coretype", String.valueOf(System.getenv("OPENBLAS_CORETYPE"))));
+    }
+  }
+
+  // --- mlp: the per-task training loop on Fashion-MNIST, every epoch evaluated and timed
+  static void mlp(Map<String, String> a) {
+    int threads = Integer.parseInt(a.getOrDefault("threads", "1"));
+    Threads.limit(threads);
+    int n = Integer.parseInt(a.getOrDefault("n", "8192"));
+    int epochs = Integer.parseInt(a.getOrDefault("epochs", "4"));
+    int batch = Integer.parseInt(a.getOrDefault("batch", "128"));
+    DatasetConfig data = new DatasetConfig.FashionMnist(a.get("data"), 1000);
+    Datasets.load(data);
+    warmUp(data);
+    for (int w : ints(a.getOrDefault("widths", "16,64,256,1024,4096"))) {
+      RunSpec spec = spec("bench-mlp", data, w, n, epochs, batch, StrategyConfig.defaults());
+      RunResult r = new LocalTrainer(quiet()).train(spec,
+          Datasets.prepare(Datasets.load(data), n, 0.0, spec.seed()), "cpu");
+      emit("mlp", Map.of("lib", "dl4j", "threads", threads, "width", w, "params", r.params(),
+          "n", n, "batch", batch, "epoch_seconds", fitSeconds(r)));
+    }
+  }
+
+  // --- sweep: the train command's work, minus JVM and Spark start-up (reported apart)
+  static void sweep(Map<String, String> a) throws Exception {
+    ExperimentConfig cfg = ExperimentFile.read(Path.of(a.get("yaml")));
+    List<RunSpec> runs = Grid.runs(cfg);
+    long t0 = System.nanoTime();
+    Datasets.check(cfg.dataset(), cfg.trainSizes().stream().mapToInt(Integer::intValue).max()
+        .orElseThrow());
+    double loadSeconds = (System.nanoTime() - t0) / 1e9;
+    long t1 = System.nanoTime();
+    SparkSession spark = session(a.getOrDefault("master", "local[2]"), a);
+    double startSeconds = (System.nanoTime() - t1) / 1e9;
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Path results = Files.createTempDirectory(Path.of(a.getOrDefault("results", "/tmp")), "bench");
+    ResultsStore store = ResultsStore.open(results.toString())
+        .withProvenance(Provenance.of(sc.master(), sc.sc().applicationId()));
+    Sweep.Summary s = new Sweep(sc, store, System.err).run(runs);
+    emit("sweep", Map.of("experiment", cfg.name(), "master", sc.master(), "runs", s.total(),
+        "completed", s.completed(), "failed", s.failed(), "seconds", s.seconds(),
+        "spark_start_seconds", startSeconds, "data_load_seconds", loadSeconds));
+    spark.stop();
+  }
+
+  // --- ideal: every run of the sweep alone in this process, data already loaded
+  static void ideal(Map<String, String> a) {
+    int threads = Integer.parseInt(a.getOrDefault("threads", "1"));
+    Threads.limit(threads);
+    ExperimentConfig cfg = ExperimentFile.read(Path.of(a.get("yaml")));
+    Datasets.load(cfg.dataset());
+    warmUp(cfg.dataset());
+    List<Map<String, Object>> rows = new ArrayList<>();
+    double total = 0;
+    for (RunSpec spec : Grid.runs(cfg)) {
+      long t = System.nanoTime();
+      new LocalTrainer(quiet()).train(spec, Datasets.prepare(Datasets.load(spec.dataset()),
+          spec.trainSize(), spec.labelNoise(), spec.seed()), "cpu");
+      double sec = (System.nanoTime() - t) / 1e9;
+      total += sec;
+      rows.add(Map.of("width", spec.width(), "seconds", sec));
+    }
+    emit("ideal", Map.of("experiment", cfg.name(), "threads", threads, "runs", rows.size(),
+        "seconds", total, "per_run", rows));
+  }
+
+  // --- pa: one model by parameter averaging through the sweep, epochs timed by the trainer
+  static void pa(Map<String, String> a) throws Exception {
+    int n = Integer.parseInt(a.getOrDefault("n", "8192"));
+    int epochs = Integer.parseInt(a.getOrDefault("epochs", "3"));
+    int workers = Integer.parseInt(a.getOrDefault("workers", "2"));
+    int freq = Integer.parseInt(a.getOrDefault("frequency", "4"));
+    DatasetConfig data = new DatasetConfig.FashionMnist(a.get("data"), 1000);
+    Datasets.load(data);
+    SparkSession spark = session(a.getOrDefault("master", "local[2]"), a);
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    for (int w : ints(a.getOrDefault("widths", "1024,2048,4096"))) {
+      RunSpec spec = spec("bench-pa", data, w, n, epochs, 128,
+          new StrategyConfig("parameter-averaging", null, workers, freq, 128));
+      Collect sink = new Collect();
+      new Sweep(sc, sink, System.err).run(List.of(spec));
+      RunResult r = sink.results.peek();
+      emit("pa", Map.of("master", sc.master(), "workers", workers, "frequency", freq,
+          "width", w, "params", r == null ? 0 : r.params(), "n", n,
+          "status", r == null ? "none" : r.status().label() + " " + r.message(),
+          "epoch_seconds", r == null ? List.of() : fitSeconds(r)));
+    }
+    spark.stop();
+  }
+
+  // --- helpers
+
+  static SparkSession session(String master, Map<String, String> a) {
+    SparkSession.Builder b = SparkSettings.apply(SparkSession.builder(), new SparkConf())
+        .master(master).appName("overparam-bench")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false");
+    for (Map.Entry<String, String> e : a.entrySet()) {
+      if (e.getKey().startsWith("spark.")) {
+        b.config(e.getKey(), e.getValue());
+      }
+    }
+    return b.getOrCreate();
+  }
+
+  static RunSpec spec(String name, DatasetConfig data, int width, int n, int epochs, int batch,
+      StrategyConfig strategy) {
+    ExperimentConfig c = new ExperimentConfig(name, "", data, List.of(n), List.of(0.0),
+        new ModelConfig("mlp", List.of(1), List.of(width)),
+        new OptimizerConfig("adam", 1e-3, null, batch), epochs, null, null, List.of(0L), 1, 0,
+        strategy);
+    return Grid.runs(c).get(0);
+  }
+
+  /** A few seconds of training so that the JIT and ND4J's first calls are not timed. */
+  static void warmUp(DatasetConfig data) {
+    RunSpec spec = spec("bench-warmup", data, 64, 2048, 2, 128, StrategyConfig.defaults());
+    new LocalTrainer(quiet()).train(spec, Datasets.prepare(Datasets.load(data), 2048, 0.0, 0),
+        "cpu");
+  }
+
+  static List<Double> fitSeconds(RunResult r) {
+    return r.epochs().stream().map(EpochMetrics::epochSeconds).toList();
+  }
+
+  static EpochListener quiet() {
+    return (spec, m) -> { };
+  }
+
+  static void emit(String probe, Map<String, Object> fields) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("probe", probe);
+    m.putAll(fields);
+    try {
+      System.out.println("BENCH " + JSON.writeValueAsString(m));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    System.out.flush();
+  }
+
+  static int[] ints(String csv) {
+    return java.util.Arrays.stream(csv.split(",")).mapToInt(Integer::parseInt).toArray();
+  }
+
+  static Map<String, String> args(String[] argv) {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (int i = 1; i + 1 < argv.length; i += 2) {
+      if (!argv[i].startsWith("--")) {
+        throw new IllegalArgumentException("expected --key value, got " + argv[i]);
+      }
+      m.put(argv[i].substring(2), argv[i + 1]);
+    }
+    return m;
+  }
+
+  /** Keeps results in memory: the PA probe needs epoch timings, not files. */
+  static final class Collect implements RunSink {
+    final ConcurrentLinkedQueue<RunResult> results = new ConcurrentLinkedQueue<>();
+
+    @Override
+    public Set<String> finishedRunIds(String experiment) {
+      return Set.of();
+    }
+
+    @Override
+    public void write(RunResult result) {
+      results.add(result);
+    }
+  }
+}

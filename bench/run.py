@@ -1,0 +1,415 @@
+"""overparam's benchmark: where training stands against the hardware and against what a user
+would run instead, in one run on one machine, every figure printed as a ratio.
+
+Run it through submit/bench, which builds the jar, compiles the probes and prepares the Python
+environment. Sections (--sections, default all):
+
+  hardware  DL4J MLP training FLOP/s (6 x params x samples/s) at each width, against the float32
+            GEMM peak of numpy's OpenBLAS and of ND4J, measured in the same run
+  peer      the same models, batch, epochs and threads trained by PyTorch on the CPU
+  sweep     wall time of whole sweeps against the ideal: each run's time alone in one process on
+            one core, summed, divided by the cores
+  averaging parameter averaging's time per epoch against single-process training, local[N] and a
+            two-worker standalone cluster started here
+  analysis  seconds to analyse 10 million metric rows
+
+Compared configurations run side by side, alternating, --rounds times; figures are medians.
+Raw figures go to target/bench/bench-<time>.json.
+"""
+import argparse
+import datetime
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+TARGET = os.path.join(ROOT, "target")
+CORES = os.cpu_count() or 1
+SECTIONS = ["hardware", "peer", "sweep", "averaging", "analysis"]
+GOALS = {  # ratios this benchmark aims for; see BENCHMARKS.md
+    "hardware": "largest MLP >= 0.60 of numpy's GEMM peak",
+    "peer": ">= 1.00 (PyTorch time / DL4J time) at every width",
+    "sweep": "<= 1.15 x ideal",
+    "averaging": "<= 1.25 x single-process per epoch, width >= 1024, two workers",
+    "analysis": "< 60 s for 10M rows on 2 cores",
+}
+
+
+# --- running probes ---------------------------------------------------------------------------
+
+def log(msg):
+    print(f"bench: {msg}", file=sys.stderr, flush=True)
+
+
+def load():
+    return " ".join(f"{v:.1f}" for v in os.getloadavg())
+
+
+def parse(out):
+    rows = []
+    for line in out.splitlines():
+        if line.startswith("BENCH "):
+            rows.append(json.loads(line[6:]))
+    return rows
+
+
+def run(cmd, env=None, timeout=1800):
+    t = time.time()
+    p = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                       timeout=timeout)
+    if p.returncode != 0:
+        sys.stderr.write(p.stderr[-4000:])
+        raise RuntimeError(f"{cmd[:6]}... exited {p.returncode}")
+    rows = parse(p.stdout)
+    log(f"{' '.join(c for c in cmd if not c.startswith('--add-opens'))[-140:]} "
+        f"({time.time() - t:.0f}s, load {load()})")
+    return rows
+
+
+class Java:
+    """Starts bench/java probes against an application jar (the current build by default)."""
+
+    def __init__(self, jar, env):
+        spark_cp = ":".join(open(os.path.join(TARGET, name)).read().strip()
+                            for name in ("spark-classpath.txt", "shared-classpath.txt"))
+        self.cp = ":".join([os.path.join(TARGET, "bench-classes"), jar, spark_cp])
+        self.jar = jar
+        self.env = env
+
+    def __call__(self, probe, *args, extra_env=None, heap="6g"):
+        env = dict(self.env, **(extra_env or {}))
+        env = {k: v for k, v in env.items() if v is not None}
+        cmd = ["java", f"-Xmx{heap}", *os.environ.get("OVERPARAM_OPENS", "").split(),
+               "-Djava.awt.headless=true",
+               f"-Dlog4j2.configurationFile={os.path.join(ROOT, 'conf', 'log4j2.properties')}",
+               "-cp", self.cp, "org.overparam.bench.Bench", probe, *map(str, args)]
+        return run(cmd, env)
+
+
+def python_peer(probe, *args, threads):
+    env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads),
+               MKL_NUM_THREADS=str(threads))
+    env.pop("OPENBLAS_CORETYPE", None)  # numpy's own OpenBLAS knows this CPU
+    return run([sys.executable, os.path.join(HERE, "peers.py"), probe, "--threads", str(threads),
+                *map(str, args)], env)
+
+
+def median_epoch(rows, width, skip_first=True):
+    """Median fit seconds of one epoch over every round, the first epoch of each left out."""
+    xs = []
+    for r in rows:
+        if r["width"] == width:
+            xs += r["epoch_seconds"][1:] if skip_first and len(r["epoch_seconds"]) > 1 \
+                else r["epoch_seconds"]
+    return statistics.median(xs) if xs else float("nan")
+
+
+# --- sections ---------------------------------------------------------------------------------
+
+def hardware_and_peer(java, a, out, peer):
+    widths = a.widths
+    n, epochs = a.n, a.epochs
+    gemm_sizes = "1024,2048"
+    numpy_g, nd4j_g, dl4j, torch = [], [], [], []
+    for r in range(a.rounds):
+        log(f"hardware round {r + 1}/{a.rounds}")
+        numpy_g += python_peer("gemm", "--sizes", gemm_sizes, threads=CORES)
+        nd4j_g += java("gemm", "--threads", CORES, "--sizes", gemm_sizes)
+        dl4j += java("mlp", "--threads", CORES, "--widths", ",".join(map(str, widths)),
+                     "--n", n, "--epochs", epochs)
+        if peer:
+            torch += python_peer("torch", "--widths", ",".join(map(str, widths)), "--n", n,
+                                 "--epochs", epochs, threads=CORES)
+    peak_np = max(max(g["gflops"]) for g in numpy_g)
+    peak_nd = max(max(g["gflops"]) for g in nd4j_g)
+    out["gemm"] = {"numpy": numpy_g, "nd4j": nd4j_g, "numpy_peak": peak_np, "nd4j_peak": peak_nd}
+    out["mlp"] = {"dl4j": dl4j, "torch": torch}
+    rows = []
+    for w in widths:
+        params = next(r["params"] for r in dl4j if r["width"] == w)
+        t = median_epoch(dl4j, w)
+        gf = 6 * params * n / t / 1e9
+        row = {"width": w, "params": params, "dl4j_s": t, "dl4j_gflops": gf,
+               "of_numpy_peak": gf / peak_np, "of_nd4j_peak": gf / peak_nd}
+        if torch:
+            tt = median_epoch(torch, w)
+            row.update(torch_s=tt, torch_gflops=6 * params * n / tt / 1e9, torch_over_dl4j=tt / t)
+        rows.append(row)
+    out["hardware"] = rows
+    return rows
+
+
+def sweep(java, a, out):
+    grids = []
+    quick = os.path.join(ROOT, "conf", "experiments", "quickstart.yaml")
+    grids.append(quick if os.path.exists(quick) and not a.bench_grids_only
+                 else os.path.join(HERE, "grids", "sweep-small.yaml"))
+    grids.append(os.path.join(HERE, "grids", "sweep-wide.yaml"))
+    res = os.path.join(TARGET, "bench", "results")
+    os.makedirs(res, exist_ok=True)
+    rows = []
+    for g in grids:
+        swept, ideal = [], []
+        for r in range(a.sweep_rounds):
+            log(f"sweep {os.path.basename(g)} round {r + 1}/{a.sweep_rounds}")
+            swept += java("sweep", "--yaml", g, "--master", f"local[{CORES}]", "--results", res)
+            ideal += java("ideal", "--yaml", g, "--threads", 1)
+        wall = statistics.median(s["seconds"] for s in swept)
+        core_s = statistics.median(i["seconds"] for i in ideal)
+        rows.append({"grid": os.path.relpath(g, ROOT), "runs": swept[0]["runs"],
+                     "failed": max(s["failed"] for s in swept), "sweep_s": wall,
+                     "spark_start_s": statistics.median(s["spark_start_seconds"] for s in swept),
+                     "ideal_s": core_s / CORES, "ratio": wall / (core_s / CORES)})
+        out.setdefault("sweep_raw", []).append({"grid": g, "sweep": swept, "ideal": ideal})
+    shutil.rmtree(res, ignore_errors=True)
+    out["sweep"] = rows
+    return rows
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Standalone:
+    """A Spark standalone master and N one-core workers on this machine, from the venv's Spark."""
+
+    def __init__(self, workers, memory="3g"):
+        self.workers, self.memory, self.procs = workers, memory, []
+        self.dir = tempfile.mkdtemp(prefix="overparam-standalone-")
+
+    def __enter__(self):
+        venv_py = os.path.join(os.environ.get("OVERPARAM_VENV", os.path.join(ROOT, ".venv")),
+                               "bin", "python")
+        home = os.environ.get("SPARK_HOME") or subprocess.check_output(
+            [venv_py, "-c", "import os, pyspark; print(os.path.dirname(pyspark.__file__))"],
+            text=True).strip()
+        cls = os.path.join(home, "bin", "spark-class")
+        env = dict(os.environ, SPARK_HOME=home, SPARK_LOCAL_IP="127.0.0.1",
+                   SPARK_LOG_DIR=self.dir, SPARK_WORKER_DIR=self.dir)
+        env.pop("OPENBLAS_CORETYPE", None)  # executors get it from the driver's session
+        port = free_port()
+        self.url = f"spark://127.0.0.1:{port}"
+        self._start([cls, "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
+                     "--port", str(port), "--webui-port", str(free_port())], env, "master")
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), 1).close()
+                break
+            except OSError:
+                time.sleep(0.5)
+        for i in range(self.workers):
+            self._start([cls, "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1",
+                         "--cores", "1", "--memory", self.memory, "--webui-port",
+                         str(free_port()), "--work-dir", os.path.join(self.dir, f"w{i}"),
+                         self.url], env, f"worker{i}")
+        return self
+
+    def _start(self, cmd, env, name):
+        f = open(os.path.join(self.dir, name + ".log"), "w")
+        self.procs.append(subprocess.Popen(cmd, env=env, stdout=f, stderr=subprocess.STDOUT))
+
+    def __exit__(self, *exc):
+        for p in reversed(self.procs):
+            p.terminate()
+        for p in self.procs:
+            try:
+                p.wait(20)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def averaging(java, a, out):
+    widths = ",".join(map(str, a.pa_widths))
+    common = ["--widths", widths, "--n", a.n, "--epochs", a.pa_epochs, "--workers", 2,
+              "--frequency", a.frequency]
+    single, local, cluster = [], [], []
+    for r in range(a.rounds):
+        log(f"averaging round {r + 1}/{a.rounds}")
+        single += java("mlp", "--threads", CORES, "--widths", widths, "--n", a.n,
+                       "--epochs", a.pa_epochs)
+        local += java("pa", *common, "--master", f"local[{CORES}]")
+        if not a.no_cluster:
+            with Standalone(2) as sa:
+                cluster += java("pa", *common, "--master", sa.url,
+                                "--spark.jars", java.jar, "--spark.cores.max", 2,
+                                "--spark.executor.cores", 1, "--spark.executor.memory", "2g",
+                                "--spark.scheduler.minRegisteredResourcesRatio", "1.0",
+                                "--spark.scheduler.maxRegisteredResourcesWaitingTime", "60s",
+                                heap="3g")
+    out["averaging_raw"] = {"single": single, "local": local, "standalone": cluster}
+    rows = []
+    for w in a.pa_widths:
+        s = median_epoch(single, w)
+        row = {"width": w, "single_s": s, "local_s": median_epoch(local, w)}
+        row["local_ratio"] = row["local_s"] / s
+        if cluster:
+            row["standalone_s"] = median_epoch(cluster, w)
+            row["standalone_ratio"] = row["standalone_s"] / s
+        rows.append(row)
+    out["averaging"] = rows
+    return rows
+
+
+def analysis(java, a, out):
+    """Pending until the analyze command exists; then 10M generated metric rows, timed."""
+    try:
+        java_main = ["java", *os.environ.get("OVERPARAM_OPENS", "").split(), "-cp", java.cp,
+                     "org.overparam.cli.Main", "analyze", "--help"]
+        has = subprocess.run(java_main, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             timeout=120).returncode == 0
+    except Exception:
+        has = False
+    if not has:
+        out["analysis"] = {"pending": "the analyze command is not in this build"}
+        return None
+    root = tempfile.mkdtemp(prefix="overparam-bench-metrics-")
+    try:
+        run([sys.executable, os.path.join(HERE, "metrics_rows.py"), root, str(a.metric_rows)])
+        t = time.time()
+        subprocess.run(["java", "-Xmx8g", *os.environ.get("OVERPARAM_OPENS", "").split(),
+                        f"-Dlog4j2.configurationFile={os.path.join(ROOT, 'conf', 'log4j2.properties')}",
+                        "-cp", java.cp, "org.overparam.cli.Main", "analyze", "--results", root,
+                        "--master", f"local[{CORES}]"], check=True, env=java.env,
+                       stdout=subprocess.DEVNULL)
+        secs = time.time() - t
+        out["analysis"] = {"rows": a.metric_rows, "seconds": secs}
+        return secs
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+# --- report -----------------------------------------------------------------------------------
+
+def table(title, header, rows):
+    print(f"\n{title}")
+    widths = [max(len(str(h)), *(len(str(r[i])) for r in rows)) for i, h in enumerate(header)]
+    print("  " + "  ".join(str(h).rjust(w) for h, w in zip(header, widths)))
+    for r in rows:
+        print("  " + "  ".join(str(c).rjust(w) for c, w in zip(r, widths)))
+
+
+def f(x, d=2):
+    return "-" if x is None else f"{x:.{d}f}"
+
+
+def report(out):
+    m = out["machine"]
+    print(f"\noverparam benchmark  {m['date']}  commit {m['commit']}")
+    print(f"machine: {m['cpu']}, {m['cores']} cores; OPENBLAS_CORETYPE={m['coretype']}; "
+          f"load before {m['load_before']}, after {m.get('load_after', '?')}")
+    if "gemm" in out:
+        g = out["gemm"]
+        print(f"float32 GEMM peak ({CORES} threads): numpy {g['numpy_peak']:.1f} GFLOP/s "
+              f"({g['numpy'][0]['blas']}), ND4J {g['nd4j_peak']:.1f} GFLOP/s")
+    if "hardware" in out:
+        rows = out["hardware"]
+        peer = "torch_s" in rows[0]
+        table(f"a/b. MLP 784-w-10, batch 128, {out['args']['n']} samples/epoch, {CORES} threads "
+              f"[goals: {GOALS['hardware']}; peer {GOALS['peer']}]",
+              ["width", "params", "DL4J s/epoch", "GFLOP/s", "/numpy peak", "/ND4J peak"]
+              + (["torch s/epoch", "torch/DL4J"] if peer else []),
+              [[r["width"], r["params"], f(r["dl4j_s"], 3), f(r["dl4j_gflops"], 1),
+                f(r["of_numpy_peak"]), f(r["of_nd4j_peak"])]
+               + ([f(r["torch_s"], 3), f(r["torch_over_dl4j"])] if peer else []) for r in rows])
+    if "sweep" in out:
+        table(f"c. whole sweep on local[{CORES}] vs ideal (sum of one-core single-process run "
+              f"times / {CORES}) [goal: {GOALS['sweep']}]",
+              ["grid", "runs", "failed", "sweep s", "ideal s", "sweep/ideal", "spark start s"],
+              [[r["grid"], r["runs"], r["failed"], f(r["sweep_s"], 1), f(r["ideal_s"], 1),
+                f(r["ratio"]), f(r["spark_start_s"], 1)] for r in out["sweep"]])
+    if "averaging" in out:
+        rows = out["averaging"]
+        table(f"d. parameter averaging, 2 workers, averaging frequency {out['args']['frequency']},"
+              f" s/epoch vs single process on {CORES} threads [goal: {GOALS['averaging']}]",
+              ["width", "single s", f"local[{CORES}] s", "ratio", "standalone s", "ratio"],
+              [[r["width"], f(r["single_s"], 3), f(r["local_s"], 3), f(r["local_ratio"]),
+                f(r.get("standalone_s"), 3), f(r.get("standalone_ratio"))] for r in rows])
+    if "analysis" in out:
+        an = out["analysis"]
+        print(f"\ne. analysis [goal: {GOALS['analysis']}]: "
+              + (f"PENDING ({an['pending']})" if "pending" in an
+                 else f"{an['rows']:,} metric rows analysed in {an['seconds']:.1f} s"))
+
+
+def machine():
+    cpu = "unknown"
+    try:
+        with open("/proc/cpuinfo") as fh:
+            cpu = next(l.split(":", 1)[1].strip() for l in fh if l.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    try:
+        commit = subprocess.check_output(["git", "-C", ROOT, "rev-parse", "--short=12", "HEAD"],
+                                         text=True).strip()
+        if subprocess.run(["git", "-C", ROOT, "diff", "--quiet", "HEAD"]).returncode != 0:
+            commit += "+dirty"
+    except Exception:
+        commit = "unknown"
+    return {"cpu": cpu, "cores": CORES, "date": datetime.datetime.now().isoformat(" ", "minutes"),
+            "commit": commit, "coretype": os.environ.get("OPENBLAS_CORETYPE", "(unset)"),
+            "load_before": load()}
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--sections", default=",".join(SECTIONS))
+    p.add_argument("--rounds", type=int, default=2, help="alternations of compared runs")
+    p.add_argument("--sweep-rounds", type=int, default=1)
+    p.add_argument("--widths", type=lambda s: [int(v) for v in s.split(",")],
+                   default=[16, 64, 256, 1024, 4096])
+    p.add_argument("--pa-widths", type=lambda s: [int(v) for v in s.split(",")],
+                   default=[1024, 2048, 4096])
+    p.add_argument("--n", type=int, default=8192, help="training samples per epoch")
+    p.add_argument("--epochs", type=int, default=4)
+    p.add_argument("--pa-epochs", type=int, default=3)
+    p.add_argument("--frequency", type=int, default=4, help="averaging frequency")
+    p.add_argument("--metric-rows", type=int, default=10_000_000)
+    p.add_argument("--jar", default=os.path.join(TARGET, "overparam.jar"))
+    p.add_argument("--no-cluster", action="store_true", help="skip the standalone cluster")
+    p.add_argument("--bench-grids-only", action="store_true",
+                   help="use bench/grids even where conf/experiments/quickstart.yaml exists")
+    p.add_argument("--env", action="append", default=[], metavar="KEY=VALUE",
+                   help="environment of the Java probes (KEY= unsets)")
+    a = p.parse_args()
+    sections = a.sections.split(",")
+    env = dict(os.environ)
+    for kv in a.env:
+        k, v = kv.split("=", 1)
+        env[k] = v if v else None
+    java = Java(os.path.abspath(a.jar), env)
+    out = {"machine": machine(), "args": vars(a)}
+    if env.get("OPENBLAS_CORETYPE") is None:
+        out["machine"]["coretype"] = "(unset)"
+    t0 = time.time()
+    if "hardware" in sections or "peer" in sections:
+        hardware_and_peer(java, a, out, peer="peer" in sections)
+    if "sweep" in sections:
+        sweep(java, a, out)
+    if "averaging" in sections:
+        averaging(java, a, out)
+    if "analysis" in sections:
+        analysis(java, a, out)
+    out["machine"]["load_after"] = load()
+    out["seconds"] = time.time() - t0
+    os.makedirs(os.path.join(TARGET, "bench"), exist_ok=True)
+    path = os.path.join(TARGET, "bench",
+                        f"bench-{datetime.datetime.now().strftime('%Y%m%d-%H%M%S')}.json")
+    with open(path, "w") as fh:
+        json.dump(out, fh, indent=1)
+    report(out)
+    print(f"\n({out['seconds']:.0f} s; raw figures in {os.path.relpath(path, ROOT)})")
+
+
+if __name__ == "__main__":
+    main()

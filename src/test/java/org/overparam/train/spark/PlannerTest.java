@@ -1,0 +1,87 @@
+package org.overparam.train.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+import org.junit.jupiter.api.Test;
+import org.overparam.config.ExperimentFile;
+import org.overparam.config.Grid;
+import org.overparam.config.RunSpec;
+import org.overparam.config.StrategyConfig;
+import org.overparam.model.Models;
+
+/** The split of a sweep between per-task jobs and parameter averaging. */
+class PlannerTest {
+  static List<RunSpec> grid(String widths, String strategy, int n, int epochs) {
+    return Grid.runs(ExperimentFile.parse("""
+        name: plan
+        dataset: {kind: fashion-mnist}
+        train_sizes: [%d]
+        model: {family: mlp, depths: [1], widths: [%s]}
+        epochs: %d
+        seeds: [0, 1]
+        strategy: %s
+        """.formatted(n, widths, epochs, strategy), "plan.yaml"));
+  }
+
+  /** A machine where one example costs 6 FLOPs a parameter at 30 GFLOP/s a core. */
+  static final ToDoubleFunction<RunSpec> FLOPS = r -> 6.0 * Models.params(r) / 30e9;
+
+  @Test
+  void aModelThatWouldFinishLastIsAveragedTheRestPackOntoTheSlots() {
+    List<RunSpec> runs = new ArrayList<>(grid("8, 16, 32, 64, 128", "{kind: auto}", 60000, 20));
+    runs.addAll(grid("8192", "{kind: auto}", 60000, 20).subList(0, 1));
+    Planner.Plan p = Planner.plan(runs, 2, FLOPS);
+    assertThat(p.averaged()).extracting(RunSpec::width).containsExactly(8192);
+    assertThat(p.perTask()).hasSize(10).extracting(RunSpec::width)
+        .containsExactly(128, 128, 64, 64, 32, 32, 16, 16, 8, 8);
+  }
+
+  @Test
+  void manyEqualLargeModelsStayPerTaskWhereTheyPackEvenly() {
+    Planner.Plan p = Planner.plan(grid("1024, 2048", "{kind: auto}", 60000, 20), 2, FLOPS);
+    assertThat(p.averaged()).isEmpty();
+    assertThat(p.perTask()).hasSize(4);
+  }
+
+  @Test
+  void averagingThatCostsMoreThanItSavesIsNotChosen() {
+    // A single mid-size model on few examples: two workers would spend most time synchronising.
+    List<RunSpec> one = grid("512", "{kind: auto, auto_threshold_params: 1000}", 256, 5)
+        .subList(0, 1);
+    ToDoubleFunction<RunSpec> fastCpu = r -> 6.0 * Models.params(r) / 300e9;
+    assertThat(Planner.plan(one, 2, fastCpu).averaged()).isEmpty();
+  }
+
+  @Test
+  void explicitKindsAreObeyedAndSmallAutoModelsAreNotMeasured() {
+    ToDoubleFunction<RunSpec> mustNotMeasure = r -> {
+      throw new AssertionError("measured " + r.label());
+    };
+    assertThat(Planner.plan(grid("4096", "{kind: per-task}", 60000, 50), 2, mustNotMeasure)
+        .averaged()).isEmpty();
+    assertThat(Planner.plan(grid("8", "{kind: parameter-averaging}", 1000, 5), 2, mustNotMeasure)
+        .averaged()).hasSize(2);
+    assertThat(Planner.plan(grid("8, 64", "{kind: auto}", 1000, 5), 2, mustNotMeasure)
+        .perTask()).extracting(RunSpec::width).containsExactly(64, 64, 8, 8);
+  }
+
+  @Test
+  void theDefaultFrequencyAveragesOncePerEpochUpToACap() {
+    StrategyConfig auto = StrategyConfig.defaults();
+    assertThat(auto.frequency(8192, 2)).isEqualTo(32);      // 64 minibatches of 128 on 2 workers
+    assertThat(auto.frequency(1000, 2)).isEqualTo(4);       // 500 each: 3 full batches and a part
+    assertThat(auto.frequency(60000, 2)).isEqualTo(StrategyConfig.MAX_AUTO_FREQUENCY);
+    assertThat(new StrategyConfig("parameter-averaging", null, 2, 5, 128).frequency(60000, 2))
+        .isEqualTo(5);
+  }
+
+  @Test
+  void perSampleCostIsMeasuredOnThisMachine() {
+    RunSpec r = grid("64", "{kind: auto}", 1000, 1).get(0);
+    double s = Planner.secondsPerSample(r, 32);
+    assertThat(s).isPositive().isFinite();
+  }
+}
