@@ -4,8 +4,9 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -60,9 +61,10 @@ public final class Sweep {
     Progress progress = new Progress(perTask.size() + averaged.size(), out);
     Checkpoints checkpoints = sink.checkpoints();
 
-    // Per-task: longest jobs first, as planned.
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(slots, Math.max(1,
-        perTask.size())), r -> {
+    // Per-task: longest jobs first, as planned. One driver thread per task slot; the pool grows
+    // when executors register after the sweep has started (standalone and YARN add them late).
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(slots, slots, 0L, TimeUnit.MILLISECONDS,
+        new LinkedBlockingQueue<>(), r -> {
           Thread t = new Thread(r, "overparam-sweep");
           t.setDaemon(true);
           return t;
@@ -78,7 +80,10 @@ public final class Sweep {
             return null;
           }
           progress.started(spec);
-          return record(spec, "per-task", () -> PerTask.train(sc, spec, checkpoints), progress);
+          RunResult r = record(spec, "per-task", () -> PerTask.train(sc, spec, checkpoints),
+              progress);
+          grow(pool);
+          return r;
         }));
       }
       for (Future<RunResult> f : futures) {
@@ -106,6 +111,17 @@ public final class Sweep {
         progress.count(RunStatus.COMPLETED),
         progress.count(RunStatus.DIVERGED), progress.count(RunStatus.FAILED),
         (System.nanoTime() - t0) / 1e9);
+  }
+
+  /** Adds driver threads if Spark has gained task slots since the pool was sized. */
+  private void grow(ThreadPoolExecutor pool) {
+    int slots = Math.max(1, sc.defaultParallelism());
+    synchronized (pool) {
+      if (slots > pool.getMaximumPoolSize()) {
+        pool.setMaximumPoolSize(slots);
+        pool.setCorePoolSize(slots); // starts threads for queued runs
+      }
+    }
   }
 
   /** Trains one run, writes its result, reports it; a failure is recorded, not thrown. */
