@@ -43,7 +43,7 @@ class ExecutorLossIT {
       epochs: 20
       checkpoint_every: 3
       seeds: [0]
-      strategy: {kind: auto, auto_threshold_params: 5000, workers: 2, averaging_frequency: 2, batch_per_worker: 50}
+      strategy: {kind: by-size, auto_threshold_params: 5000, workers: 2, averaging_frequency: 2, batch_per_worker: 50}
       """;
 
   @Test

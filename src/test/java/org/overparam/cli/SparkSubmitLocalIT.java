@@ -30,7 +30,7 @@ class SparkSubmitLocalIT {
         optimizer: {kind: sgd, learning_rate: 0.05, momentum: 0.9, batch_size: 32}
         epochs: 3
         seeds: [3]
-        strategy: {kind: auto, auto_threshold_params: 200, workers: 2, averaging_frequency: 2,
+        strategy: {kind: by-size, auto_threshold_params: 200, workers: 2, averaging_frequency: 2,
                    batch_per_worker: 32}
         """);
     Path results = tmp.resolve("results");

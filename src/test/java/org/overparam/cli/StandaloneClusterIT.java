@@ -36,7 +36,7 @@ class StandaloneClusterIT {
       optimizer: {kind: adam, learning_rate: 0.001, batch_size: 100}
       epochs: 3
       seeds: [0]
-      strategy: {kind: auto, auto_threshold_params: 40000, workers: 2, averaging_frequency: 2,
+      strategy: {kind: by-size, auto_threshold_params: 40000, workers: 2, averaging_frequency: 2,
                  batch_per_worker: 100}
       """;
 
