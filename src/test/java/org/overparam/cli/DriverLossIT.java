@@ -118,7 +118,7 @@ class DriverLossIT {
       err = tmp.resolve(name + ".err");
       Path work = Files.createDirectories(tmp.resolve("work-" + name));
       ProcessBuilder pb = new ProcessBuilder(HOME.resolve("submit/overparam").toString(),
-          "train", yaml.toString(), "--results", results.toString(), "--master", "local[2]")
+          "train", yaml.toString(), "--no-report", "--results", results.toString(), "--master", "local[2]")
           .directory(work.toFile())
           .redirectOutput(out.toFile())
           .redirectError(err.toFile());

@@ -70,7 +70,7 @@ class GpuSchedulingIT {
               "--conf", "spark.executor.cores=1", "--conf", "spark.task.cpus=1",
               "--conf", "spark.executor.memory=1g", "--conf", "spark.cores.max=4",
               "--driver-memory", "1g", "--conf", "spark.ui.enabled=false", "--",
-              "train", yaml.toString(), "--results", results.toString()),
+              "train", yaml.toString(), "--no-report", "--results", results.toString()),
           Map.of("OVERPARAM_MASTER", cluster.masterUrl(),
               "OVERPARAM_SPARK_CONF", ROOT.resolve("conf/spark-defaults-gpu.conf").toString()),
           "driver", Duration.ofMinutes(10));

@@ -36,7 +36,7 @@ class SparkSubmitLocalIT {
     Path results = tmp.resolve("results");
     ProcessBuilder pb = new ProcessBuilder(ROOT.resolve("submit/spark-submit-local.sh").toString(),
         "--driver-memory", "1g", "--conf", "spark.ui.enabled=false", "--",
-        "train", yaml.toString(), "--results", results.toString(), "--master", "local[1]")
+        "train", yaml.toString(), "--no-report", "--results", results.toString(), "--master", "local[1]")
         .redirectErrorStream(true);
     Map<String, String> env = pb.environment();
     env.put("SPARK_HOME", StandaloneCluster.sparkHome().toString());

@@ -63,7 +63,7 @@ class StandaloneClusterIT {
               "--conf", "spark.executor.cores=1", "--conf", "spark.executor.memory=1g",
               "--conf", "spark.cores.max=2", "--driver-memory", "2g",
               "--conf", "spark.ui.enabled=false", "--",
-              "train", yaml.toString(), "--results", results.toString()),
+              "train", yaml.toString(), "--no-report", "--results", results.toString()),
           Map.of("OVERPARAM_MASTER", cluster.masterUrl()), "driver", Duration.ofMinutes(10));
       assertThat(s.exitCode()).as("spark-submit output:\n%s", StandaloneCluster.tail(s.output()))
           .isZero();
