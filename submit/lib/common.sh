@@ -27,3 +27,96 @@ overparam_ensure_built() {
     (cd "$OVERPARAM_HOME" && mvn -B -q -DskipTests package) >&2
   fi
 }
+
+# ---- spark-submit (submit/spark-submit-*.sh) --------------------------------------------------
+
+# The Spark distribution that runs the jar: $SPARK_HOME, else the one pyspark installs in the
+# virtual environment (submit/setup), which ships bin/spark-submit, bin/spark-class and jars/.
+overparam_spark_home() {
+  if [ -n "${SPARK_HOME:-}" ]; then
+    if [ ! -x "$SPARK_HOME/bin/spark-submit" ]; then
+      echo "overparam: error: SPARK_HOME=$SPARK_HOME has no bin/spark-submit" >&2
+      return 2
+    fi
+    echo "$SPARK_HOME"
+    return
+  fi
+  local d=
+  if [ -x "$OVERPARAM_VENV/bin/python" ]; then
+    d=$("$OVERPARAM_VENV/bin/python" -c \
+      'import os, pyspark; print(os.path.dirname(pyspark.__file__))' 2>/dev/null) || d=
+  fi
+  if [ -z "$d" ] || [ ! -x "$d/bin/spark-submit" ]; then
+    echo "overparam: error: no Spark found: set SPARK_HOME or run submit/setup (it installs" \
+      "pyspark, a full Spark distribution, into $OVERPARAM_VENV)" >&2
+    return 2
+  fi
+  echo "$d"
+}
+
+# Runs the application jar under spark-submit; the submit/spark-submit-*.sh scripts call it.
+#   overparam_submit MASTER EXECUTOR_LOG4J EXECUTOR_GPU_DISCOVERY [TARGET OPTIONS...] -- ARGS...
+# EXECUTOR_LOG4J, EXECUTOR_GPU_DISCOVERY: paths of conf/log4j2.properties and
+# conf/gpu-discovery.sh as the executors' machines see them. TARGET OPTIONS: the target's own
+# spark-submit options. ARGS: the script's arguments, [SPARK-SUBMIT OPTIONS --] APPLICATION ARGS;
+# spark-submit options the user gives come last, so they win over everything before them.
+# Environment: OVERPARAM_SPARK_CONF, the properties file (default conf/spark-defaults.conf;
+# conf/spark-defaults-gpu.conf requests GPUs); OVERPARAM_DEPLOY_MODE, client (default: the
+# driver runs here) or cluster; OVERPARAM_APP_JAR, the jar's URL if not target/overparam.jar.
+overparam_submit() {
+  local master=$1 exec_log4j=$2 exec_discovery=$3
+  shift 3
+  local target=()
+  while [ $# -gt 0 ] && [ "$1" != "--" ]; do target+=("$1"); shift; done
+  [ $# -gt 0 ] && shift
+  local user=() app=("$@") i
+  for ((i = 0; i < ${#app[@]}; i++)); do
+    if [ "${app[i]}" = "--" ]; then
+      user=("${app[@]:0:i}")
+      app=("${app[@]:i+1}")
+      break
+    fi
+  done
+
+  local spark_home props mode driver_log4j jar
+  spark_home=$(overparam_spark_home) || exit 2
+  export SPARK_HOME=$spark_home
+  props=${OVERPARAM_SPARK_CONF:-$OVERPARAM_HOME/conf/spark-defaults.conf}
+  if [ ! -f "$props" ]; then
+    echo "overparam: error: OVERPARAM_SPARK_CONF=$props: no such file" >&2
+    exit 2
+  fi
+  mode=${OVERPARAM_DEPLOY_MODE:-client}
+  if [ "$mode" != client ] && [ "$mode" != cluster ]; then
+    echo "overparam: error: OVERPARAM_DEPLOY_MODE=$mode: must be client or cluster" >&2
+    exit 2
+  fi
+  driver_log4j=$OVERPARAM_HOME/conf/log4j2.properties
+  [ "$mode" = cluster ] && driver_log4j=$exec_log4j
+  jar=${OVERPARAM_APP_JAR:-}
+  if [ -z "$jar" ]; then
+    overparam_ensure_built
+    jar=$OVERPARAM_JAR
+  fi
+
+  local opts=(
+    --master "$master" --deploy-mode "$mode"
+    --properties-file "$props"
+    --class org.overparam.cli.Main
+    # The project's log4j2 configuration for the driver and every executor; *.defaultJavaOptions
+    # go before the extraJavaOptions that the properties file or the user may set.
+    --conf "spark.driver.defaultJavaOptions=-Dlog4j2.configurationFile=$driver_log4j"
+    --conf "spark.executor.defaultJavaOptions=-Dlog4j2.configurationFile=$exec_log4j"
+  )
+  # BLAS kernels: the core type found on this machine (or chosen by the user) goes to executors;
+  # where the nodes' CPUs differ from this one's, set OPENBLAS_CORETYPE (HASWELL: any AVX2 CPU).
+  if [ -n "${OPENBLAS_CORETYPE:-}" ]; then
+    opts+=(--conf "spark.executorEnv.OPENBLAS_CORETYPE=$OPENBLAS_CORETYPE")
+  fi
+  # GPUs: executors that find their own (YARN, Kubernetes) run the discovery script; standalone
+  # executors get theirs from the worker.
+  if grep -Eq '^[[:space:]]*spark\.executor\.resource\.gpu\.amount' "$props"; then
+    opts+=(--conf "spark.executor.resource.gpu.discoveryScript=$exec_discovery")
+  fi
+  exec "$spark_home/bin/spark-submit" "${opts[@]}" "${target[@]}" "${user[@]}" "$jar" "${app[@]}"
+}

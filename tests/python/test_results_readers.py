@@ -40,7 +40,7 @@ def test_pyarrow_duckdb_and_spark_read_the_same_rows(results):
 
     n_duck = duckdb.sql(
         f"select count(*) from read_parquet('{metrics}/**/*.parquet', hive_partitioning=true)"
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     assert n_duck == table.num_rows
 
     from pyspark.sql import SparkSession

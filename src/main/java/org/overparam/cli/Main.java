@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 /** Entry point: {@code overparam <command> ...}; exit 0 done, 1 failed, 2 bad input. */
 @Command(name = "overparam", mixinStandardHelpOptions = true, version = "overparam 0.1.0",
     description = "Double descent and scaling laws, measured with real training runs on Spark.",
-    subcommands = {TrainCommand.class})
+    subcommands = {TrainCommand.class, AnalyzeCommand.class, ReportCommand.class,
+        FitScalingCommand.class})
 public final class Main {
   public static final int EXIT_BAD_INPUT = 2;
 
@@ -24,12 +25,26 @@ public final class Main {
 
   /** Runs the command line and returns the exit code (tests call this). */
   public static int run(String... args) {
+    return run(null, null, args);
+  }
+
+  /**
+   * Runs the command line with picocli's output and error writers replaced where not null, so a
+   * caller can capture what a command reports.
+   */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new Main());
+    if (out != null) {
+      cli.setOut(out);
+    }
+    if (err != null) {
+      cli.setErr(err);
+    }
     cli.setExecutionExceptionHandler(Main::handle);
     cli.setParameterExceptionHandler((ex, a) -> {
-      PrintWriter err = ex.getCommandLine().getErr();
-      err.println("overparam: error: " + ex.getMessage());
-      err.flush();
+      PrintWriter w = ex.getCommandLine().getErr();
+      w.println("overparam: error: " + ex.getMessage());
+      w.flush();
       return EXIT_BAD_INPUT;
     });
     return cli.execute(args);

@@ -5,6 +5,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
+import org.overparam.analysis.Analysis;
+import org.overparam.analysis.Inputs;
+import org.overparam.config.ConfigException;
 import org.overparam.config.ExperimentConfig;
 import org.overparam.config.ExperimentFile;
 import org.overparam.config.Grid;
@@ -12,6 +15,7 @@ import org.overparam.config.RunSpec;
 import org.overparam.data.Datasets;
 import org.overparam.metrics.Provenance;
 import org.overparam.metrics.ResultsStore;
+import org.overparam.report.Report;
 import org.overparam.train.spark.Sweep;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,6 +36,9 @@ final class TrainCommand implements Callable<Integer> {
       + "local[*]).")
   String master;
 
+  @Option(names = "--no-report", description = "Do not run analyze and report at the end.")
+  boolean noReport;
+
   @Override
   public Integer call() {
     // Everything a user can get wrong is checked before Spark starts.
@@ -39,9 +46,9 @@ final class TrainCommand implements Callable<Integer> {
     List<RunSpec> runs = Grid.runs(cfg);
     Datasets.check(cfg.dataset(), cfg.trainSizes().stream().mapToInt(Integer::intValue).max()
         .orElseThrow());
-    ResultsStore store = ResultsStore.open(results);
     String m = SparkSessions.master(master);
     SparkSessions.checkReachable(m);
+    ResultsStore store = ResultsStore.open(results);
 
     SparkSession spark = SparkSessions.start(m, "overparam train " + cfg.name());
     try {
@@ -54,9 +61,23 @@ final class TrainCommand implements Callable<Integer> {
       System.out.println("overparam: metrics in " + store.metricsDir() + "/experiment="
           + cfg.name());
       System.out.println("overparam: runs in " + store.runsDir() + "/experiment=" + cfg.name());
+      if (!noReport) {
+        analyzeAndReport(spark, cfg.name());
+      }
       return s.failed() > 0 ? 1 : 0;
     } finally {
       spark.stop();
     }
+  }
+
+  /** Runs analyze, then report, on this experiment; the report's path is printed. */
+  private void analyzeAndReport(SparkSession spark, String name) {
+    try {
+      Analysis.run(spark, Inputs.check(results, name, null), System.out);
+    } catch (ConfigException e) {
+      System.out.println("overparam: no analysis: " + e.getMessage());
+      return;
+    }
+    Report.write(spark, results, List.of(name), System.out);
   }
 }

@@ -9,6 +9,7 @@ import java.io.Serializable;
 @JsonSubTypes({
   @JsonSubTypes.Type(value = DatasetConfig.FashionMnist.class, name = "fashion-mnist"),
   @JsonSubTypes.Type(value = DatasetConfig.TeacherStudent.class, name = "teacher-student"),
+  @JsonSubTypes.Type(value = DatasetConfig.Text.class, name = "text"),
 })
 public sealed interface DatasetConfig extends Serializable {
 
@@ -21,7 +22,7 @@ public sealed interface DatasetConfig extends Serializable {
   /** Length of one input vector. */
   int featureDim();
 
-  /** Number of label classes. */
+  /** Number of label classes; 0 where only the data can tell (a text's vocabulary). */
   int numClasses();
 
   /**
@@ -106,6 +107,68 @@ public sealed interface DatasetConfig extends Serializable {
     @Override
     public int numClasses() {
       return classes;
+    }
+  }
+
+  /**
+   * Next-character prediction on a UTF-8 text. The vocabulary is the sorted set of the corpus's
+   * characters (Unicode code points); the first {@code 1 - validation_fraction} of the characters
+   * are the training part, the rest the validation part that runs are tested on. One example is
+   * the {@code context} characters before a position (their vocabulary indices) and the label is
+   * the character at it; sizes count such predicted characters (tokens). A run's training set
+   * is a seeded choice of 1024-character chunks of the training part (contiguous text within a
+   * chunk), the same chunks in the same order for every size, so smaller sets are prefixes of
+   * larger ones. A file whose every
+   * non-blank line starts with a verse label ({@code "Ge1:1 In the beginning"}, the output of
+   * Debian's {@code bible -f}) has the labels stripped.
+   *
+   * @param path the corpus file
+   * @param context characters of context per prediction
+   * @param validationFraction share of the text, at its end, held out for testing
+   * @param testSize validation predictions evaluated, the first ones of the validation part
+   *     (fewer if the part is shorter)
+   */
+  record Text(String path, Integer context, Double validationFraction, Integer testSize)
+      implements DatasetConfig {
+    /** Written by the setup script from Debian's bible-kjv, relative to the working folder. */
+    public static final String DEFAULT_PATH = "data/kjv.txt";
+
+    public Text {
+      path = path == null ? DEFAULT_PATH : path;
+      context = context == null ? 32 : context;
+      validationFraction = validationFraction == null ? 0.1 : validationFraction;
+      testSize = testSize == null ? 100_000 : testSize;
+      if (path.isBlank()) {
+        throw new IllegalArgumentException("path: must not be empty");
+      }
+      if (context < 1 || context > 4096) {
+        throw new IllegalArgumentException("context: must be in 1..4096, got " + context);
+      }
+      if (!(validationFraction > 0 && validationFraction < 1)) {
+        throw new IllegalArgumentException("validation_fraction: must be in (0, 1), got "
+            + validationFraction);
+      }
+      Check.positive(testSize, "test_size");
+    }
+
+    @Override
+    public int testExamples() {
+      return testSize;
+    }
+
+    @Override
+    public String describe() {
+      return "text:" + path + ",context=" + context + ",validation=" + validationFraction;
+    }
+
+    @Override
+    public int featureDim() {
+      return context;
+    }
+
+    @Override
+    public int numClasses() {
+      return 0;
     }
   }
 }

@@ -9,7 +9,8 @@ import java.util.List;
  * @param name experiment name, the {@code experiment=} partition of every results table
  * @param description free text kept with the results
  * @param dataset where examples come from
- * @param trainSizes training-set sizes (a deterministic subset per seed)
+ * @param trainSizes training-set sizes (a deterministic subset per seed; predicted characters for
+ *     a text)
  * @param labelNoise fractions of training labels replaced by a uniformly drawn wrong class
  * @param model family and scale grid
  * @param optimizer optimiser, learning rate, batch size
@@ -20,6 +21,7 @@ import java.util.List;
  * @param evalEvery evaluate every this many epochs (the last epoch always)
  * @param checkpointEvery save model and optimiser state every this many epochs (0 = never)
  * @param strategy how runs are spread over Spark
+ * @param compression pruning and quantisation evaluated after training; absent: none
  */
 public record ExperimentConfig(
     String name,
@@ -35,7 +37,8 @@ public record ExperimentConfig(
     List<Long> seeds,
     Integer evalEvery,
     Integer checkpointEvery,
-    StrategyConfig strategy) implements Serializable {
+    StrategyConfig strategy,
+    CompressionConfig compression) implements Serializable {
 
   public ExperimentConfig {
     Check.name(name, "name");
@@ -60,6 +63,10 @@ public record ExperimentConfig(
       throw new IllegalArgumentException("checkpoint_every: must be >= 0, got " + checkpointEvery);
     }
     strategy = strategy == null ? StrategyConfig.defaults() : strategy;
+    if (model.characterLevel() && !(dataset instanceof DatasetConfig.Text)) {
+      throw new IllegalArgumentException("model.family: " + model.family()
+          + " reads characters and needs dataset kind text");
+    }
     int smallest = trainSizes.stream().mapToInt(Integer::intValue).min().orElseThrow();
     if (optimizer.batchSize() > smallest) {
       throw new IllegalArgumentException("optimizer.batch_size: " + optimizer.batchSize()

@@ -1,6 +1,8 @@
 package org.overparam.config;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -30,6 +32,7 @@ public final class ExperimentFile {
     m.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
     m.enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
     m.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    m.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     m.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
     m.coercionConfigDefaults()
         .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
@@ -65,6 +68,15 @@ public final class ExperimentFile {
       throw new ConfigException("experiment file " + origin + ": is empty");
     }
     try {
+      // A file of comments only is empty; a list or a scalar is not an experiment.
+      JsonNode tree = yamlMapper().readTree(yaml);
+      if (tree == null || tree.isMissingNode() || tree.isNull()) {
+        throw new ConfigException("experiment file " + origin + ": is empty");
+      }
+      if (!tree.isObject()) {
+        throw new ConfigException("experiment file " + origin + ": must be a mapping of keys "
+            + "to values, not " + (tree.isArray() ? "a list" : "a single value"));
+      }
       ExperimentConfig c = yamlMapper().readValue(yaml, ExperimentConfig.class);
       if (c == null) {
         throw new ConfigException("experiment file " + origin + ": is empty");

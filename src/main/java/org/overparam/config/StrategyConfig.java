@@ -9,9 +9,12 @@ import java.util.List;
  * @param kind {@code per-task}: one task trains one whole model, many models at once;
  *     {@code parameter-averaging}: one model trained data-parallel across executors;
  *     {@code auto}: the sweep estimates both from each model's measured training cost and
- *     averages the parameters of the models that would otherwise finish last
+ *     averages the parameters of the models that would otherwise finish last;
+ *     {@code by-size}: per task below {@code autoThresholdParams}, parameter averaging from it
+ *     (a fixed, predictable split)
  * @param autoThresholdParams models with fewer parameters always train per task under
- *     {@code auto} (averaging their parameters costs more than it saves); larger ones are weighed
+ *     {@code auto} (averaging their parameters costs more than it saves); larger ones are weighed.
+ *     Under {@code by-size}, the size from which models are averaged
  * @param workers data-parallel workers (partitions) for parameter averaging; 0 = Spark's default
  *     parallelism
  * @param averagingFrequency minibatches each worker fits between two averagings; 0 = each
@@ -20,7 +23,8 @@ import java.util.List;
  */
 public record StrategyConfig(String kind, Long autoThresholdParams, Integer workers,
     Integer averagingFrequency, Integer batchPerWorker) implements Serializable {
-  public static final List<String> KINDS = List.of("per-task", "parameter-averaging", "auto");
+  public static final List<String> KINDS = List.of("per-task", "parameter-averaging", "auto",
+      "by-size");
   /**
    * Most minibatches a worker fits between averagings when the frequency is left to the
    * default: one averaging per epoch keeps its fixed cost (a Spark job, parameters and updater
@@ -56,13 +60,14 @@ public record StrategyConfig(String kind, Long autoThresholdParams, Integer work
   /**
    * The strategy one model gets, given its parameter count: {@code kind} itself, or for
    * {@code auto} {@code per-task} below the threshold and {@code auto} (still to be weighed)
-   * above it.
+   * above it; for {@code by-size} the strategy its side of the threshold names.
    */
   public String resolve(long params) {
-    if (!kind.equals("auto")) {
-      return kind;
-    }
-    return params >= autoThresholdParams ? "auto" : "per-task";
+    return switch (kind) {
+      case "auto" -> params >= autoThresholdParams ? "auto" : "per-task";
+      case "by-size" -> params >= autoThresholdParams ? "parameter-averaging" : "per-task";
+      default -> kind;
+    };
   }
 
   /** Minibatches per worker between averagings for {@code trainSize} examples on W workers. */

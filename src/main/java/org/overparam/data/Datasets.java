@@ -24,10 +24,15 @@ public final class Datasets {
   /** Fails with a one-line {@link DataException} unless {@code cfg} can give {@code trainSize}. */
   public static void check(DatasetConfig cfg, int largestTrainSize) {
     DataSource s = load(cfg);
-    if (largestTrainSize > s.pool().count()) {
+    if (largestTrainSize > s.poolSize()) {
       throw new DataException("train_sizes: " + largestTrainSize + " exceeds the "
-          + s.pool().count() + " training examples of " + s.description());
+          + s.poolSize() + " training examples of " + s.description());
     }
+  }
+
+  /** Number of classes of {@code cfg}: read from the data where the config cannot tell. */
+  public static int classes(DatasetConfig cfg) {
+    return cfg.numClasses() > 0 ? cfg.numClasses() : load(cfg).classes();
   }
 
   private static DataSource read(DatasetConfig cfg) {
@@ -47,6 +52,10 @@ public final class Datasets {
       Examples pool = teacher.sample(SYNTHETIC_POOL, new SplittableRandom(t.teacherSeed() + 1));
       Examples test = teacher.sample(t.testSize(), new SplittableRandom(t.teacherSeed() + 2));
       return new DataSource(pool, test, t.describe());
+    }
+    if (cfg instanceof DatasetConfig.Text t) {
+      TextCorpus corpus = TextCorpus.read(Path.of(t.path()), t.context(), t.validationFraction());
+      return new DataSource(null, corpus.validation(t.testSize()), t.describe(), corpus);
     }
     throw new IllegalArgumentException("unknown dataset " + cfg);
   }
@@ -69,26 +78,31 @@ public final class Datasets {
   }
 
   /**
-   * Draws a run's training set: {@code trainSize} pool rows chosen by the seed's "subset" stream,
-   * then {@code round(noise * trainSize)} of them, chosen by its "noise" stream, relabelled with a
-   * uniformly drawn wrong class. Test labels are never touched.
+   * Draws a run's training set: {@code trainSize} pool rows chosen by the seed's "subset" stream
+   * (for a text, {@code trainSize} predicted characters in chunks of contiguous text that stream
+   * chooses: see {@link TextCorpus#train}), then {@code round(noise * trainSize)} of them,
+   * chosen by its "noise" stream, relabelled with a uniformly drawn wrong class. Test labels are
+   * never touched.
    */
   public static TrainTest prepare(DataSource src, int trainSize, double noise, long seed) {
-    int[] perm = Seeds.permutation(src.pool().count(), Seeds.rng(seed, "subset"));
-    int[] idx = java.util.Arrays.copyOf(perm, trainSize);
-    int[] labels = new int[trainSize];
-    for (int i = 0; i < trainSize; i++) {
-      labels[i] = src.pool().labels()[idx[i]];
+    Examples chosen;
+    if (src.text() != null) {
+      chosen = src.text().train(trainSize, seed);
+    } else {
+      int[] perm = Seeds.permutation(src.pool().count(), Seeds.rng(seed, "subset"));
+      chosen = src.pool().rows(java.util.Arrays.copyOf(perm, trainSize), null);
     }
+    int[] labels = chosen.labels().clone();
     int flips = (int) Math.round(noise * trainSize);
     SplittableRandom rng = Seeds.rng(seed, "noise");
     int[] which = Seeds.permutation(trainSize, rng);
-    int k = src.pool().classes();
+    int k = chosen.classes();
     for (int i = 0; i < flips; i++) {
       int j = which[i];
       int wrong = rng.nextInt(k - 1);
       labels[j] = wrong >= labels[j] ? wrong + 1 : wrong;
     }
-    return new TrainTest(src.pool().rows(idx, labels), src.test(), flips);
+    Examples train = new Examples(chosen.features(), labels, chosen.dim(), k);
+    return new TrainTest(train, src.test(), flips);
   }
 }

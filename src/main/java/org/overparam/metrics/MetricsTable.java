@@ -25,12 +25,17 @@ import org.overparam.train.RunResult;
  * column              type    meaning
  * run_id              string  16 hex digits, stable hash of the run's configuration
  * dataset             string  data source, e.g. fashion-mnist:/usr/share/datasets/fashion-mnist
- * family              string  model family (mlp)
+ * family              string  model family: mlp | charlm | charlstm
  * depth               int32   hidden layers
  * width               int32   units per hidden layer
- * params              int64   parameters of the built network
- * flops_per_example   int64   training FLOPs per example (6 x params)
- * train_size          int32   training examples
+ * embedding           int32   character embedding size (0 for mlp)
+ * params              int64   parameters of the built network, embedding table included
+ * non_embedding_params int64  params minus the character embedding table (vocabulary x
+ *                             embedding); equal to params for mlp, which has none
+ * flops_per_example   int64   training FLOPs per example: 6 x params for mlp; 6 x
+ *                             non_embedding_params for charlm (a lookup multiplies nothing);
+ *                             charlstm counts its LSTM weights once per context step
+ * train_size          int32   training examples; for a text, predicted characters (tokens)
  * label_noise         double  fraction of training labels flipped to a wrong class
  * weight_decay        double  decoupled weight-decay coefficient
  * dropout             double  dropout probability
@@ -45,6 +50,9 @@ import org.overparam.train.RunResult;
  * train_error         double  error rate on the training set as trained
  * test_loss           double  mean cross-entropy (nats) on the clean test set
  * test_error          double  error rate on the test set
+ * train_bpc           double  train_loss / ln 2: bits per predicted token (per character for a
+ *                             text, per label otherwise)
+ * test_bpc            double  test_loss / ln 2
  * epoch_seconds       double  wall seconds fitting this epoch, evaluation excluded
  * samples_per_second  double  train_size / epoch_seconds
  * eval_seconds        double  wall seconds evaluating train and test sets
@@ -59,7 +67,9 @@ public final class MetricsTable {
       .required(BINARY).as(stringType()).named("family")
       .required(INT32).named("depth")
       .required(INT32).named("width")
+      .required(INT32).named("embedding")
       .required(INT64).named("params")
+      .required(INT64).named("non_embedding_params")
       .required(INT64).named("flops_per_example")
       .required(INT32).named("train_size")
       .required(DOUBLE).named("label_noise")
@@ -76,12 +86,16 @@ public final class MetricsTable {
       .required(DOUBLE).named("train_error")
       .required(DOUBLE).named("test_loss")
       .required(DOUBLE).named("test_error")
+      .required(DOUBLE).named("train_bpc")
+      .required(DOUBLE).named("test_bpc")
       .required(DOUBLE).named("epoch_seconds")
       .required(DOUBLE).named("samples_per_second")
       .required(DOUBLE).named("eval_seconds")
       .required(DOUBLE).named("compute_flops")
       .required(BINARY).as(stringType()).named("status")
       .named("metrics");
+
+  private static final double LN2 = Math.log(2);
 
   private MetricsTable() {}
 
@@ -96,7 +110,9 @@ public final class MetricsTable {
           .append("family", s.family())
           .append("depth", s.depth())
           .append("width", s.width())
+          .append("embedding", s.embedding())
           .append("params", r.params())
+          .append("non_embedding_params", r.nonEmbeddingParams())
           .append("flops_per_example", r.flopsPerExample())
           .append("train_size", s.trainSize())
           .append("label_noise", s.labelNoise())
@@ -113,6 +129,8 @@ public final class MetricsTable {
           .append("train_error", m.trainError())
           .append("test_loss", m.testLoss())
           .append("test_error", m.testError())
+          .append("train_bpc", m.trainLoss() / LN2)
+          .append("test_bpc", m.testLoss() / LN2)
           .append("epoch_seconds", m.epochSeconds())
           .append("samples_per_second", m.samplesPerSecond())
           .append("eval_seconds", m.evalSeconds())

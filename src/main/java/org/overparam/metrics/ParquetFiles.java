@@ -2,13 +2,8 @@ package org.overparam.metrics;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -23,17 +18,22 @@ import org.apache.parquet.hadoop.util.HadoopOutputFile;
 import org.apache.parquet.schema.MessageType;
 
 /**
- * Writes whole Parquet files atomically: rows go to a hidden temporary file in the target folder
- * (readers skip names starting with '.'), which is then renamed over the target in one step.
+ * Writes whole Parquet files atomically (see {@link AtomicFiles}): rows go to a hidden temporary
+ * file in the target folder, which is then renamed over the target in one step.
  */
 final class ParquetFiles {
   private ParquetFiles() {}
 
   static void writeAtomically(Path target, MessageType schema, List<Group> rows,
       Configuration conf) {
-    Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
+    Path tmp = AtomicFiles.temp(target);
+    FileSystem fs;
     try {
-      FileSystem fs = target.getFileSystem(conf);
+      fs = target.getFileSystem(conf);
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing " + target + ": " + e.getMessage(), e);
+    }
+    try {
       fs.mkdirs(target.getParent());
       fs.setWriteChecksum(false); // no .crc side files for readers to trip over
       try (ParquetWriter<Group> w = ExampleParquetWriter.builder(HadoopOutputFile.fromPath(tmp,
@@ -47,19 +47,13 @@ final class ParquetFiles {
           w.write(g);
         }
       }
-      URI uri = target.toUri();
-      if (uri.getScheme() == null || uri.getScheme().equals("file")) {
-        // rename(2): readers see the old file or the new one, never a partial one.
-        Files.move(Paths.get(tmp.toUri().getPath()), Paths.get(uri.getPath()),
-            StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } else {
-        fs.delete(target, false);
-        if (!fs.rename(tmp, target)) {
-          throw new IOException("cannot rename " + tmp + " to " + target);
-        }
-      }
+      AtomicFiles.replace(fs, tmp, target, conf);
     } catch (IOException e) {
+      AtomicFiles.deleteQuietly(fs, tmp);
       throw new UncheckedIOException("writing " + target + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      AtomicFiles.deleteQuietly(fs, tmp);
+      throw e;
     }
   }
 

@@ -8,11 +8,13 @@ import java.util.List;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
 import org.overparam.config.ConfigException;
+import org.overparam.train.Checkpoints;
 import org.overparam.train.RunResult;
 import org.overparam.train.RunSink;
 import org.overparam.train.RunStatus;
@@ -24,23 +26,35 @@ import org.overparam.train.RunStatus;
  * &lt;root&gt;/_OVERPARAM                                  marks the folder as ours
  * &lt;root&gt;/metrics/experiment=&lt;name&gt;/&lt;run_id&gt;.parquet  {@link MetricsTable}
  * &lt;root&gt;/runs/experiment=&lt;name&gt;/&lt;run_id&gt;.parquet     {@link RunsTable}
+ * &lt;root&gt;/compression/experiment=&lt;name&gt;/&lt;run_id&gt;.parquet  {@link CompressionTable}
+ * &lt;root&gt;/_checkpoints/...                         {@link CheckpointStore}, while runs are unfinished
  * </pre>
  *
  * <p>A run is finished when its runs row says completed or diverged; that row is written after
- * its metrics file, both atomically, so rerunning a sweep skips finished runs and rewrites the
- * files of any other run whole, never adding a duplicate row.
+ * its metrics and compression files, all atomically, so rerunning a sweep skips finished runs and
+ * rewrites the files of any other run whole, never adding a duplicate row. A finished run's
+ * checkpoints are deleted after its runs row is written.
+ *
+ * <p>Sweeps of different experiments write to disjoint folders. Two sweeps of the same experiment
+ * may run at once without a lock: each run's files are named by its run id, so both write the
+ * same (run, epoch) keys; a run is looked up again just before it starts, so little work is done
+ * twice; the first finished record of a run stands and later ones are dropped, so the files of a
+ * finished run are written once; and where two writes do race, each rename replaces a whole file.
  */
 public final class ResultsStore implements RunSink {
   public static final String MARKER = "_OVERPARAM";
+  private static final String PROBE = ".write-probe-";
 
   private final Path root;
   private final Provenance provenance;
   private final Configuration conf;
+  private final CheckpointStore checkpoints;
 
   private ResultsStore(Path root, Provenance provenance, Configuration conf) {
     this.root = root;
     this.provenance = provenance;
     this.conf = conf;
+    this.checkpoints = new CheckpointStore(root);
   }
 
   /**
@@ -54,31 +68,37 @@ public final class ResultsStore implements RunSink {
     try {
       FileSystem fs = p.getFileSystem(conf);
       p = fs.makeQualified(p);
+      Path marker = new Path(p, MARKER);
       if (fs.exists(p)) {
         if (!fs.getFileStatus(p).isDirectory()) {
           throw new ConfigException("results root " + root + ": is a file, not a folder");
         }
-        FileStatus[] entries = fs.listStatus(p);
-        if (entries.length > 0 && !fs.exists(new Path(p, MARKER))) {
+        // Another sweep's write probe may be there for an instant: it does not make a root foreign.
+        FileStatus[] entries = fs.listStatus(p, x -> !x.getName().startsWith(PROBE)
+            && !x.getName().startsWith("." + PROBE));
+        if (entries.length > 0 && !fs.exists(marker)) {
           throw new ConfigException("results root " + root + ": holds files not written by "
               + "overparam (no " + MARKER + " marker); choose an empty folder or an overparam one");
         }
       }
-      Path marker = new Path(p, MARKER);
       fs.mkdirs(p);
-      Path probe = new Path(p, ".write-probe-" + java.util.UUID.randomUUID());
+      fs.setWriteChecksum(false);
+      Path probe = new Path(p, PROBE + java.util.UUID.randomUUID());
       fs.create(probe, false).close();
       fs.delete(probe, false);
       if (!fs.exists(marker)) {
         try (FSDataOutputStream out = fs.create(marker, false)) {
           out.write("overparam results root, layout 1\n".getBytes(StandardCharsets.UTF_8));
+        } catch (FileAlreadyExistsException e) {
+          // another sweep opening the same new root wrote it first
         }
       }
     } catch (ConfigException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
-      throw new ConfigException("results root " + root + ": not writable (" + e.getMessage()
-          + ")");
+      String why = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst()
+          .orElse(e.toString());
+      throw new ConfigException("results root " + root + ": not writable (" + why + ")");
     }
     return new ResultsStore(p, null, conf);
   }
@@ -100,6 +120,10 @@ public final class ResultsStore implements RunSink {
     return new Path(root, "runs");
   }
 
+  public Path compressionDir() {
+    return new Path(root, "compression");
+  }
+
   private static Path file(Path table, String experiment, String runId) {
     return new Path(new Path(table, "experiment=" + experiment), runId + ".parquet");
   }
@@ -115,11 +139,9 @@ public final class ResultsStore implements RunSink {
       }
       for (FileStatus st : fs.listStatus(dir, x -> x.getName().endsWith(".parquet")
           && !x.getName().startsWith("."))) {
-        for (Group g : ParquetFiles.read(st.getPath(), conf)) {
-          String status = g.getString("status", 0);
-          if (!status.equals(RunStatus.FAILED.label())) {
-            out.add(g.getString("run_id", 0));
-          }
+        String id = finishedId(st.getPath());
+        if (id != null) {
+          out.add(id);
         }
       }
     } catch (IOException e) {
@@ -129,17 +151,69 @@ public final class ResultsStore implements RunSink {
   }
 
   @Override
+  public boolean isFinished(String experiment, String runId) {
+    Path f = file(runsDir(), experiment, runId);
+    try {
+      return f.getFileSystem(conf).exists(f) && runId.equals(finishedId(f));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The run id of a runs file whose run finished, else null. */
+  private String finishedId(Path runsFile) {
+    for (Group g : ParquetFiles.read(runsFile, conf)) {
+      if (!g.getString("status", 0).equals(RunStatus.FAILED.label())) {
+        return g.getString("run_id", 0);
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public void tidy(String experiment, Set<String> finished) {
+    for (String runId : checkpoints.runIds(experiment)) {
+      if (finished.contains(runId)) {
+        checkpoints.delete(experiment, runId);
+      }
+    }
+  }
+
+  @Override
+  public Checkpoints checkpoints() {
+    return checkpoints;
+  }
+
+  @Override
   public void write(RunResult r) {
     String exp = r.spec().experiment();
+    // The first finished record of a run stands: files of finished runs are written once, so a
+    // reader is never handed a file that is being replaced, and a failed attempt never replaces
+    // a finished run.
+    if (isFinished(exp, r.runId())) {
+      checkpoints.delete(exp, r.runId());
+      return;
+    }
+    // Metrics first, then the runs row that commits them, then the checkpoints go.
     Path metrics = file(metricsDir(), exp, r.runId());
     if (r.status() == RunStatus.FAILED || r.epochs().isEmpty()) {
       delete(metrics);
     } else {
       ParquetFiles.writeAtomically(metrics, MetricsTable.SCHEMA, MetricsTable.rows(r), conf);
     }
+    Path compression = file(compressionDir(), exp, r.runId());
+    if (r.compression().isEmpty()) {
+      delete(compression);
+    } else {
+      ParquetFiles.writeAtomically(compression, CompressionTable.SCHEMA,
+          CompressionTable.rows(r), conf);
+    }
     Provenance p = provenance == null ? Provenance.of("", "") : provenance;
     ParquetFiles.writeAtomically(file(runsDir(), exp, r.runId()), RunsTable.SCHEMA,
         List.of(RunsTable.row(r, p)), conf);
+    if (r.status() != RunStatus.FAILED) {
+      checkpoints.delete(exp, r.runId());
+    }
   }
 
   private void delete(Path p) {

@@ -1,17 +1,67 @@
 package org.overparam.model;
 
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.layers.feedforward.embedding.EmbeddingSequenceLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.overparam.config.RunSpec;
+import org.overparam.data.Datasets;
 
-/** Family-independent facts about the model a run spec describes, known before it is built. */
+/**
+ * The model families behind one door: builds the network a run spec describes and states, before
+ * building it, its exact parameter count and training FLOPs. A character family's vocabulary
+ * comes from its text (read once per JVM).
+ */
 public final class Models {
   private Models() {}
 
-  /** Exact parameter count of the network {@code spec} builds. */
-  public static long params(RunSpec spec) {
+  /** The DL4J network for {@code spec}, given input length and number of classes. */
+  public static MultiLayerNetwork build(RunSpec spec, int in, int classes) {
     return switch (spec.family()) {
-      case "mlp" -> Mlp.params(spec.dataset().featureDim(), spec.depth(), spec.width(),
-          spec.dataset().numClasses());
+      case "mlp" -> Mlp.build(spec, in, classes);
+      case "charlm", "charlstm" -> CharLm.build(spec, in, classes);
       default -> throw new IllegalArgumentException("model.family: " + spec.family());
     };
+  }
+
+  /** Exact parameter count of the network {@code spec} builds. */
+  public static long params(RunSpec spec) {
+    return params(spec, spec.dataset().featureDim(), Datasets.classes(spec.dataset()));
+  }
+
+  /** Exact parameter count of the network {@code build(spec, in, classes)} returns. */
+  public static long params(RunSpec spec, int in, int classes) {
+    return switch (spec.family()) {
+      case "mlp" -> Mlp.params(in, spec.depth(), spec.width(), classes);
+      case "charlm", "charlstm" -> CharLm.params(spec.family(), in, classes, spec.embedding(),
+          spec.depth(), spec.width());
+      default -> throw new IllegalArgumentException("model.family: " + spec.family());
+    };
+  }
+
+  /** Training FLOPs per example of the network {@code spec} builds. */
+  public static long trainingFlopsPerExample(RunSpec spec) {
+    return trainingFlopsPerExample(spec, spec.dataset().featureDim(),
+        Datasets.classes(spec.dataset()));
+  }
+
+  /** Training FLOPs per example of the network {@code build(spec, in, classes)} returns. */
+  public static long trainingFlopsPerExample(RunSpec spec, int in, int classes) {
+    return switch (spec.family()) {
+      case "mlp" -> Mlp.trainingFlopsPerExample(params(spec, in, classes));
+      case "charlm", "charlstm" -> CharLm.trainingFlopsPerExample(spec.family(), in, classes,
+          spec.embedding(), spec.depth(), spec.width());
+      default -> throw new IllegalArgumentException("model.family: " + spec.family());
+    };
+  }
+
+  /** Parameters outside embedding tables: all of them for an MLP. */
+  public static long nonEmbeddingParams(MultiLayerNetwork net) {
+    long embedding = 0;
+    for (Layer l : net.getLayers()) {
+      if (l instanceof EmbeddingSequenceLayer) {
+        embedding += l.numParams();
+      }
+    }
+    return net.numParams() - embedding;
   }
 }

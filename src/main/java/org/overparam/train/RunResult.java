@@ -10,6 +10,7 @@ import org.overparam.config.RunSpec;
  * @param spec the run's configuration
  * @param strategy {@code per-task} or {@code parameter-averaging}, as resolved for this model
  * @param params parameters of the built network
+ * @param nonEmbeddingParams parameters outside embedding tables (all of them for an MLP)
  * @param flopsPerExample training FLOPs per example
  * @param status how it ended
  * @param message why it failed or diverged; empty otherwise
@@ -19,14 +20,17 @@ import org.overparam.config.RunSpec;
  * @param backend ND4J backend that trained it
  * @param device device it ran on ({@code cpu}, or the GPU address Spark assigned)
  * @param host host name of the JVM that trained it
+ * @param compression the trained model's compressed variants evaluated; empty if none
  */
-public record RunResult(RunSpec spec, String strategy, long params, long flopsPerExample,
-    RunStatus status, String message, long startedAtMillis, long endedAtMillis,
-    List<EpochMetrics> epochs, String backend, String device, String host) implements Serializable {
+public record RunResult(RunSpec spec, String strategy, long params, long nonEmbeddingParams,
+    long flopsPerExample, RunStatus status, String message, long startedAtMillis,
+    long endedAtMillis, List<EpochMetrics> epochs, String backend, String device, String host,
+    List<CompressionResult> compression) implements Serializable {
 
   public RunResult {
     epochs = List.copyOf(epochs);
     message = message == null ? "" : message;
+    compression = compression == null ? List.of() : List.copyOf(compression);
   }
 
   public String runId() {
@@ -35,5 +39,11 @@ public record RunResult(RunSpec spec, String strategy, long params, long flopsPe
 
   public EpochMetrics last() {
     return epochs.isEmpty() ? null : epochs.get(epochs.size() - 1);
+  }
+
+  /** The same result with {@code variants} as its compression results. */
+  public RunResult withCompression(List<CompressionResult> variants) {
+    return new RunResult(spec, strategy, params, nonEmbeddingParams, flopsPerExample, status,
+        message, startedAtMillis, endedAtMillis, epochs, backend, device, host, variants);
   }
 }

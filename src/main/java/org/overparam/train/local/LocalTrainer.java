@@ -11,7 +11,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.overparam.config.RunSpec;
 import org.overparam.data.Seeds;
 import org.overparam.data.TrainTest;
-import org.overparam.model.Mlp;
+import org.overparam.model.Models;
+import org.overparam.train.Checkpoints;
+import org.overparam.train.Checkpoints.Checkpoint;
+import org.overparam.train.Compression;
 import org.overparam.train.EpochListener;
 import org.overparam.train.EpochMetrics;
 import org.overparam.train.Evaluator;
@@ -21,9 +24,16 @@ import org.overparam.train.RunStatus;
 /** Trains one model in this JVM: the loop behind the {@code per-task} strategy. */
 public final class LocalTrainer {
   private final EpochListener listener;
+  private final Checkpoints checkpoints;
 
   public LocalTrainer(EpochListener listener) {
+    this(listener, Checkpoints.none());
+  }
+
+  /** A trainer that resumes runs from, and saves them to, {@code checkpoints}. */
+  public LocalTrainer(EpochListener listener, Checkpoints checkpoints) {
     this.listener = listener;
+    this.checkpoints = checkpoints;
   }
 
   /** Trains {@code spec} on {@code data}; never throws for a diverging model. */
@@ -33,8 +43,9 @@ public final class LocalTrainer {
     int in = data.train().dim();
     int classes = data.train().classes();
 
-    // --- model: built and initialised from the run seed's "init" stream
-    MultiLayerNetwork net = Mlp.build(spec, in, classes);
+    // --- model: built and initialised from the run seed's "init" stream, or as last checkpointed
+    Checkpoint resumed = checkpoints.latest(spec).orElse(null);
+    MultiLayerNetwork net = resumed != null ? resumed.net() : Models.build(spec, in, classes);
     long params = net.numParams();
 
     // --- data: copied into ND4J once; each epoch only permutes rows
@@ -44,10 +55,15 @@ public final class LocalTrainer {
     SplittableRandom order = Seeds.rng(spec.seed(), "order");
     int batch = spec.optimizer().batchSize();
 
-    List<EpochMetrics> epochs = new ArrayList<>();
+    // --- resuming: the metrics so far, and the order stream replayed up to the checkpoint
+    int first = resumed != null ? resumed.epoch() + 1 : 1;
+    for (int epoch = 1; epoch < first; epoch++) {
+      Seeds.permutation(n, order);
+    }
+    List<EpochMetrics> epochs = new ArrayList<>(resumed != null ? resumed.epochs() : List.of());
     RunStatus status = RunStatus.COMPLETED;
     String message = "";
-    for (int epoch = 1; epoch <= spec.epochs(); epoch++) {
+    for (int epoch = first; epoch <= spec.epochs(); epoch++) {
       // --- one pass over a fresh permutation, minibatch by minibatch
       long t0 = System.nanoTime();
       int[] perm = Seeds.permutation(n, order);
@@ -67,6 +83,7 @@ public final class LocalTrainer {
           message = "training loss became " + net.score() + " in epoch " + epoch;
           break;
         }
+        checkpoint(spec, epoch, net, epochs);
         continue;
       }
       long t1 = System.nanoTime();
@@ -83,9 +100,20 @@ public final class LocalTrainer {
       }
       epochs.add(m);
       listener.onEpoch(spec, m);
+      checkpoint(spec, epoch, net, epochs);
     }
-    return new RunResult(spec, "per-task", params, Mlp.trainingFlopsPerExample(params), status,
-        message, started, System.currentTimeMillis(), epochs,
-        Nd4j.getBackend().getClass().getSimpleName(), device, Hosts.name());
+    RunResult result = new RunResult(spec, "per-task", params, Models.nonEmbeddingParams(net),
+        Models.trainingFlopsPerExample(spec, in, classes), status, message, started,
+        System.currentTimeMillis(), epochs, Nd4j.getBackend().getClass().getSimpleName(), device,
+        Hosts.name(), List.of());
+    return Compression.appendTo(result, net, xTest, data.test());
+  }
+
+  /** Every {@code checkpoint_every} epochs: network, optimiser state and the metrics so far. */
+  private void checkpoint(RunSpec spec, int epoch, MultiLayerNetwork net,
+      List<EpochMetrics> epochs) {
+    if (Checkpoints.due(spec, epoch)) {
+      checkpoints.save(spec, new Checkpoint(epoch, net, epochs));
+    }
   }
 }

@@ -24,8 +24,15 @@ final class Devices {
     }
     String address = gpu.get().addresses()[0];
     String backend = Nd4j.getBackend().getClass().getSimpleName();
-    if (backend.toLowerCase(java.util.Locale.ROOT).contains("cuda")) {
-      int id = Integer.parseInt(address.trim());
+    // The CUDA backend (JCublasBackend) binds the calling thread, which trains the whole run.
+    if (!Nd4j.getEnvironment().isCPU()) {
+      int id;
+      try {
+        id = Integer.parseInt(address.trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalStateException("GPU address '" + address + "' is not a CUDA device "
+            + "number (check the GPU discovery script)");
+      }
       Nd4j.getAffinityManager().unsafeSetDevice(id);
       return "gpu:" + address;
     }

@@ -23,7 +23,10 @@ import org.overparam.data.Datasets;
 import org.overparam.data.Examples;
 import org.overparam.data.Seeds;
 import org.overparam.data.TrainTest;
-import org.overparam.model.Mlp;
+import org.overparam.model.Models;
+import org.overparam.train.Checkpoints;
+import org.overparam.train.Checkpoints.Checkpoint;
+import org.overparam.train.Compression;
 import org.overparam.train.Blas;
 import org.overparam.train.EpochListener;
 import org.overparam.train.EpochMetrics;
@@ -37,39 +40,35 @@ import org.overparam.train.local.Hosts;
  * The {@code parameter-averaging} strategy: one model trained data-parallel with DL4J's
  * {@link ParameterAveragingTrainingMaster}.
  *
- * <p>Shape of one epoch: the driver broadcasts the parameters; each of W partitions (minibatches
- * of {@code batch_per_worker} examples, built once per run on the executors and cached there)
- * fits {@code averaging_frequency} minibatches with as many native threads as its task has cores,
- * then the parameters and updater state are summed with a treeAggregate and divided by W; repeat
- * until the partitions are consumed. The driver then evaluates the averaged network on the full
- * train and test sets itself (DL4J's {@code calculateScore} releases the parameter buffer, so it
- * is not used).
+ * <p>Shape of one epoch: the driver broadcasts the parameters; each of W partitions (cached
+ * minibatches of {@code batch_per_worker} examples, built once per run) fits
+ * {@code averaging_frequency} minibatches, then the parameters and updater state are summed with a
+ * treeAggregate and divided by W; repeat until the partitions are consumed. The driver then
+ * evaluates the averaged network on the full train and test sets itself (DL4J's
+ * {@code calculateScore} releases the parameter buffer, so it is not used).
+ *
+ * <p>The driver saves checkpoints (network with averaged optimiser state, metrics so far) every
+ * {@code checkpoint_every} epochs and resumes from them. Each epoch gets its own training master
+ * seeded by (run seed, epoch), so how minibatches are split into averaging rounds never depends on
+ * the epochs before: a resumed run repeats the splits an uninterrupted one makes.
+ *
+ * <p>The minibatches are built once per run on the executors, from their own copy of the data,
+ * and cached there as INDArrays; workers fit with as many native threads as their task has cores.
  */
 final class ParameterAveraging {
   private ParameterAveraging() {}
 
-  static RunResult train(JavaSparkContext sc, RunSpec spec, EpochListener listener) {
+  static RunResult train(JavaSparkContext sc, RunSpec spec, EpochListener listener,
+      Checkpoints checkpoints) {
     long started = System.currentTimeMillis();
     StrategyConfig s = spec.strategy();
     TrainTest data = Datasets.prepare(Datasets.load(spec.dataset()), spec.trainSize(),
         spec.labelNoise(), spec.seed());
     int workers = s.workers() > 0 ? s.workers() : sc.defaultParallelism();
-    MultiLayerNetwork net = Mlp.build(spec, data.train().dim(), data.train().classes());
+    Checkpoint resumed = checkpoints.latest(spec).orElse(null);
+    MultiLayerNetwork net = resumed != null ? resumed.net()
+        : Models.build(spec, data.train().dim(), data.train().classes());
     long params = net.numParams();
-
-    ParameterAveragingTrainingMaster tm =
-        new ParameterAveragingTrainingMaster.Builder(workers, s.batchPerWorker())
-            .batchSizePerWorker(s.batchPerWorker())
-            .averagingFrequency(s.frequency(spec.trainSize(), workers))
-            .workerPrefetchNumBatches(0)
-            .rddTrainingApproach(RDDTrainingApproach.Direct)
-            .repartionData(Repartition.Never)
-            .storageLevel(StorageLevel.MEMORY_ONLY())
-            .rngSeed(Seeds.derive(spec.seed(), "order"))
-            .collectTrainingStats(false)
-            .trainingHooks(new TaskThreads())
-            .build();
-    SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, tm);
 
     // Minibatches built once on the executors from their own copy of the data, kept there as
     // INDArrays for every epoch. Tasks carry only a worker index: data parallelized from the
@@ -82,24 +81,32 @@ final class ParameterAveraging {
     INDArray x = Evaluator.features(data.train());
     INDArray xTest = Evaluator.features(data.test());
 
-    List<EpochMetrics> epochs = new ArrayList<>();
+    List<EpochMetrics> epochs = new ArrayList<>(resumed != null ? resumed.epochs() : List.of());
+    int first = resumed != null ? resumed.epoch() + 1 : 1;
     RunStatus status = RunStatus.COMPLETED;
     String message = "";
     try {
-      for (int epoch = 1; epoch <= spec.epochs(); epoch++) {
+      for (int epoch = first; epoch <= spec.epochs(); epoch++) {
         sc.setJobDescription("overparam run " + spec.runId() + " [" + spec.label() + "] epoch "
             + epoch + "/" + spec.epochs() + " (parameter averaging, " + workers + " workers)");
         long t0 = System.nanoTime();
-        sparkNet.fit(batches);
+        SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, master(spec, workers,
+            epoch));
+        net = sparkNet.fit(batches);
         double fitSeconds = (System.nanoTime() - t0) / 1e9;
         if (epoch % spec.evalEvery() != 0 && epoch != spec.epochs()) {
+          if (!Double.isFinite(sparkNet.getScore())) {
+            status = RunStatus.DIVERGED;
+            message = "training loss became " + sparkNet.getScore() + " in epoch " + epoch;
+            break;
+          }
+          checkpoint(checkpoints, spec, epoch, net, epochs);
           continue;
         }
-        MultiLayerNetwork current = sparkNet.getNetwork();
         Threads.limit(taskCores()); // in local mode the workers shared this JVM
         long t1 = System.nanoTime();
-        double[] tr = Evaluator.evaluate(current, x, data.train());
-        double[] te = Evaluator.evaluate(current, xTest, data.test());
+        double[] tr = Evaluator.evaluate(net, x, data.train());
+        double[] te = Evaluator.evaluate(net, xTest, data.test());
         EpochMetrics m = new EpochMetrics(epoch, tr[0], tr[1], te[0], te[1], fitSeconds,
             data.train().count() / fitSeconds, (System.nanoTime() - t1) / 1e9);
         if (!m.finite()) {
@@ -109,13 +116,40 @@ final class ParameterAveraging {
         }
         epochs.add(m);
         listener.onEpoch(spec, m);
+        checkpoint(checkpoints, spec, epoch, net, epochs);
       }
     } finally {
       batches.unpersist(false);
     }
-    return new RunResult(spec, "parameter-averaging", params, Mlp.trainingFlopsPerExample(params),
-        status, message, started, System.currentTimeMillis(), epochs,
-        Nd4j.getBackend().getClass().getSimpleName(), "cpu", Hosts.name());
+    long flops = Models.trainingFlopsPerExample(spec, data.train().dim(), data.train().classes());
+    RunResult result = new RunResult(spec, "parameter-averaging", params,
+        Models.nonEmbeddingParams(net), flops, status, message, started,
+        System.currentTimeMillis(), epochs, Nd4j.getBackend().getClass().getSimpleName(), "cpu",
+        Hosts.name(), List.of());
+    return Compression.appendTo(result, net, xTest, data.test());
+  }
+
+  /** One epoch's training master; its split of minibatches into rounds is seeded by the epoch. */
+  private static ParameterAveragingTrainingMaster master(RunSpec spec, int workers, int epoch) {
+    StrategyConfig s = spec.strategy();
+    return new ParameterAveragingTrainingMaster.Builder(workers, s.batchPerWorker())
+        .batchSizePerWorker(s.batchPerWorker())
+        .averagingFrequency(s.frequency(spec.trainSize(), workers))
+        .workerPrefetchNumBatches(0)
+        .rddTrainingApproach(RDDTrainingApproach.Direct)
+        .repartionData(Repartition.Never)
+        .storageLevel(StorageLevel.MEMORY_ONLY())
+        .rngSeed(Seeds.derive(spec.seed(), "order-" + epoch))
+        .collectTrainingStats(false)
+        .trainingHooks(new TaskThreads())
+        .build();
+  }
+
+  private static void checkpoint(Checkpoints checkpoints, RunSpec spec, int epoch,
+      MultiLayerNetwork net, List<EpochMetrics> epochs) {
+    if (Checkpoints.due(spec, epoch)) {
+      checkpoints.save(spec, new Checkpoint(epoch, net, epochs));
+    }
   }
 
   /**

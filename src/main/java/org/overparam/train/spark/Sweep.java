@@ -4,13 +4,15 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.overparam.config.RunSpec;
 import org.overparam.model.Models;
+import org.overparam.train.Checkpoints;
 import org.overparam.train.EpochListener;
 import org.overparam.train.RunResult;
 import org.overparam.train.RunSink;
@@ -20,8 +22,9 @@ import org.overparam.train.RunStatus;
  * Trains every run of an experiment that the sink does not already hold. Most models go out as
  * one-task jobs, as many at once as Spark has task slots, largest first so the sweep ends evenly;
  * the few that would otherwise finish last ({@link Planner}) are trained one after another by
- * parameter averaging. Each finished run goes to
- * the sink immediately, so an interrupted sweep loses at most the runs in flight.
+ * parameter averaging. Each finished run goes to the sink immediately, so an interrupted sweep
+ * loses at most the runs in flight, and those resume from their last checkpoint when the sweep is
+ * run again.
  */
 public final class Sweep {
   /** Counts of what a sweep did. */
@@ -44,6 +47,7 @@ public final class Sweep {
       return new Summary(0, 0, 0, 0, 0, 0);
     }
     Set<String> done = sink.finishedRunIds(runs.get(0).experiment());
+    sink.tidy(runs.get(0).experiment(), done);
     List<RunSpec> todo = runs.stream().filter(r -> !done.contains(r.runId())).toList();
     int slots = Math.max(1, sc.defaultParallelism());
     Planner.Plan plan = Planner.plan(todo, slots, new Planner.Measured());
@@ -55,10 +59,12 @@ public final class Sweep {
         skipped, perTask.size() + averaged.size(), perTask.size(), slots, averaged.size(),
         sc.master());
     Progress progress = new Progress(perTask.size() + averaged.size(), out);
+    Checkpoints checkpoints = sink.checkpoints();
 
-    // Per-task: longest jobs first, as planned.
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(slots, Math.max(1,
-        perTask.size())), r -> {
+    // Per-task: longest jobs first, as planned. One driver thread per task slot; the pool grows
+    // when executors register after the sweep has started (standalone and YARN add them late).
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(slots, slots, 0L, TimeUnit.MILLISECONDS,
+        new LinkedBlockingQueue<>(), r -> {
           Thread t = new Thread(r, "overparam-sweep");
           t.setDaemon(true);
           return t;
@@ -69,8 +75,15 @@ public final class Sweep {
         futures.add(pool.submit(() -> {
           sc.setJobDescription("overparam run " + spec.runId() + " [" + spec.label() + "] "
               + spec.epochs() + " epochs (per-task)");
+          if (sink.isFinished(spec.experiment(), spec.runId())) {
+            progress.recordedMeanwhile(spec);
+            return null;
+          }
           progress.started(spec);
-          return record(spec, "per-task", () -> PerTask.train(sc, spec), progress);
+          RunResult r = record(spec, "per-task", () -> PerTask.train(sc, spec, checkpoints),
+              progress);
+          grow(pool);
+          return r;
         }));
       }
       for (Future<RunResult> f : futures) {
@@ -86,13 +99,29 @@ public final class Sweep {
     }
 
     for (RunSpec spec : averaged) {
+      if (sink.isFinished(spec.experiment(), spec.runId())) {
+        progress.recordedMeanwhile(spec);
+        continue;
+      }
       progress.started(spec);
       record(spec, "parameter-averaging", () -> ParameterAveraging.train(sc, spec,
-          EpochListener.log()), progress);
+          EpochListener.log(), checkpoints), progress);
     }
-    return new Summary(runs.size(), skipped, progress.count(RunStatus.COMPLETED),
+    return new Summary(runs.size(), skipped + progress.meanwhile(),
+        progress.count(RunStatus.COMPLETED),
         progress.count(RunStatus.DIVERGED), progress.count(RunStatus.FAILED),
         (System.nanoTime() - t0) / 1e9);
+  }
+
+  /** Adds driver threads if Spark has gained task slots since the pool was sized. */
+  private void grow(ThreadPoolExecutor pool) {
+    int slots = Math.max(1, sc.defaultParallelism());
+    synchronized (pool) {
+      if (slots > pool.getMaximumPoolSize()) {
+        pool.setMaximumPoolSize(slots);
+        pool.setCorePoolSize(slots); // starts threads for queued runs
+      }
+    }
   }
 
   /** Trains one run, writes its result, reports it; a failure is recorded, not thrown. */
@@ -105,9 +134,10 @@ public final class Sweep {
     } catch (Exception e) {
       String why = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst()
           .orElse(e.toString());
-      r = new RunResult(spec, strategy, Models.params(spec),
-          6 * Models.params(spec), RunStatus.FAILED, why, start, System.currentTimeMillis(),
-          List.of(), "", "", "");
+      long params = Models.params(spec);
+      r = new RunResult(spec, strategy, params, params,
+          Models.trainingFlopsPerExample(spec), RunStatus.FAILED, why, start,
+          System.currentTimeMillis(), List.of(), "", "", "", List.of());
     }
     sink.write(r);
     progress.finished(r);
@@ -120,11 +150,25 @@ public final class Sweep {
     private final PrintStream out;
     private final long t0 = System.nanoTime();
     private final AtomicInteger done = new AtomicInteger();
+    private final AtomicInteger meanwhile = new AtomicInteger();
     private final int[] byStatus = new int[RunStatus.values().length];
 
     Progress(int total, PrintStream out) {
       this.total = total;
       this.out = out;
+    }
+
+    /** A run that another sweep of the same experiment recorded after this one started. */
+    void recordedMeanwhile(RunSpec spec) {
+      meanwhile.incrementAndGet();
+      synchronized (out) {
+        out.printf("overparam: skip   run %s [%s]: recorded meanwhile by another sweep%n",
+            spec.runId(), spec.label());
+      }
+    }
+
+    int meanwhile() {
+      return meanwhile.get();
     }
 
     void started(RunSpec spec) {

@@ -40,8 +40,9 @@ class SparkSettingsTest {
         model: {widths: [4]}
         epochs: 1
         """, "kryo.yaml")).get(0);
-    RunResult r = new RunResult(spec, "per-task", 10, 60, RunStatus.COMPLETED, "", 1, 2,
-        List.of(new EpochMetrics(1, .5, .1, .6, .2, 1, 2, 3)), "CpuBackend", "cpu", "host");
+    RunResult r = new RunResult(spec, "per-task", 10, 10, 60, RunStatus.COMPLETED, "", 1, 2,
+        List.of(new EpochMetrics(1, .5, .1, .6, .2, 1, 2, 3)), "CpuBackend", "cpu", "host",
+        List.of());
     assertThat(k.deserialize(k.serialize(r, ANY), ANY)).isEqualTo(r);
 
     DataSet ds = new DataSet(Nd4j.rand(3, 4), Nd4j.rand(3, 2));

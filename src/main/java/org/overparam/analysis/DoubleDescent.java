@@ -1,0 +1,347 @@
+package org.overparam.analysis;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Model-wise and sample-wise double descent, located on the driver from the {@code curves} rows
+ * (final-epoch means over seeds).
+ *
+ * <p>Definitions, on one model-wise series (a cell's settings with only the width varying),
+ * sizes p_1 &lt; ... &lt; p_k (parameters) with mean final train error tr_i, test error te_i and
+ * test loss tl_i:
+ * <ul>
+ *   <li>interpolation threshold for ε: the smallest p_t with tr_t ≤ ε;</li>
+ *   <li>peak window: the sizes within a factor {@link #PEAK_WINDOW} of p_t, and the grid
+ *       neighbours p_(t-1) and p_(t+1);</li>
+ *   <li>peak: the size of largest te in the window (smaller size on ties); loss peak likewise
+ *       with tl;</li>
+ *   <li>classical minimum: the size of least te below the peak; best after: the size of least te
+ *       above it;</li>
+ *   <li>peak height: te(peak) − te(classical minimum); double descent: both exist and the peak
+ *       is above both; beyond CI: the peak's 95% interval lies above both of theirs.</li>
+ * </ul>
+ */
+public final class DoubleDescent {
+  /** Train-error levels that define "interpolates". */
+  public static final List<Double> EPSILONS = List.of(0.0, 0.01, 0.05);
+  /** The level used for the per-setting summary. */
+  public static final double PRIMARY_EPSILON = 0.01;
+  /** The peak is searched within this factor of the threshold's parameter count. */
+  public static final double PEAK_WINDOW = 4.0;
+
+  private DoubleDescent() {}
+
+  /** One model-wise finding: a series at one ε. Curves are null where absent. */
+  public record ModelWise(Cell.ModelSeries series, double epsilon, int sizes, Curve threshold,
+      Curve peak, Curve lossPeak, Curve classicalMin, Curve bestAfter) {
+
+    public double peakHeight() {
+      return peak == null || classicalMin == null ? Double.NaN
+          : peak.finalTestError().mean() - classicalMin.finalTestError().mean();
+    }
+
+    public boolean doubleDescent() {
+      return peak != null && classicalMin != null && bestAfter != null
+          && peak.finalTestError().mean() > classicalMin.finalTestError().mean()
+          && peak.finalTestError().mean() > bestAfter.finalTestError().mean();
+    }
+
+    /** The peak's interval lies above the intervals of the minima on both sides. */
+    public boolean beyondCi() {
+      if (!doubleDescent()) {
+        return false;
+      }
+      SeedMean p = peak.finalTestError();
+      SeedMean a = classicalMin.finalTestError();
+      SeedMean b = bestAfter.finalTestError();
+      if (Double.isNaN(p.ci95()) || Double.isNaN(a.ci95()) || Double.isNaN(b.ci95())) {
+        return false;
+      }
+      return p.low() > a.high() && p.low() > b.high();
+    }
+
+    public String note() {
+      if (threshold == null) {
+        return "mean train error never <= " + epsilon;
+      }
+      if (classicalMin == null) {
+        return "peak at the smallest size: no classical regime measured";
+      }
+      if (bestAfter == null) {
+        return "peak at the largest size: no modern regime measured";
+      }
+      return doubleDescent() ? "" : "test error does not fall after the peak";
+    }
+  }
+
+  /** The model-wise findings of every series at every ε in {@link #EPSILONS}. */
+  public static List<ModelWise> modelWise(List<Curve> curves) {
+    List<ModelWise> out = new ArrayList<>();
+    for (Map.Entry<Cell.ModelSeries, List<Curve>> s : group(curves, Cell::modelSeries,
+        c -> c.cell().params()).entrySet()) {
+      for (double eps : EPSILONS) {
+        out.add(locate(s.getKey(), s.getValue(), eps));
+      }
+    }
+    return out;
+  }
+
+  /** Locates threshold, peak and minima on one series sorted by parameters. */
+  static ModelWise locate(Cell.ModelSeries key, List<Curve> sizes, double eps) {
+    int t = -1;
+    for (int i = 0; i < sizes.size() && t < 0; i++) {
+      if (sizes.get(i).finalTrainError().mean() <= eps) {
+        t = i;
+      }
+    }
+    if (t < 0) {
+      return new ModelWise(key, eps, sizes.size(), null, null, null, null, null);
+    }
+    List<Integer> window = new ArrayList<>();
+    double pt = sizes.get(t).cell().params();
+    for (int i = 0; i < sizes.size(); i++) {
+      double p = sizes.get(i).cell().params();
+      if (Math.abs(i - t) <= 1 || (p >= pt / PEAK_WINDOW && p <= pt * PEAK_WINDOW)) {
+        window.add(i);
+      }
+    }
+    int peak = argBest(sizes, window, c -> c.finalTestError().mean(), true);
+    int lossPeak = argBest(sizes, window, c -> c.finalTestLoss().mean(), true);
+    List<Integer> below = range(0, peak);
+    List<Integer> above = range(peak + 1, sizes.size());
+    Curve cmin = below.isEmpty() ? null
+        : sizes.get(argBest(sizes, below, c -> c.finalTestError().mean(), false));
+    Curve after = above.isEmpty() ? null
+        : sizes.get(argBest(sizes, above, c -> c.finalTestError().mean(), false));
+    return new ModelWise(key, eps, sizes.size(), sizes.get(t), sizes.get(peak),
+        sizes.get(lossPeak), cmin, after);
+  }
+
+  /** Index in {@code among} of the largest (or least) value; the first on ties. */
+  private static int argBest(List<Curve> sizes, List<Integer> among, ToDoubleFunction<Curve> v,
+      boolean largest) {
+    int best = among.get(0);
+    for (int i : among) {
+      double x = v.applyAsDouble(sizes.get(i));
+      double b = v.applyAsDouble(sizes.get(best));
+      if (largest ? x > b : x < b) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  private static List<Integer> range(int from, int to) {
+    List<Integer> out = new ArrayList<>();
+    for (int i = from; i < to; i++) {
+      out.add(i);
+    }
+    return out;
+  }
+
+  /** Measured curves grouped by series, each sorted by {@code order}; series in first-seen order. */
+  static <K> Map<K, List<Curve>> group(List<Curve> curves, java.util.function.Function<Cell, K> key,
+      ToDoubleFunction<Curve> order) {
+    Map<K, List<Curve>> out = new LinkedHashMap<>();
+    for (Curve c : curves) {
+      if (c.measured()) {
+        out.computeIfAbsent(key.apply(c.cell()), k -> new ArrayList<>()).add(c);
+      }
+    }
+    out.values().forEach(l -> l.sort(Comparator.comparingDouble(order)));
+    return out;
+  }
+
+  // ---- double_descent table
+
+  /**
+   * Schema of {@code <results>/analysis/double_descent/experiment=<name>/}: one row per
+   * model-wise series (cell settings but width) and ε in {0, 0.01, 0.05}; final-epoch means over
+   * seeds; sizes are parameter counts; see the class comment for the definitions.
+   *
+   * <pre>
+   * column                     type     meaning
+   * experiment                 string   partition column
+   * label_noise, weight_decay, dropout, train_size, depth: the series
+   * epsilon                    double   train-error level that counts as interpolating
+   * sizes                      int      widths measured in the series
+   * threshold_params           long     interpolation threshold (null: never interpolates)
+   * threshold_width            int      its width
+   * threshold_params_per_sample double  threshold_params / train_size
+   * threshold_train_error      double   mean train error there
+   * peak_params                long     size of largest test error near the threshold
+   * peak_width                 int      its width
+   * peak_test_error            double   mean test error there; peak_test_error_ci95
+   * loss_peak_params           long     size of largest test loss near the threshold
+   * loss_peak_test_loss        double   mean test loss there
+   * classical_min_params       long     size of least test error below the peak
+   * classical_min_test_error   double   mean test error there; classical_min_test_error_ci95
+   * best_after_params          long     size of least test error above the peak
+   * best_after_test_error      double   mean test error there; best_after_test_error_ci95
+   * peak_height                double   peak_test_error − classical_min_test_error
+   * peak_ratio                 double   peak_test_error / classical_min_test_error
+   * double_descent             boolean  peak above the classical minimum and the best after
+   * beyond_ci                  boolean  and its 95% interval above both of theirs
+   * note                       string   why a field is null or double_descent false, else empty
+   * </pre>
+   */
+  static final StructType SCHEMA = Tables.schema("experiment", Tables.STRING,
+      "label_noise", Tables.DOUBLE, "weight_decay", Tables.DOUBLE, "dropout", Tables.DOUBLE,
+      "train_size", Tables.INT, "depth", Tables.INT, "epsilon", Tables.DOUBLE,
+      "sizes", Tables.INT, "threshold_params", Tables.LONG, "threshold_width", Tables.INT,
+      "threshold_params_per_sample", Tables.DOUBLE, "threshold_train_error", Tables.DOUBLE,
+      "peak_params", Tables.LONG, "peak_width", Tables.INT, "peak_test_error", Tables.DOUBLE,
+      "peak_test_error_ci95", Tables.DOUBLE, "loss_peak_params", Tables.LONG,
+      "loss_peak_test_loss", Tables.DOUBLE, "classical_min_params", Tables.LONG,
+      "classical_min_test_error", Tables.DOUBLE, "classical_min_test_error_ci95", Tables.DOUBLE,
+      "best_after_params", Tables.LONG, "best_after_test_error", Tables.DOUBLE,
+      "best_after_test_error_ci95", Tables.DOUBLE, "peak_height", Tables.DOUBLE,
+      "peak_ratio", Tables.DOUBLE, "double_descent", Tables.BOOLEAN, "beyond_ci", Tables.BOOLEAN,
+      "note", Tables.STRING);
+
+  static Row row(ModelWise m) {
+    Cell.ModelSeries s = m.series();
+    Curve t = m.threshold();
+    Curve p = m.peak();
+    Curve a = m.classicalMin();
+    Curve b = m.bestAfter();
+    Double ratio = p == null || a == null ? null
+        : Tables.num(p.finalTestError().mean() / a.finalTestError().mean());
+    return RowFactory.create(s.experiment(), s.labelNoise(), s.weightDecay(), s.dropout(),
+        s.trainSize(), s.depth(), m.epsilon(), m.sizes(),
+        t == null ? null : t.cell().params(), t == null ? null : t.cell().width(),
+        t == null ? null : (double) t.cell().params() / s.trainSize(),
+        t == null ? null : t.finalTrainError().meanOrNull(),
+        p == null ? null : p.cell().params(), p == null ? null : p.cell().width(),
+        p == null ? null : p.finalTestError().meanOrNull(),
+        p == null ? null : p.finalTestError().ci95OrNull(),
+        m.lossPeak() == null ? null : m.lossPeak().cell().params(),
+        m.lossPeak() == null ? null : m.lossPeak().finalTestLoss().meanOrNull(),
+        a == null ? null : a.cell().params(), a == null ? null : a.finalTestError().meanOrNull(),
+        a == null ? null : a.finalTestError().ci95OrNull(),
+        b == null ? null : b.cell().params(), b == null ? null : b.finalTestError().meanOrNull(),
+        b == null ? null : b.finalTestError().ci95OrNull(),
+        Tables.num(m.peakHeight()), ratio, m.doubleDescent(), m.beyondCi(), m.note());
+  }
+
+  // ---- peak_by_setting table
+
+  /**
+   * Schema of {@code <results>/analysis/peak_by_setting/experiment=<name>/}: how the model-wise
+   * peak moves with regularisation and label noise; one row per setting (label noise, weight
+   * decay, dropout, train size, depth) at ε = 0.01.
+   *
+   * <pre>
+   * column                       type     meaning
+   * experiment                   string   partition column
+   * label_noise, weight_decay, dropout, train_size, depth: the setting
+   * threshold_params             long     interpolation threshold (null: never interpolates)
+   * peak_params                  long     size of the peak
+   * peak_test_error              double   mean test error at the peak
+   * classical_min_test_error     double   mean test error at the classical minimum
+   * best_after_test_error        double   mean test error at the best size after the peak
+   * peak_height                  double   peak − classical minimum (null if either is absent)
+   * height_vs_least_regularised  double   peak_height − that of the same noise, train size and
+   *                                       depth at the least weight decay and dropout measured
+   * height_vs_least_noise        double   peak_height − that of the same weight decay, dropout,
+   *                                       train size and depth at the least label noise measured
+   * double_descent               boolean  as in double_descent
+   * </pre>
+   */
+  static final StructType PEAK_SCHEMA = Tables.schema("experiment", Tables.STRING,
+      "label_noise", Tables.DOUBLE, "weight_decay", Tables.DOUBLE, "dropout", Tables.DOUBLE,
+      "train_size", Tables.INT, "depth", Tables.INT, "threshold_params", Tables.LONG,
+      "peak_params", Tables.LONG, "peak_test_error", Tables.DOUBLE,
+      "classical_min_test_error", Tables.DOUBLE, "best_after_test_error", Tables.DOUBLE,
+      "peak_height", Tables.DOUBLE, "height_vs_least_regularised", Tables.DOUBLE,
+      "height_vs_least_noise", Tables.DOUBLE, "double_descent", Tables.BOOLEAN);
+
+  static List<Row> peakBySetting(List<ModelWise> all) {
+    List<ModelWise> primary = all.stream().filter(m -> m.epsilon() == PRIMARY_EPSILON).toList();
+    List<Row> out = new ArrayList<>();
+    for (ModelWise m : primary) {
+      Cell.ModelSeries s = m.series();
+      ModelWise reg = primary.stream().filter(o -> same(o.series(), s, true, false))
+          .min(Comparator.comparingDouble((ModelWise o) -> o.series().weightDecay())
+              .thenComparingDouble(o -> o.series().dropout())).orElse(m);
+      ModelWise noise = primary.stream().filter(o -> same(o.series(), s, false, true))
+          .min(Comparator.comparingDouble(o -> o.series().labelNoise())).orElse(m);
+      out.add(RowFactory.create(s.experiment(), s.labelNoise(), s.weightDecay(), s.dropout(),
+          s.trainSize(), s.depth(),
+          m.threshold() == null ? null : m.threshold().cell().params(),
+          m.peak() == null ? null : m.peak().cell().params(),
+          m.peak() == null ? null : m.peak().finalTestError().meanOrNull(),
+          m.classicalMin() == null ? null : m.classicalMin().finalTestError().meanOrNull(),
+          m.bestAfter() == null ? null : m.bestAfter().finalTestError().meanOrNull(),
+          Tables.num(m.peakHeight()), Tables.num(m.peakHeight() - reg.peakHeight()),
+          Tables.num(m.peakHeight() - noise.peakHeight()), m.doubleDescent()));
+    }
+    return out;
+  }
+
+  /** Same experiment, train size, depth, and noise (or weight decay and dropout). */
+  private static boolean same(Cell.ModelSeries a, Cell.ModelSeries b, boolean sameNoise,
+      boolean sameRegularisation) {
+    return a.experiment().equals(b.experiment()) && a.trainSize() == b.trainSize()
+        && a.depth() == b.depth() && (!sameNoise || a.labelNoise() == b.labelNoise())
+        && (!sameRegularisation
+            || (a.weightDecay() == b.weightDecay() && a.dropout() == b.dropout()));
+  }
+
+  // ---- sample_wise table
+
+  /**
+   * Schema of {@code <results>/analysis/sample_wise/experiment=<name>/}: test error against
+   * training-set size at a fixed model; one row per cell, final-epoch means over seeds.
+   *
+   * <pre>
+   * column                type     meaning
+   * experiment            string   partition column
+   * label_noise, weight_decay, dropout, depth, width, params, train_size: the cell
+   * params_per_sample     double   params / train_size
+   * test_error            double   mean final test error; test_error_ci95
+   * test_loss             double   mean final test loss
+   * train_error           double   mean final train error
+   * increase              double   test_error − test_error at the next smaller train_size
+   *                                (null at the smallest)
+   * more_data_hurts       boolean  increase &gt; 0, and with two or more seeds on both sizes the
+   *                                95% intervals do not overlap
+   * </pre>
+   */
+  static final StructType SAMPLE_SCHEMA = Tables.schema("experiment", Tables.STRING,
+      "label_noise", Tables.DOUBLE, "weight_decay", Tables.DOUBLE, "dropout", Tables.DOUBLE,
+      "depth", Tables.INT, "width", Tables.INT, "params", Tables.LONG, "train_size", Tables.INT,
+      "params_per_sample", Tables.DOUBLE, "test_error", Tables.DOUBLE,
+      "test_error_ci95", Tables.DOUBLE, "test_loss", Tables.DOUBLE, "train_error", Tables.DOUBLE,
+      "increase", Tables.DOUBLE, "more_data_hurts", Tables.BOOLEAN);
+
+  static List<Row> sampleWise(List<Curve> curves) {
+    List<Row> out = new ArrayList<>();
+    for (List<Curve> s : group(curves, Cell::dataSeries, c -> c.cell().trainSize()).values()) {
+      Curve prev = null;
+      for (Curve c : s) {
+        Cell k = c.cell();
+        SeedMean te = c.finalTestError();
+        Double increase = prev == null ? null
+            : Tables.num(te.mean() - prev.finalTestError().mean());
+        boolean hurts = increase != null && increase > 0
+            && (Double.isNaN(te.ci95()) || Double.isNaN(prev.finalTestError().ci95())
+                || te.low() > prev.finalTestError().high());
+        out.add(RowFactory.create(k.experiment(), k.labelNoise(), k.weightDecay(), k.dropout(),
+            k.depth(), k.width(), k.params(), k.trainSize(), (double) k.params() / k.trainSize(),
+            te.meanOrNull(), te.ci95OrNull(), c.finalTestLoss().meanOrNull(),
+            c.finalTrainError().meanOrNull(), increase, hurts));
+        prev = c;
+      }
+    }
+    return out;
+  }
+}

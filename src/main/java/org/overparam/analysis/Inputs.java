@@ -1,0 +1,353 @@
+package org.overparam.analysis;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.apache.parquet.schema.Type;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.overparam.config.ConfigException;
+
+/**
+ * The tables analysis reads, checked before any Spark job: the metrics table (Parquet under
+ * {@code <results>/metrics}, or a CSV file or folder with the same columns) and, when present,
+ * the runs table under {@code <results>/runs}. Only the columns below are read; others are
+ * ignored. A missing column or one of the wrong kind is a one-line {@link ConfigException}
+ * naming the file and the column.
+ *
+ * @param results results root; analysis tables go under {@code <results>/analysis}
+ * @param metricsPath the metrics table: a Parquet folder, or a CSV file or folder
+ * @param csv whether {@code metricsPath} is CSV
+ * @param experiment the one experiment to analyse, or null for all
+ * @param runsPath the runs table folder, or null if there is none
+ * @param hasStatus whether the metrics table has a {@code status} column
+ * @param hasExperiment whether the metrics table has an {@code experiment} column or partition
+ */
+public record Inputs(String results, String metricsPath, boolean csv, String experiment,
+    String runsPath, boolean hasStatus, boolean hasExperiment) {
+
+  /** Kinds of column, as analysis reads them. */
+  enum Kind {
+    STRING(DataTypes.StringType), INT(DataTypes.IntegerType), LONG(DataTypes.LongType),
+    DOUBLE(DataTypes.DoubleType);
+
+    final DataType spark;
+
+    Kind(DataType spark) {
+      this.spark = spark;
+    }
+  }
+
+  /** Metrics columns analysis needs, and the Spark type each is read as. */
+  static final Map<String, Kind> METRICS = columns(
+      "run_id", Kind.STRING, "depth", Kind.INT, "width", Kind.INT, "params", Kind.LONG,
+      "train_size", Kind.INT, "label_noise", Kind.DOUBLE, "weight_decay", Kind.DOUBLE,
+      "dropout", Kind.DOUBLE, "seed", Kind.LONG, "epoch", Kind.INT,
+      "train_loss", Kind.DOUBLE, "train_error", Kind.DOUBLE, "test_loss", Kind.DOUBLE,
+      "test_error", Kind.DOUBLE);
+  /** Runs columns analysis needs. */
+  static final Map<String, Kind> RUNS = columns("run_id", Kind.STRING, "status", Kind.STRING,
+      "message", Kind.STRING);
+
+  public Inputs {
+    if (experiment != null && !experiment.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")) {
+      throw new ConfigException("--experiment '" + experiment + "': not an experiment name");
+    }
+  }
+
+  /**
+   * Checks the inputs of {@code overparam analyze} without starting Spark.
+   *
+   * @param results results root
+   * @param experiment one experiment, or null for all
+   * @param metricsCsv a CSV metrics table to read instead of {@code <results>/metrics}, or null
+   */
+  public static Inputs check(String results, String experiment, String metricsCsv) {
+    Configuration conf = new Configuration();
+    if (metricsCsv != null) {
+      return checkCsv(results, experiment, metricsCsv, conf);
+    }
+    Path metrics = new Path(results, "metrics");
+    List<Path> files = parquetFiles(metrics, experiment, conf);
+    boolean status = true;
+    for (Path f : files) {
+      status &= checkParquet(f, METRICS, "metrics", conf);
+    }
+    Path runs = new Path(results, "runs");
+    String runsPath = null;
+    if (exists(runs, conf)) {
+      for (Path f : parquetFiles(runs, experiment, conf)) {
+        checkParquet(f, RUNS, "runs", conf);
+      }
+      runsPath = runs.toString();
+    }
+    return new Inputs(results, metrics.toString(), false, experiment, runsPath, status, true);
+  }
+
+  /** The metrics rows, the needed columns cast to their kinds, plus experiment and status. */
+  public Dataset<Row> metrics(SparkSession spark) {
+    Dataset<Row> raw;
+    if (csv) {
+      raw = spark.read().option("header", "true").option("mode", "FAILFAST").csv(metricsPath);
+    } else if (experiment != null) {
+      raw = spark.read().option("basePath", metricsPath)
+          .parquet(metricsPath + "/experiment=" + experiment);
+    } else {
+      raw = spark.read().parquet(metricsPath);
+    }
+    List<Column> cols = new ArrayList<>();
+    cols.add(hasExperiment ? col("experiment").cast("string").as("experiment")
+        : lit(experiment).as("experiment"));
+    METRICS.forEach((name, kind) -> cols.add(col(name).cast(kind.spark).as(name)));
+    cols.add(hasStatus ? col("status").cast("string").as("status") : lit("completed").as("status"));
+    Dataset<Row> out = raw.select(cols.toArray(Column[]::new));
+    if (csv && experiment != null && hasExperiment) {
+      out = out.filter(col("experiment").equalTo(experiment));
+    }
+    if (csv) {
+      checkCsvValues(raw, out);
+    }
+    return out;
+  }
+
+  /**
+   * The experiments of the metrics table: its {@code experiment=} folders (Parquet), or its
+   * distinct experiment values (CSV, one Spark job).
+   */
+  public List<String> experiments(SparkSession spark) {
+    if (experiment != null && !csv) {
+      return List.of(experiment);
+    }
+    List<String> out = new ArrayList<>();
+    if (csv) {
+      metrics(spark).select("experiment").distinct().collectAsList()
+          .forEach(r -> out.add(r.getString(0)));
+      return out;
+    }
+    Path p = new Path(metricsPath);
+    try {
+      for (FileStatus st : p.getFileSystem(spark.sparkContext().hadoopConfiguration())
+          .listStatus(p)) {
+        String n = st.getPath().getName();
+        if (st.isDirectory() && n.startsWith("experiment=")) {
+          out.add(n.substring("experiment=".length()));
+        }
+      }
+    } catch (IOException e) {
+      throw new ConfigException("metrics table " + p + ": cannot list: " + e.getMessage());
+    }
+    return out;
+  }
+
+  /** The runs rows (experiment, run_id, status, message), or null if there is no runs table. */
+  public Dataset<Row> runs(SparkSession spark) {
+    if (runsPath == null) {
+      return null;
+    }
+    Dataset<Row> raw = experiment == null ? spark.read().parquet(runsPath)
+        : spark.read().option("basePath", runsPath).parquet(runsPath + "/experiment=" + experiment);
+    if (raw.columns().length == 0 || !Arrays.asList(raw.columns()).contains("experiment")) {
+      return null;
+    }
+    return raw.select(col("experiment").cast("string"), col("run_id"), col("status"),
+        col("message"));
+  }
+
+  // ---- Parquet: every file's footer names its columns.
+
+  private static List<Path> parquetFiles(Path table, String experiment, Configuration conf) {
+    Path dir = experiment == null ? table : new Path(table, "experiment=" + experiment);
+    if (!exists(dir, conf)) {
+      throw new ConfigException(experiment == null
+          ? "metrics table " + table + ": not found (run overparam train first, or give "
+              + "--metrics-csv)"
+          : "metrics table " + table + ": no experiment '" + experiment + "' there");
+    }
+    List<Path> out = new ArrayList<>();
+    try {
+      FileSystem fs = dir.getFileSystem(conf);
+      collect(fs, dir, out);
+    } catch (IOException e) {
+      throw new ConfigException("metrics table " + dir + ": cannot list: " + e.getMessage());
+    }
+    if (out.isEmpty() && table.getName().equals("metrics")) {
+      throw new ConfigException("metrics table " + dir + ": holds no Parquet files");
+    }
+    return out;
+  }
+
+  private static void collect(FileSystem fs, Path dir, List<Path> out) throws IOException {
+    for (FileStatus st : fs.listStatus(dir)) {
+      String name = st.getPath().getName();
+      if (name.startsWith(".") || name.startsWith("_")) {
+        continue;
+      }
+      if (st.isDirectory()) {
+        collect(fs, st.getPath(), out);
+      } else if (name.endsWith(".parquet")) {
+        out.add(st.getPath());
+      }
+    }
+  }
+
+  /** Checks one file's columns; returns whether it has a {@code status} column. */
+  private static boolean checkParquet(Path file, Map<String, Kind> need, String table,
+      Configuration conf) {
+    MessageType schema;
+    try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(file, conf))) {
+      schema = r.getFooter().getFileMetaData().getSchema();
+    } catch (IOException | RuntimeException e) {
+      throw new ConfigException(table + " file " + file + ": not a readable Parquet file ("
+          + firstLine(e.getMessage()) + ")");
+    }
+    for (Map.Entry<String, Kind> c : need.entrySet()) {
+      if (!schema.containsField(c.getKey())) {
+        throw new ConfigException(table + " file " + file + ": missing column " + c.getKey());
+      }
+      Type t = schema.getType(c.getKey());
+      if (!t.isPrimitive() || !fits(t.asPrimitiveType().getPrimitiveTypeName(), c.getValue())) {
+        throw new ConfigException(table + " file " + file + ": column " + c.getKey() + " is "
+            + (t.isPrimitive() ? t.asPrimitiveType().getPrimitiveTypeName() : "a group")
+            + ", expected " + c.getValue().name().toLowerCase(java.util.Locale.ROOT));
+      }
+    }
+    return schema.containsField("status");
+  }
+
+  private static boolean fits(PrimitiveTypeName t, Kind k) {
+    return switch (k) {
+      case STRING -> t == PrimitiveTypeName.BINARY;
+      case INT, LONG -> t == PrimitiveTypeName.INT32 || t == PrimitiveTypeName.INT64;
+      case DOUBLE -> t == PrimitiveTypeName.DOUBLE || t == PrimitiveTypeName.FLOAT
+          || t == PrimitiveTypeName.INT32 || t == PrimitiveTypeName.INT64;
+    };
+  }
+
+  // ---- CSV: the header names the columns; values are checked once Spark reads them.
+
+  private static Inputs checkCsv(String results, String experiment, String csvPath,
+      Configuration conf) {
+    Path p = new Path(csvPath);
+    Path file;
+    try {
+      FileSystem fs = p.getFileSystem(conf);
+      if (!fs.exists(p)) {
+        throw new ConfigException("metrics file " + csvPath + ": not found");
+      }
+      file = p;
+      if (fs.getFileStatus(p).isDirectory()) {
+        List<FileStatus> parts = Arrays.stream(fs.listStatus(p))
+            .filter(s -> s.isFile() && !s.getPath().getName().startsWith(".")
+                && !s.getPath().getName().startsWith("_") && s.getLen() > 0)
+            .toList();
+        if (parts.isEmpty()) {
+          throw new ConfigException("metrics file " + csvPath + ": folder holds no CSV files");
+        }
+        file = parts.get(0).getPath();
+      }
+      List<String> header = header(fs, file);
+      for (String c : METRICS.keySet()) {
+        if (!header.contains(c)) {
+          throw new ConfigException("metrics file " + file + ": missing column " + c);
+        }
+      }
+      boolean hasExperiment = header.contains("experiment");
+      if (!hasExperiment && experiment == null) {
+        throw new ConfigException("metrics file " + file + ": missing column experiment (or "
+            + "give --experiment to name the experiment of every row)");
+      }
+      return new Inputs(results, csvPath, true, experiment, null, header.contains("status"),
+          hasExperiment);
+    } catch (IOException e) {
+      throw new ConfigException("metrics file " + csvPath + ": cannot read: " + e.getMessage());
+    }
+  }
+
+  private static List<String> header(FileSystem fs, Path file) throws IOException {
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(fs.open(file),
+        StandardCharsets.UTF_8))) {
+      String line = r.readLine();
+      if (line == null || line.isBlank()) {
+        throw new ConfigException("metrics file " + file + ": is empty (expected a header line)");
+      }
+      return Arrays.stream(line.split(",", -1)).map(s -> s.trim().replace("\"", "")).toList();
+    }
+  }
+
+  /** Fails, naming the column, on the first CSV value that is not of its column's kind. */
+  private void checkCsvValues(Dataset<Row> raw, Dataset<Row> typed) {
+    Column bad = lit(false);
+    for (Map.Entry<String, Kind> c : METRICS.entrySet()) {
+      if (c.getValue() != Kind.STRING) {
+        bad = bad.or(col(c.getKey()).isNotNull()
+            .and(col(c.getKey()).cast(c.getValue().spark).isNull()));
+      }
+    }
+    List<Row> first = raw.filter(bad).limit(1).collectAsList();
+    if (first.isEmpty()) {
+      return;
+    }
+    Row r = first.get(0);
+    for (Map.Entry<String, Kind> c : METRICS.entrySet()) {
+      Object v = r.getAs(c.getKey());
+      if (c.getValue() != Kind.STRING && v != null && !parses(v.toString(), c.getValue())) {
+        throw new ConfigException("metrics file " + metricsPath + ": column " + c.getKey()
+            + ": '" + v + "' is not " + (c.getValue() == Kind.DOUBLE ? "a number" : "an integer"));
+      }
+    }
+  }
+
+  private static boolean parses(String s, Kind k) {
+    try {
+      if (k == Kind.DOUBLE) {
+        Double.parseDouble(s.trim());
+      } else {
+        Long.parseLong(s.trim());
+      }
+      return true;
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  private static boolean exists(Path p, Configuration conf) {
+    try {
+      return p.getFileSystem(conf).exists(p);
+    } catch (IOException e) {
+      throw new ConfigException(p + ": cannot read: " + e.getMessage());
+    }
+  }
+
+  private static Map<String, Kind> columns(Object... nameKind) {
+    Map<String, Kind> m = new LinkedHashMap<>();
+    for (int i = 0; i < nameKind.length; i += 2) {
+      m.put((String) nameKind[i], (Kind) nameKind[i + 1]);
+    }
+    return java.util.Collections.unmodifiableMap(m);
+  }
+
+  private static String firstLine(String s) {
+    return s == null ? "unknown error" : s.lines().findFirst().orElse(s);
+  }
+}

@@ -1,0 +1,401 @@
+package org.overparam.analysis;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Scaling laws fitted to the per-cell losses ({@code curves}' best_test_loss: the mean over
+ * seeds of each run's least test loss), per setting (experiment, label noise, weight decay,
+ * dropout; depths pooled, N = parameters, D = training examples):
+ * <ul>
+ *   <li>L(N) = E + A·N^−α at each training-set size;</li>
+ *   <li>L(D) = E + A·D^−α at each model size (point estimates: one law per model size is
+ *       many fits);</li>
+ *   <li>L(N, D) = E + A·N^−α + B·D^−β on all of the setting's cells (Chinchilla's form);</li>
+ *   <li>for L(N) and L(N, D), the error of predicting the largest N from a fit on the smaller
+ *       ones;</li>
+ *   <li>for L(N, D), the compute-optimal N and D at budgets C = 6·N·D.</li>
+ * </ul>
+ * A fit with too few distinct sizes is skipped, its row saying why.
+ */
+public final class ScalingTables {
+  /** Distinct sizes a one-scale law (3 coefficients) needs. */
+  public static final int MIN_SIZES = 4;
+  /** Distinct N and D a two-scale law needs, and the points (5 coefficients + 1). */
+  public static final int MIN_JOINT_SIZES = 3;
+  public static final int MIN_JOINT_POINTS = 6;
+  /** Points on each drawn curve. */
+  static final int CURVE_POINTS = 40;
+
+  private ScalingTables() {}
+
+  /** A setting: the cells that share everything but model and data size. */
+  public record Setting(String experiment, double labelNoise, double weightDecay,
+      double dropout) {}
+
+  /** What the scaling analysis produced: rows of its three tables and summary lines. */
+  public record Result(List<Row> fits, List<Row> curves, List<Row> optimal, List<String> lines) {}
+
+  /** Fits every setting of {@code cells}; {@code fitter} null skips all with a reason. */
+  public static Result fit(List<Curve> cells, ScalingFitter fitter, long seed) {
+    Result out = new Result(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
+        new ArrayList<>());
+    for (Map.Entry<Setting, List<Curve>> s : settings(cells).entrySet()) {
+      fitSetting(s.getKey(), s.getValue(), fitter, seed, out);
+    }
+    return out;
+  }
+
+  private static Map<Setting, List<Curve>> settings(List<Curve> cells) {
+    Map<Setting, List<Curve>> out = new LinkedHashMap<>();
+    for (Curve c : cells) {
+      double l = c.bestTestLoss().mean();
+      if (c.measured() && l > 0 && Double.isFinite(l)) {
+        Cell k = c.cell();
+        out.computeIfAbsent(new Setting(k.experiment(), k.labelNoise(), k.weightDecay(),
+            k.dropout()), x -> new ArrayList<>()).add(c);
+      }
+    }
+    return out;
+  }
+
+  private static void fitSetting(Setting s, List<Curve> cells, ScalingFitter fitter, long seed,
+      Result out) {
+    // L(N) at each D, L(D) at each N.
+    Map<Integer, List<Curve>> byD = new LinkedHashMap<>();
+    Map<Long, List<Curve>> byN = new LinkedHashMap<>();
+    cells.stream().sorted(java.util.Comparator.comparingInt((Curve c) -> c.cell().trainSize())
+        .thenComparingLong(c -> c.cell().params())).forEach(c -> {
+          byD.computeIfAbsent(c.cell().trainSize(), k -> new ArrayList<>()).add(c);
+          byN.computeIfAbsent(c.cell().params(), k -> new ArrayList<>()).add(c);
+        });
+    int fitted = 0;
+    for (Map.Entry<Integer, List<Curve>> d : byD.entrySet()) {
+      fitted += oneScale(s, "L(N)", d.getValue(), c -> c.cell().params(), d.getKey(), null,
+          fitter, seed, out) ? 1 : 0;
+    }
+    for (Map.Entry<Long, List<Curve>> n : byN.entrySet()) {
+      fitted += oneScale(s, "L(D)", n.getValue(), c -> c.cell().trainSize(), null, n.getKey(),
+          fitter, seed, out) ? 1 : 0;
+    }
+    boolean joint = joint(s, cells, fitter, seed, out);
+    if (fitted == 0 && !joint) {
+      out.lines().add(where(s) + ": scaling fits skipped: " + cells.stream()
+          .mapToLong(c -> c.cell().params()).distinct().count() + " distinct model sizes and "
+          + byD.size() + " training-set sizes (L(N) and L(D) need at least " + MIN_SIZES
+          + " distinct sizes, L(N, D) at least " + MIN_JOINT_SIZES + " of each)");
+    }
+  }
+
+  /** Fits a one-scale law; returns whether it was fitted. */
+  private static boolean oneScale(Setting s, String law, List<Curve> pts,
+      ToDoubleFunction<Curve> scale, Integer fixedD, Long fixedN, ScalingFitter fitter, long seed,
+      Result out) {
+    double[] x = pts.stream().mapToDouble(scale).toArray();
+    double[] l = pts.stream().mapToDouble(c -> c.bestTestLoss().mean()).toArray();
+    long sizes = Arrays.stream(x).distinct().count();
+    String scaleName = law.equals("L(N)") ? "model" : "training-set";
+    if (fitter == null || sizes < MIN_SIZES) {
+      out.fits().add(skipped(s, law, fixedD, fixedN, x.length, sizes, fitter == null
+          ? "no scaling-law fitter available"
+          : sizes + " distinct " + scaleName + " sizes; " + law + " needs at least " + MIN_SIZES));
+      return false;
+    }
+    return fitAndRecord(s, law, fixedD, fixedN, x, null, l, sizes, fitter, seed,
+        law.equals("L(N)"), out);
+  }
+
+  /** Fits L(N, D) on all of a setting's cells; returns whether it was fitted. */
+  private static boolean joint(Setting s, List<Curve> cells, ScalingFitter fitter, long seed,
+      Result out) {
+    double[] n = cells.stream().mapToDouble(c -> c.cell().params()).toArray();
+    double[] d = cells.stream().mapToDouble(c -> c.cell().trainSize()).toArray();
+    double[] l = cells.stream().mapToDouble(c -> c.bestTestLoss().mean()).toArray();
+    long ns = Arrays.stream(n).distinct().count();
+    long ds = Arrays.stream(d).distinct().count();
+    if (fitter == null || ns < MIN_JOINT_SIZES || ds < MIN_JOINT_SIZES
+        || l.length < MIN_JOINT_POINTS) {
+      out.fits().add(skipped(s, "L(N,D)", null, null, l.length, ns, fitter == null
+          ? "no scaling-law fitter available"
+          : ns + " model sizes, " + ds + " training-set sizes, " + l.length + " points; L(N, D) "
+              + "needs at least " + MIN_JOINT_SIZES + " of each and " + MIN_JOINT_POINTS
+              + " points"));
+      return false;
+    }
+    return fitAndRecord(s, "L(N,D)", null, null, n, d, l, ns, fitter, seed, true, out);
+  }
+
+  /**
+   * Fits, records the row, the curves and (for L(N, D)) the frontier; {@code full} adds the
+   * bootstrap intervals and the held-out prediction of the largest N.
+   */
+  private static boolean fitAndRecord(Setting s, String law, Integer fixedD, Long fixedN,
+      double[] x, double[] d, double[] l, long sizes, ScalingFitter fitter, long seed,
+      boolean full, Result out) {
+    ScalingFitter.Fitted f;
+    try {
+      f = fitter.fit(x, d, l, seed, full);
+    } catch (RuntimeException e) {
+      out.fits().add(skipped(s, law, fixedD, fixedN, l.length, sizes, "fit failed: "
+          + e.getMessage()));
+      out.lines().add(where(s) + ": " + law + " fit failed: " + e.getMessage());
+      return false;
+    }
+    Holdout h = full ? holdout(x, d, l, fitter, seed) : null;
+    out.fits().add(fitted(s, law, fixedD, fixedN, l.length, sizes, f,
+        full ? fitter.resamples() : 0, seed, h));
+    curves(s, law, fixedD, fixedN, x, d, f, out);
+    if (d != null) {
+      optimal(s, x, d, f, out);
+    }
+    if (law.equals("L(N,D)")) {
+      Map<String, double[]> c = f.coefficients();
+      out.lines().add(String.format(Locale.ROOT, "%s: L(N, D) = %.3g + %.3g N^-%.3f + %.3g "
+              + "D^-%.3f (R^2 on log L %.3f)%s", where(s), c.get("E")[0], c.get("A")[0],
+          c.get("alpha")[0], c.get("B")[0], c.get("beta")[0], f.r2LogLoss(),
+          h == null ? "" : String.format(Locale.ROOT, "; the largest N predicted from the "
+              + "smaller within %.1f%%", 100 * h.meanAbsRelativeError())));
+    }
+    return true;
+  }
+
+  // ---- predicting the largest scale
+
+  /** The largest scale's points, predicted by a fit (from the whole grid) on the rest. */
+  record Holdout(double scale, double loss, double predicted, double meanAbsRelativeError) {}
+
+  private static Holdout holdout(double[] x, double[] d, double[] l, ScalingFitter fitter,
+      long seed) {
+    double max = Arrays.stream(x).max().orElseThrow();
+    List<Integer> train = new ArrayList<>();
+    List<Integer> test = new ArrayList<>();
+    for (int i = 0; i < x.length; i++) {
+      (x[i] < max ? train : test).add(i);
+    }
+    double[] tx = pick(x, train);
+    double[] td = d == null ? null : pick(d, train);
+    long sizes = Arrays.stream(tx).distinct().count();
+    boolean enough = d == null ? sizes >= MIN_SIZES : sizes >= MIN_JOINT_SIZES
+        && Arrays.stream(td).distinct().count() >= MIN_JOINT_SIZES
+        && train.size() >= MIN_JOINT_POINTS;
+    if (!enough) {
+      return null;
+    }
+    ScalingFitter.Fitted f;
+    try {
+      f = fitter.fit(tx, td, pick(l, train), seed, false);
+    } catch (RuntimeException e) {
+      return null;
+    }
+    double err = 0;
+    double loss = 0;
+    double pred = 0;
+    for (int i : test) {
+      double p = f.predict(x[i], d == null ? Double.NaN : d[i]);
+      err += Math.abs(p - l[i]) / l[i] / test.size();
+      loss += l[i] / test.size();
+      pred += p / test.size();
+    }
+    return new Holdout(max, loss, pred, err);
+  }
+
+  private static double[] pick(double[] x, List<Integer> rows) {
+    return rows.stream().mapToDouble(i -> x[i]).toArray();
+  }
+
+  // ---- scaling_fits table
+
+  /**
+   * Schema of {@code <results>/analysis/scaling_fits/experiment=<name>/}: one row per law fitted
+   * (or skipped). Coefficients come with the 2.5% and 97.5% percentiles of a seeded bootstrap
+   * ({@code *_lo}, {@code *_hi}; null without one).
+   *
+   * <pre>
+   * column                  type     meaning
+   * experiment              string   partition column
+   * label_noise, weight_decay, dropout: the setting
+   * law                     string   L(N) | L(D) | L(N,D)
+   * train_size              int      D held fixed by L(N) (null otherwise)
+   * params                  long     N held fixed by L(D) (null otherwise)
+   * points                  int      cells fitted (loss = mean least test loss over seeds)
+   * sizes                   long     distinct sizes on the law's scale (N for L(N, D))
+   * status                  string   fitted | skipped
+   * reason                  string   why skipped, else empty
+   * e, a, alpha             double   L = e + a·x^−alpha (x = N or D); each with _lo, _hi
+   * b, beta                 double   + b·D^−beta, for L(N,D) only; each with _lo, _hi
+   * r2_log_loss             double   R² of the fit on log L
+   * rmse_log_loss           double   root mean square error on log L
+   * bootstrap_resamples     int      resamples drawn
+   * bootstrap_failed        int      resamples whose refit failed
+   * seed                    long     bootstrap seed
+   * holdout_scale           double   the largest N, held out (null: too few sizes to hold one
+   *                                  out, and for L(D))
+   * holdout_loss            double   mean loss of its cells
+   * holdout_predicted       double   mean prediction there of the fit on the smaller sizes
+   * holdout_relative_error  double   mean |predicted − loss| / loss over those cells
+   * </pre>
+   */
+  static final StructType FITS_SCHEMA = Tables.schema("experiment", Tables.STRING,
+      "label_noise", Tables.DOUBLE, "weight_decay", Tables.DOUBLE, "dropout", Tables.DOUBLE,
+      "law", Tables.STRING, "train_size", Tables.INT, "params", Tables.LONG,
+      "points", Tables.INT, "sizes", Tables.LONG, "status", Tables.STRING,
+      "reason", Tables.STRING,
+      "e", Tables.DOUBLE, "e_lo", Tables.DOUBLE, "e_hi", Tables.DOUBLE,
+      "a", Tables.DOUBLE, "a_lo", Tables.DOUBLE, "a_hi", Tables.DOUBLE,
+      "alpha", Tables.DOUBLE, "alpha_lo", Tables.DOUBLE, "alpha_hi", Tables.DOUBLE,
+      "b", Tables.DOUBLE, "b_lo", Tables.DOUBLE, "b_hi", Tables.DOUBLE,
+      "beta", Tables.DOUBLE, "beta_lo", Tables.DOUBLE, "beta_hi", Tables.DOUBLE,
+      "r2_log_loss", Tables.DOUBLE, "rmse_log_loss", Tables.DOUBLE,
+      "bootstrap_resamples", Tables.INT, "bootstrap_failed", Tables.INT, "seed", Tables.LONG,
+      "holdout_scale", Tables.DOUBLE, "holdout_loss", Tables.DOUBLE,
+      "holdout_predicted", Tables.DOUBLE, "holdout_relative_error", Tables.DOUBLE);
+
+  private static Row skipped(Setting s, String law, Integer fixedD, Long fixedN, int points,
+      long sizes, String reason) {
+    Object[] v = new Object[FITS_SCHEMA.size()];
+    head(v, s, law, fixedD, fixedN, points, sizes, "skipped", reason);
+    return RowFactory.create(v);
+  }
+
+  private static Row fitted(Setting s, String law, Integer fixedD, Long fixedN, int points,
+      long sizes, ScalingFitter.Fitted f, int resamples, long seed, Holdout h) {
+    Object[] v = new Object[FITS_SCHEMA.size()];
+    int i = head(v, s, law, fixedD, fixedN, points, sizes, "fitted", "");
+    for (String k : List.of("E", "A", "alpha", "B", "beta")) {
+      double[] c = f.coefficients().get(k);
+      for (int j = 0; j < 3; j++) {
+        v[i++] = c == null ? null : Tables.num(c[j]);
+      }
+    }
+    v[i++] = Tables.num(f.r2LogLoss());
+    v[i++] = Tables.num(f.rmseLogLoss());
+    v[i++] = resamples;
+    v[i++] = f.failedResamples();
+    v[i++] = seed;
+    v[i++] = h == null ? null : h.scale();
+    v[i++] = h == null ? null : h.loss();
+    v[i++] = h == null ? null : Tables.num(h.predicted());
+    v[i] = h == null ? null : Tables.num(h.meanAbsRelativeError());
+    return RowFactory.create(v);
+  }
+
+  private static int head(Object[] v, Setting s, String law, Integer fixedD, Long fixedN,
+      int points, long sizes, String status, String reason) {
+    Object[] h = {s.experiment(), s.labelNoise(), s.weightDecay(), s.dropout(), law, fixedD,
+        fixedN, points, sizes, status, reason};
+    System.arraycopy(h, 0, v, 0, h.length);
+    return h.length;
+  }
+
+  // ---- scaling_curves table
+
+  /**
+   * Schema of {@code <results>/analysis/scaling_curves/experiment=<name>/}: each fitted law
+   * evaluated on {@value #CURVE_POINTS} log-spaced sizes from its smallest to twice its largest,
+   * with the bootstrap's 95% band; L(N,D) is drawn against N at each measured D.
+   *
+   * <pre>
+   * column       type    meaning
+   * experiment   string  partition column
+   * label_noise, weight_decay, dropout, law, train_size, params: the fit, as in scaling_fits
+   * curve_d      int     the D of an L(N,D) curve (null for the one-scale laws)
+   * x            double  the size on the law's scale (N, or D for L(D))
+   * loss         double  predicted loss
+   * loss_lo      double  2.5% bootstrap percentile of the prediction (null without)
+   * loss_hi      double  97.5% bootstrap percentile
+   * </pre>
+   */
+  static final StructType CURVES_SCHEMA = Tables.schema("experiment", Tables.STRING,
+      "label_noise", Tables.DOUBLE, "weight_decay", Tables.DOUBLE, "dropout", Tables.DOUBLE,
+      "law", Tables.STRING, "train_size", Tables.INT, "params", Tables.LONG,
+      "curve_d", Tables.INT, "x", Tables.DOUBLE, "loss", Tables.DOUBLE,
+      "loss_lo", Tables.DOUBLE, "loss_hi", Tables.DOUBLE);
+
+  private static void curves(Setting s, String law, Integer fixedD, Long fixedN, double[] x,
+      double[] d, ScalingFitter.Fitted f, Result out) {
+    double lo = Arrays.stream(x).min().orElseThrow();
+    double hi = 2 * Arrays.stream(x).max().orElseThrow();
+    double[] ds = d == null ? new double[] {Double.NaN} : Arrays.stream(d).distinct().sorted()
+        .toArray();
+    for (double dd : ds) {
+      for (int i = 0; i < CURVE_POINTS; i++) {
+        double xi = lo * Math.pow(hi / lo, i / (CURVE_POINTS - 1.0));
+        double[] band = f.interval(xi, dd);
+        out.curves().add(RowFactory.create(s.experiment(), s.labelNoise(), s.weightDecay(),
+            s.dropout(), law, fixedD, fixedN, Double.isNaN(dd) ? null : (int) dd, xi,
+            Tables.num(f.predict(xi, dd)), Tables.num(band[0]), Tables.num(band[1])));
+      }
+    }
+  }
+
+  // ---- compute_optimal table
+
+  /**
+   * Schema of {@code <results>/analysis/compute_optimal/experiment=<name>/}: the N and D that
+   * minimise a setting's fitted L(N, D) at training budgets C = 6·N·D FLOPs (D counted in
+   * training examples seen), one row per decade of C from the smallest measured 6·N·D to ten
+   * times the largest; intervals are bootstrap percentiles.
+   *
+   * <pre>
+   * column         type    meaning
+   * experiment     string  partition column
+   * label_noise, weight_decay, dropout: the setting
+   * budget_flops   double  C
+   * params_opt     double  N_opt(C); params_opt_lo, params_opt_hi
+   * data_opt       double  D_opt(C) = C / (6 N_opt); data_opt_lo, data_opt_hi
+   * loss_opt       double  L(N_opt, D_opt); loss_opt_lo, loss_opt_hi
+   * </pre>
+   */
+  static final StructType OPTIMAL_SCHEMA = Tables.schema("experiment", Tables.STRING,
+      "label_noise", Tables.DOUBLE, "weight_decay", Tables.DOUBLE, "dropout", Tables.DOUBLE,
+      "budget_flops", Tables.DOUBLE, "params_opt", Tables.DOUBLE, "params_opt_lo", Tables.DOUBLE,
+      "params_opt_hi", Tables.DOUBLE, "data_opt", Tables.DOUBLE, "data_opt_lo", Tables.DOUBLE,
+      "data_opt_hi", Tables.DOUBLE, "loss_opt", Tables.DOUBLE, "loss_opt_lo", Tables.DOUBLE,
+      "loss_opt_hi", Tables.DOUBLE);
+
+  /** Decades of C from the smallest measured 6·N·D up to ten times the largest. */
+  static List<Double> budgets(double[] n, double[] d) {
+    double min = Double.POSITIVE_INFINITY;
+    double max = 0;
+    for (int i = 0; i < n.length; i++) {
+      min = Math.min(min, 6 * n[i] * d[i]);
+      max = Math.max(max, 6 * n[i] * d[i]);
+    }
+    List<Double> out = new ArrayList<>();
+    for (int e = (int) Math.ceil(Math.log10(min)); e <= Math.floor(Math.log10(max)) + 1; e++) {
+      out.add(Math.pow(10, e));
+    }
+    return out;
+  }
+
+  private static void optimal(Setting s, double[] n, double[] d, ScalingFitter.Fitted f,
+      Result out) {
+    for (double c : budgets(n, d)) {
+      double[][] o;
+      try {
+        o = f.computeOptimal(c);
+      } catch (IllegalArgumentException e) {
+        out.lines().add(where(s) + ": no compute-optimal frontier: " + e.getMessage());
+        return;
+      }
+      out.optimal().add(RowFactory.create(s.experiment(), s.labelNoise(), s.weightDecay(),
+          s.dropout(), c, Tables.num(o[0][0]), Tables.num(o[0][1]), Tables.num(o[0][2]),
+          Tables.num(o[1][0]), Tables.num(o[1][1]), Tables.num(o[1][2]), Tables.num(o[2][0]),
+          Tables.num(o[2][1]), Tables.num(o[2][2])));
+    }
+  }
+
+  private static String where(Setting s) {
+    return String.format(Locale.ROOT, "%s: noise %s, wd %s, dropout %s", s.experiment(),
+        s.labelNoise(),
+        s.weightDecay(), s.dropout());
+  }
+}

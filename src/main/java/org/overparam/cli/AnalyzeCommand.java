@@ -1,0 +1,39 @@
+package org.overparam.cli;
+
+import java.util.concurrent.Callable;
+import org.overparam.analysis.Analysis;
+import org.overparam.analysis.Inputs;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code overparam analyze}: writes the analysis tables from the metrics and runs tables. */
+@Command(name = "analyze", mixinStandardHelpOptions = true,
+    description = "Aggregate the metrics over seeds and locate double descent and scaling laws; "
+        + "writes Parquet tables under <results>/analysis.")
+final class AnalyzeCommand implements Callable<Integer> {
+  @Option(names = "--results", defaultValue = "results", description = "Results root "
+      + "(local folder or any Hadoop URI; default: ${DEFAULT-VALUE}).")
+  String results;
+
+  @Option(names = "--experiment", description = "Analyse only this experiment (default: all).")
+  String experiment;
+
+  @Option(names = "--metrics-csv", paramLabel = "FILE", description = "Read the metrics from "
+      + "this CSV file or folder (header row, metrics table columns) instead of "
+      + "<results>/metrics.")
+  String metricsCsv;
+
+  @Option(names = "--master", description = "Spark master (default: spark-submit's, else "
+      + "local[*]).")
+  String master;
+
+  @Override
+  public Integer call() {
+    // The inputs' files and columns are checked before Spark starts.
+    Inputs in = Inputs.check(results, experiment, metricsCsv);
+    try (OwnedSpark s = OwnedSpark.start(master, "overparam analyze")) {
+      Analysis.run(s.spark, in, System.out);
+    }
+    return 0;
+  }
+}

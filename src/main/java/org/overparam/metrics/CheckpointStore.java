@@ -1,0 +1,185 @@
+package org.overparam.metrics;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.overparam.config.RunSpec;
+import org.overparam.train.Checkpoints;
+import org.overparam.train.EpochMetrics;
+
+/**
+ * Checkpoints of unfinished runs, kept under the results root where readers of the tables never
+ * look (the leading underscore):
+ *
+ * <pre>
+ * &lt;root&gt;/_checkpoints/experiment=&lt;name&gt;/&lt;run_id&gt;/epoch-NNNNNN.zip   network and optimiser state (DL4J ModelSerializer)
+ * &lt;root&gt;/_checkpoints/experiment=&lt;name&gt;/&lt;run_id&gt;/epoch-NNNNNN.json  commit mark: run id, epoch, metrics so far
+ * </pre>
+ *
+ * <p>Both files are written atomically ({@link AtomicFiles}), the JSON after the zip, so a
+ * checkpoint exists only once both are whole; older epochs are deleted once a newer one is
+ * committed, and the results store deletes the run's folder once its results are written.
+ *
+ * <p>The per-task strategy saves from the executor that trains the run, the parameter-averaging
+ * strategy from the driver. On a cluster the results root must therefore be a file system that
+ * the driver and every executor share (HDFS, NFS, S3A): with a local folder, a run retried on
+ * another host finds no checkpoint and starts over (its results are still correct).
+ */
+final class CheckpointStore implements Checkpoints {
+  static final String DIR = "_checkpoints";
+  private static final Pattern FILE = Pattern.compile("epoch-(\\d+)\\.(zip|json)");
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+
+  /** The commit mark's content. */
+  record Mark(String runId, int epoch, List<EpochMetrics> metrics) {}
+
+  private final String root; // a URI string: Hadoop's Configuration is not serializable
+
+  CheckpointStore(Path root) {
+    this.root = root.toString();
+  }
+
+  Path runDir(String experiment, String runId) {
+    return new Path(new Path(new Path(root, DIR), "experiment=" + experiment), runId);
+  }
+
+  @Override
+  public Optional<Checkpoint> latest(RunSpec spec) {
+    Path dir = runDir(spec.experiment(), spec.runId());
+    Configuration conf = new Configuration();
+    try {
+      FileSystem fs = dir.getFileSystem(conf);
+      if (!fs.exists(dir)) {
+        return Optional.empty();
+      }
+      // Newest commit mark first; an unreadable one falls back to the one before it.
+      List<Integer> marks = new ArrayList<>();
+      for (FileStatus st : fs.listStatus(dir)) {
+        Matcher m = FILE.matcher(st.getPath().getName());
+        if (m.matches() && m.group(2).equals("json")) {
+          marks.add(Integer.parseInt(m.group(1)));
+        }
+      }
+      marks.sort(Comparator.reverseOrder());
+      for (int epoch : marks) {
+        try {
+          Checkpoint c = read(fs, dir, epoch, spec);
+          System.err.printf("overparam: run %s resumes from its checkpoint after epoch %d/%d%n",
+              spec.runId(), c.epoch(), spec.epochs());
+          return Optional.of(c);
+        } catch (IOException | RuntimeException e) {
+          warn("cannot read checkpoint " + file(dir, epoch, "json") + " (" + e + ")");
+        }
+      }
+    } catch (IOException e) {
+      warn("cannot list checkpoints in " + dir + " (" + e + "); the run starts over");
+    }
+    return Optional.empty();
+  }
+
+  private Checkpoint read(FileSystem fs, Path dir, int epoch, RunSpec spec) throws IOException {
+    Mark mark;
+    try (InputStream in = fs.open(file(dir, epoch, "json"))) {
+      mark = JSON.readValue(in, Mark.class);
+    }
+    if (!mark.runId().equals(spec.runId()) || mark.epoch() != epoch
+        || epoch >= spec.epochs()) {
+      throw new IOException("belongs to run " + mark.runId() + " epoch " + mark.epoch());
+    }
+    MultiLayerNetwork net;
+    try (InputStream in = fs.open(file(dir, epoch, "zip"))) {
+      net = ModelSerializer.restoreMultiLayerNetwork(in, true);
+    }
+    return new Checkpoint(epoch, net, mark.metrics());
+  }
+
+  @Override
+  public void save(RunSpec spec, Checkpoint c) {
+    Path dir = runDir(spec.experiment(), spec.runId());
+    Configuration conf = new Configuration();
+    try {
+      // Network first, then the commit mark that makes it count.
+      AtomicFiles.write(file(dir, c.epoch(), "zip"), conf,
+          out -> ModelSerializer.writeModel(c.net(), out, true));
+      AtomicFiles.write(file(dir, c.epoch(), "json"), conf,
+          out -> JSON.writeValue(out, new Mark(spec.runId(), c.epoch(), c.epochs())));
+      // Older checkpoints are no longer needed.
+      FileSystem fs = dir.getFileSystem(conf);
+      for (FileStatus st : fs.listStatus(dir)) {
+        Matcher m = FILE.matcher(st.getPath().getName());
+        if (m.matches() && Integer.parseInt(m.group(1)) < c.epoch()) {
+          fs.delete(st.getPath(), false);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      warn("cannot save checkpoint of run " + spec.runId() + " after epoch " + c.epoch() + " in "
+          + dir + " (" + e + "); training goes on");
+    }
+  }
+
+  /** Ids of the runs of {@code experiment} that have a checkpoint folder. */
+  List<String> runIds(String experiment) {
+    Path dir = runDir(experiment, "x").getParent();
+    List<String> out = new ArrayList<>();
+    try {
+      FileSystem fs = dir.getFileSystem(new Configuration());
+      if (fs.exists(dir)) {
+        for (FileStatus st : fs.listStatus(dir)) {
+          if (st.isDirectory()) {
+            out.add(st.getPath().getName());
+          }
+        }
+      }
+    } catch (IOException e) {
+      warn("cannot list checkpoints in " + dir + " (" + e + ")");
+    }
+    return out;
+  }
+
+  /** Removes a finished run's checkpoints, and the experiment's folder once it is empty. */
+  void delete(String experiment, String runId) {
+    Path dir = runDir(experiment, runId);
+    try {
+      FileSystem fs = dir.getFileSystem(new Configuration());
+      if (fs.exists(dir)) {
+        fs.delete(dir, true);
+      }
+      deleteIfEmpty(fs, dir.getParent());
+      deleteIfEmpty(fs, dir.getParent().getParent());
+    } catch (IOException e) {
+      warn("cannot delete checkpoints in " + dir + " (" + e + ")");
+    }
+  }
+
+  private static void deleteIfEmpty(FileSystem fs, Path dir) {
+    try {
+      if (fs.exists(dir) && fs.listStatus(dir).length == 0) {
+        fs.delete(dir, false); // fails harmlessly if another writer just added something
+      }
+    } catch (IOException | RuntimeException ignored) {
+      // another sweep is using it
+    }
+  }
+
+  private static Path file(Path dir, int epoch, String ext) {
+    return new Path(dir, String.format("epoch-%06d.%s", epoch, ext));
+  }
+
+  private static void warn(String s) {
+    System.err.println("overparam: warning: " + s);
+  }
+}

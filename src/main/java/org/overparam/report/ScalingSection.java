@@ -1,0 +1,202 @@
+package org.overparam.report;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import org.apache.spark.sql.Row;
+
+/**
+ * The report's scaling-law section: for each setting, the measured losses and the fitted L(N)
+ * (one line per training-set size), L(N, D) and L(D) curves with their bootstrap bands on
+ * log-log axes, then the fitted coefficients and the compute-optimal allocations.
+ */
+final class ScalingSection {
+  /** At most this many settings are drawn. */
+  static final int MAX_SETTINGS = 4;
+  /** At most this many lines per chart. */
+  static final int MAX_LINES = 8;
+  /** At most this many coefficient rows are listed. */
+  static final int MAX_ROWS = 60;
+
+  private ScalingSection() {}
+
+  private record Setting(Object noise, Object wd, Object dropout) {
+    static Setting of(Row r) {
+      return new Setting(r.getAs("label_noise"), r.getAs("weight_decay"), r.getAs("dropout"));
+    }
+
+    String title() {
+      return "noise " + noise + ", wd " + wd + ", dropout " + dropout;
+    }
+  }
+
+  static void append(Report r) {
+    StringBuilder html = r.html();
+    html.append("<h2>Scaling laws</h2>\n");
+    List<Row> fits = r.table("scaling_fits");
+    if (fits.isEmpty()) {
+      html.append("<p>No scaling fits in the analysis tables.</p>\n");
+      return;
+    }
+    html.append("<p>Loss: each cell's least test loss over epochs, averaged over seeds. "
+        + "N = parameters, D = training examples. Bands: 2.5% to 97.5% bootstrap percentiles "
+        + "of the fitted curve.</p>\n");
+    List<Row> curves = r.table("scaling_curves");
+    List<Row> cells = r.table("curves");
+    Map<Setting, List<Row>> bySetting = new LinkedHashMap<>();
+    fits.stream().filter(f -> "fitted".equals(f.getAs("status")))
+        .forEach(f -> bySetting.computeIfAbsent(Setting.of(f), k -> new ArrayList<>()).add(f));
+    int shown = 0;
+    for (Setting s : bySetting.keySet()) {
+      if (shown++ >= MAX_SETTINGS) {
+        html.append("<p>").append(bySetting.size() - MAX_SETTINGS)
+            .append(" more settings not drawn; scaling_fits has them all.</p>\n");
+        break;
+      }
+      List<Row> mine = cells.stream().filter(c -> s.equals(Setting.of(c))
+          && c.getAs("best_test_loss") != null).toList();
+      List<Row> lines = curves.stream().filter(c -> s.equals(Setting.of(c))).toList();
+      chart(r, s, "L(N)", "train_size", "n", mine, lines, "params", shown);
+      chart(r, s, "L(N,D)", "train_size", "n", mine, lines, "params", shown);
+      chart(r, s, "L(D)", "params", "N", mine, lines, "train_size", shown);
+    }
+    coefficients(html, fits);
+    optimal(html, r.table("compute_optimal"));
+  }
+
+  /**
+   * One chart of a law: measured points grouped by {@code group} (a cell column) against
+   * {@code xColumn}, with the law's curves and bands.
+   */
+  private static void chart(Report r, Setting s, String law, String group, String label,
+      List<Row> cells, List<Row> curves, String xColumn, int index) {
+    Map<Object, List<Row>> lines = new TreeMap<>();
+    for (Row c : curves) {
+      if (law.equals(c.getAs("law"))) {
+        Object key = law.equals("L(N,D)") ? c.getAs("curve_d") : law.equals("L(N)")
+            ? c.getAs("train_size") : c.getAs("params");
+        lines.computeIfAbsent(key, k -> new ArrayList<>()).add(c);
+      }
+    }
+    if (lines.isEmpty()) {
+      return;
+    }
+    List<Plots.Line> pts = new ArrayList<>();
+    List<Plots.Line> fitted = new ArrayList<>();
+    List<double[][]> bands = new ArrayList<>();
+    int g = 0;
+    for (Map.Entry<Object, List<Row>> e : lines.entrySet()) {
+      if (g >= MAX_LINES) {
+        break;
+      }
+      List<Row> c = e.getValue();
+      double[] x = c.stream().mapToDouble(v -> v.<Double>getAs("x")).toArray();
+      double[] y = c.stream().mapToDouble(v -> num(v.getAs("loss"))).toArray();
+      String name = label + "=" + e.getKey();
+      fitted.add(new Plots.Line(law + ", " + name, x, y, g, false));
+      boolean band = c.stream().allMatch(v -> v.getAs("loss_lo") != null);
+      bands.add(band ? new double[][] {x,
+          c.stream().mapToDouble(v -> v.<Double>getAs("loss_lo")).toArray(),
+          c.stream().mapToDouble(v -> v.<Double>getAs("loss_hi")).toArray()} : null);
+      List<Row> measured = cells.stream().filter(v -> Objects.equals(
+          ((Number) v.getAs(group)).longValue(), ((Number) e.getKey()).longValue())).toList();
+      pts.add(new Plots.Line("measured, " + name,
+          measured.stream().mapToDouble(v -> ((Number) v.getAs(xColumn)).doubleValue())
+              .toArray(),
+          measured.stream().mapToDouble(v -> v.<Double>getAs("best_test_loss")).toArray(), g,
+          false));
+      g++;
+    }
+    String title = law + ": " + s.title();
+    String xTitle = xColumn.equals("params") ? "parameters N" : "training examples D";
+    r.image("scaling-" + index + "-" + law.replaceAll("[^A-Za-z]", "") + ".png",
+        Plots.logLog(title, xTitle, "least test loss", pts, fitted, bands), title);
+  }
+
+  private static void coefficients(StringBuilder html, List<Row> fits) {
+    html.append("<h3>Fitted coefficients</h3>\n<table><tr><th>noise</th><th>wd</th>"
+        + "<th>dropout</th><th>law</th><th>fixed</th><th>points</th><th>E</th><th>A</th>"
+        + "<th>alpha</th><th>B</th><th>beta</th><th>R&sup2; (log L)</th>"
+        + "<th>largest size predicted from the smaller: error</th></tr>\n");
+    int rows = 0;
+    List<String> skipped = new ArrayList<>();
+    for (Row f : fits) {
+      if (!"fitted".equals(f.getAs("status"))) {
+        skipped.add(Setting.of(f).title() + ", " + f.getAs("law") + fixed(f) + ": "
+            + f.getAs("reason"));
+        continue;
+      }
+      if (rows++ >= MAX_ROWS) {
+        continue;
+      }
+      html.append("<tr><td>").append(f.<Object>getAs("label_noise")).append("</td><td>")
+          .append(f.<Object>getAs("weight_decay")).append("</td><td>")
+          .append(f.<Object>getAs("dropout")).append("</td><td>")
+          .append(Report.esc(f.getAs("law"))).append("</td><td>").append(fixed(f).trim())
+          .append("</td><td>").append(f.<Object>getAs("points")).append("</td>");
+      for (String k : List.of("e", "a", "alpha", "b", "beta")) {
+        html.append("<td>").append(withInterval(f, k)).append("</td>");
+      }
+      Double err = f.getAs("holdout_relative_error");
+      html.append("<td>").append(Report.fmt(num(f.getAs("r2_log_loss")))).append("</td><td>")
+          .append(err == null ? "" : String.format(Locale.ROOT, "%.1f%%", 100 * err))
+          .append("</td></tr>\n");
+    }
+    html.append("</table>\n");
+    if (rows > MAX_ROWS) {
+      html.append("<p>").append(rows - MAX_ROWS).append(" more fits in scaling_fits.</p>\n");
+    }
+    if (!skipped.isEmpty()) {
+      html.append("<p>Skipped fits:</p>\n<ul>\n");
+      skipped.stream().limit(MAX_ROWS).forEach(s -> html.append("<li>").append(Report.esc(s))
+          .append("</li>\n"));
+      html.append("</ul>\n");
+    }
+  }
+
+  private static String fixed(Row f) {
+    if (f.getAs("train_size") != null) {
+      return " D=" + f.getAs("train_size");
+    }
+    return f.getAs("params") == null ? "" : " N=" + f.getAs("params");
+  }
+
+  private static String withInterval(Row f, String k) {
+    Double v = f.getAs(k);
+    if (v == null) {
+      return "";
+    }
+    Double lo = f.getAs(k + "_lo");
+    Double hi = f.getAs(k + "_hi");
+    return Report.fmt(v) + (lo == null || hi == null ? ""
+        : " [" + Report.fmt(lo) + ", " + Report.fmt(hi) + "]");
+  }
+
+  private static void optimal(StringBuilder html, List<Row> rows) {
+    if (rows.isEmpty()) {
+      return;
+    }
+    html.append("<h3>Compute-optimal allocation (C = 6 N D)</h3>\n<table><tr><th>noise</th>"
+        + "<th>wd</th><th>dropout</th><th>C (FLOPs)</th><th>N_opt</th><th>D_opt</th>"
+        + "<th>L_opt</th></tr>\n");
+    for (Row o : rows.stream().limit(MAX_ROWS).toList()) {
+      html.append("<tr><td>").append(o.<Object>getAs("label_noise")).append("</td><td>")
+          .append(o.<Object>getAs("weight_decay")).append("</td><td>")
+          .append(o.<Object>getAs("dropout")).append("</td><td>")
+          .append(Report.fmt(o.<Double>getAs("budget_flops"))).append("</td>");
+      for (String k : List.of("params_opt", "data_opt", "loss_opt")) {
+        html.append("<td>").append(withInterval(o, k)).append("</td>");
+      }
+      html.append("</tr>\n");
+    }
+    html.append("</table>\n");
+  }
+
+  private static double num(Double v) {
+    return v == null ? Double.NaN : v;
+  }
+}

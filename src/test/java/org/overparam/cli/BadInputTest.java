@@ -1,0 +1,519 @@
+package org.overparam.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.overparam.config.DatasetConfig;
+import org.overparam.config.ExperimentFile;
+import org.overparam.config.Grid;
+import org.overparam.config.ModelConfig;
+import org.overparam.config.RunSpec;
+import org.overparam.data.Datasets;
+import org.overparam.metrics.ResultsStore;
+import org.overparam.train.Checkpoints;
+import org.overparam.train.EpochListener;
+import org.overparam.train.local.LocalTrainer;
+
+/**
+ * Bad input through the real entry point: exit code 2, one line on stderr naming the field or
+ * file, no stack trace (unless --verbose), and an existing results root left byte for byte as
+ * it was. Every case but the one about the master names an unreachable master, so a case the
+ * checks let through fails on that instead of starting Spark.
+ */
+class BadInputTest {
+  @TempDir
+  static Path tmp;
+
+  /** A results root holding a real finished run and a real checkpoint of an unfinished one. */
+  static Path results;
+  static String closedMaster;
+
+  static final String BASE = """
+      name: bad-input
+      dataset: {kind: teacher-student, input_dim: 8, classes: 3, test_size: 100}
+      train_sizes: [64]
+      label_noise: [0.0]
+      model: {family: mlp, depths: [1], widths: [4]}
+      optimizer: {kind: sgd, learning_rate: 0.05, momentum: 0.9, batch_size: 32}
+      epochs: 4
+      checkpoint_every: 2
+      weight_decay: [0.0]
+      dropout: [0.0]
+      seeds: [0]
+      """;
+
+  @BeforeAll
+  static void existingResults() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      closedMaster = "spark://127.0.0.1:" + s.getLocalPort();
+    }
+    results = tmp.resolve("results");
+    ResultsStore store = ResultsStore.open(results.toString());
+    List<RunSpec> runs = Grid.runs(ExperimentFile.parse(BASE.replace("seeds: [0]",
+        "seeds: [0, 1]"), "base.yaml"));
+    EpochListener quiet = (s, m) -> {};
+    var data = Datasets.prepare(Datasets.load(runs.get(0).dataset()), 64, 0, 0);
+    store.write(new LocalTrainer(quiet).train(runs.get(0), data, "cpu"));
+    // The second run stops in epoch 3, after its checkpoint of epoch 2.
+    EpochListener crash = (s, m) -> {
+      if (m.epoch() == 3) {
+        throw new IllegalStateException("stop");
+      }
+    };
+    try {
+      new LocalTrainer(crash, store.checkpoints()).train(runs.get(1), data, "cpu");
+    } catch (IllegalStateException expected) {
+      // the checkpoint stays
+    }
+    assertThat(hashes(results).keySet()).anyMatch(f -> f.startsWith("metrics/"))
+        .anyMatch(f -> f.startsWith("runs/")).anyMatch(f -> f.startsWith("_checkpoints/"));
+  }
+
+  /** One bad input: the arguments it gives, and what the one error line must contain. */
+  record Case(String name, Function<Path, String[]> args, String expected) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  /** {@code overparam train FILE} on the base experiment with one text replacement. */
+  static Case yaml(String name, String from, String to, String expected) {
+    return new Case(name, dir -> {
+      assertThat(BASE).contains(from);
+      return train(write(dir.resolve("e.yaml"), BASE.replace(from, to)));
+    }, expected);
+  }
+
+  /** {@code overparam train FILE} on raw text. */
+  static Case text(String name, String content, String expected) {
+    return new Case(name, dir -> train(write(dir.resolve("e.yaml"), content)), expected);
+  }
+
+  /** Fashion-MNIST from a folder of small IDX files, one of them spoiled by {@code spoil}. */
+  static Case idx(String name, IdxSpoiler spoil, String expected) {
+    return new Case(name, dir -> {
+      Path data = dir.resolve("idx");
+      fakeIdx(data, spoil);
+      return train(write(dir.resolve("e.yaml"), BASE.replace(
+          "{kind: teacher-student, input_dim: 8, classes: 3, test_size: 100}",
+          "{kind: fashion-mnist, path: '" + data + "', test_size: 20}")));
+    }, expected);
+  }
+
+  static String[] train(Path yaml, String... more) {
+    List<String> a = new ArrayList<>(List.of("train", yaml.toString(), "--results",
+        results.toString(), "--master", closedMaster));
+    a.addAll(Arrays.asList(more));
+    return a.toArray(String[]::new);
+  }
+
+  static Stream<Case> cases() {
+    return Stream.of(
+        // --- the file itself
+        text("malformed YAML: unclosed bracket", BASE.replace("widths: [4]}", "widths: [4}"),
+            "experiment file"),
+        text("YAML list instead of a mapping", "- name: x\n- epochs: 3\n",
+            "must be a mapping of keys to values, not a list"),
+        text("YAML scalar instead of a mapping", "just some words\n",
+            "must be a mapping of keys to values, not a single value"),
+        text("tab indentation", BASE.replace("epochs: 4", "epochs:\n\t4"), "experiment file"),
+        text("empty file", "", "is empty"),
+        text("comments only", "# nothing here\n", "is empty"),
+        text("binary garbage", "\u0000\u0001\u00ff\u00fe PK\u0003\u0004", "experiment file"),
+        text("duplicate key", BASE + "epochs: 5\n", "Duplicate field 'epochs'"),
+        new Case("experiment file missing", dir -> train(dir.resolve("nope.yaml")), "not found"),
+        new Case("experiment file is a folder", dir -> train(dir), "not found"),
+        // --- unknown keys and wrong types
+        yaml("unknown top-level key", "epochs: 4", "epochs: 4\nepochz: 5", "epochz: unknown key"),
+        yaml("unknown optimizer key", "kind: sgd,", "colour: red, kind: sgd,",
+            "optimizer.colour: unknown key"),
+        yaml("unknown dataset key", "input_dim: 8", "input_dim: 8, colour: red",
+            "dataset.colour: unknown key"),
+        yaml("word for an integer", "epochs: 4", "epochs: four", "epochs: wrong type"),
+        yaml("fraction for an integer", "epochs: 4", "epochs: 4.5", "epochs: wrong type"),
+        yaml("boolean for an integer", "epochs: 4", "epochs: true", "epochs: wrong type"),
+        yaml("quoted number", "learning_rate: 0.05", "learning_rate: '0.05'",
+            "optimizer.learning_rate: wrong type"),
+        yaml("scalar for a list", "seeds: [0]", "seeds: 0", "seeds: wrong type"),
+        yaml("list for a mapping", "model: {family: mlp, depths: [1], widths: [4]}",
+            "model: [mlp, 1, 4]", "model: wrong type"),
+        yaml("missing name", "name: bad-input\n", "", "name: is required"),
+        yaml("missing widths", ", widths: [4]}", "}", "model.widths: is required"),
+        // --- grids and ranges
+        yaml("empty width grid", "widths: [4]", "widths: []", "model.widths: grid is empty"),
+        yaml("empty train size grid", "train_sizes: [64]", "train_sizes: []",
+            "train_sizes: grid is empty"),
+        yaml("negative width", "widths: [4]", "widths: [4, -4]", "model.widths: value -4"),
+        yaml("zero depth", "depths: [1]", "depths: [0]", "model.depths: value 0"),
+        yaml("negative train size", "train_sizes: [64]", "train_sizes: [-64]",
+            "train_sizes: value -64"),
+        yaml("repeated grid value", "seeds: [0]", "seeds: [0, 0]", "seeds: values repeat"),
+        yaml("label noise of one", "label_noise: [0.0]", "label_noise: [0.0, 1.0]",
+            "label_noise: value 1.0 must be in [0, 1)"),
+        yaml("negative label noise", "label_noise: [0.0]", "label_noise: [-0.1]",
+            "label_noise: value -0.1"),
+        yaml("label noise above one", "label_noise: [0.0]", "label_noise: [1.5]",
+            "label_noise: value 1.5"),
+        yaml("dropout of one", "dropout: [0.0]", "dropout: [1.0]", "dropout: value 1.0"),
+        yaml("negative weight decay", "weight_decay: [0.0]", "weight_decay: [-1e-4]",
+            "weight_decay: value -1.0E-4"),
+        yaml("zero epochs", "epochs: 4", "epochs: 0", "epochs: must be > 0"),
+        yaml("negative epochs", "epochs: 4", "epochs: -3", "epochs: must be > 0"),
+        yaml("zero eval cadence", "epochs: 4", "epochs: 4\neval_every: 0",
+            "eval_every: must be > 0"),
+        yaml("negative checkpoint cadence", "checkpoint_every: 2", "checkpoint_every: -1",
+            "checkpoint_every: must be >= 0"),
+        yaml("zero learning rate", "learning_rate: 0.05", "learning_rate: 0",
+            "optimizer.learning_rate: must be"),
+        yaml("momentum of one", "momentum: 0.9", "momentum: 1.0", "optimizer.momentum"),
+        yaml("zero batch size", "batch_size: 32", "batch_size: 0", "optimizer.batch_size"),
+        yaml("batch larger than the training set", "batch_size: 32", "batch_size: 65",
+            "optimizer.batch_size: 65 is larger than the smallest of train_sizes (64)"),
+        yaml("training set larger than the data", "train_sizes: [64]", "train_sizes: [60001]",
+            "train_sizes: 60001 exceeds the 60000 training examples"),
+        yaml("one class", "classes: 3", "classes: 1", "dataset.classes: must be >= 2"),
+        yaml("zero test examples", "test_size: 100", "test_size: 0", "dataset.test_size"),
+        yaml("unknown model family", "family: mlp", "family: transformer",
+            "model.family: 'transformer'"),
+        yaml("unknown optimizer", "kind: sgd", "kind: rmsprop", "optimizer.kind: 'rmsprop'"),
+        yaml("unknown dataset kind", "kind: teacher-student", "kind: imagenet",
+            "dataset: kind: 'imagenet'"),
+        yaml("unknown strategy", "epochs: 4", "epochs: 4\nstrategy: {kind: magic}",
+            "strategy.kind: 'magic'"),
+        yaml("negative workers", "epochs: 4", "epochs: 4\nstrategy: {workers: -1}",
+            "strategy.workers: must be >= 0"),
+        // --- names that would escape their folder
+        yaml("name with a path separator", "name: bad-input", "name: a/b", "name: 'a/b'"),
+        yaml("name of two dots", "name: bad-input", "name: '..'", "name: '..'"),
+        yaml("name climbing out", "name: bad-input", "name: ../evil", "name: '../evil'"),
+        yaml("name with a backslash", "name: bad-input", "name: 'a\\b'", "name: 'a\\b'"),
+        yaml("empty name", "name: bad-input", "name: ''", "name"),
+        // --- data files
+        new Case("data folder missing", dir -> train(write(dir.resolve("e.yaml"), BASE.replace(
+            "{kind: teacher-student, input_dim: 8, classes: 3, test_size: 100}",
+            "{kind: fashion-mnist, path: '" + dir.resolve("none") + "'}"))),
+            "dataset.path " + "{dir}/none: no such folder"),
+        idx("IDX file missing", file("train-labels", gz -> null),
+            "train-labels-idx1-ubyte.gz: not found"),
+        idx("IDX wrong magic", content("train-images", b -> {
+          b[3] = 0x01;
+          return b;
+        }), "train-images-idx3-ubyte.gz: not an IDX image file (magic 0x801)"),
+        idx("IDX labels with an image magic", content("t10k-labels", b -> {
+          b[3] = 0x03;
+          return b;
+        }), "t10k-labels-idx1-ubyte.gz: not an IDX label file (magic 0x803)"),
+        idx("IDX truncated gzip", file("train-images", gz -> Arrays.copyOf(gz, gz.length / 2)),
+            "train-images-idx3-ubyte.gz: truncated"),
+        idx("IDX not gzip at all", file("t10k-labels", gz -> "plain text".getBytes()),
+            "t10k-labels-idx1-ubyte.gz: unreadable"),
+        idx("IDX label count mismatch", content("train-labels", b -> {
+          b[7] = 99; // 99 labels declared and present, for 100 images
+          return Arrays.copyOf(b, 8 + 99);
+        }), "train-labels-idx1-ubyte.gz: 99 labels for 100 images"),
+        idx("IDX label outside 0..9", content("train-labels", b -> {
+          b[8 + 5] = 12;
+          return b;
+        }), "train-labels-idx1-ubyte.gz: label 12 outside 0..9"),
+        idx("IDX zero images", content("t10k-images", b -> {
+          b[7] = 0;
+          return b;
+        }), "t10k-images-idx3-ubyte.gz: bad dimensions 0x28x28"),
+        idx("IDX truncated payload", content("train-images",
+            b -> Arrays.copyOf(b, b.length - 100)), "train-images-idx3-ubyte.gz: truncated"),
+        idx("IDX empty file", file("t10k-images", gz -> new byte[0]),
+            "t10k-images-idx3-ubyte.gz: truncated"),
+        yaml("Fashion-MNIST test size above 10000", "{kind: teacher-student, input_dim: 8, "
+                + "classes: 3, test_size: 100}", "{kind: fashion-mnist, test_size: 20000}",
+            "dataset.test_size: must be in 1..10000"),
+        new Case("empty text corpus", dir -> {
+          Assumptions.assumeTrue(datasetKinds().contains("text")
+              && ModelConfig.FAMILIES.contains("charlm"), "needs the text dataset kind");
+          Path corpus = write(dir.resolve("empty.txt"), "");
+          return train(write(dir.resolve("e.yaml"), BASE.replace(
+              "{kind: teacher-student, input_dim: 8, classes: 3, test_size: 100}",
+              "{kind: text, path: '" + corpus + "', context: 4}").replace(
+              "{family: mlp, depths: [1], widths: [4]}",
+              "{family: charlm, depths: [1], widths: [4], embedding: 4}")));
+        }, "{dir}/empty.txt"),
+        // --- tables given to fit-scaling
+        new Case("fit-scaling: a metrics table has no loss column", dir -> fitScaling(
+            anyMetricsFile()), "{metrics}: no column 'loss'"),
+        new Case("fit-scaling: Parquet without the loss column", dir -> fitScaling(parquet(dir,
+            "select 1e6 as params, 2.5 as lost union all select 2e6, 2.4")),
+            "{dir}/t.parquet: no column 'loss'"),
+        new Case("fit-scaling: text in the loss column", dir -> fitScaling(parquet(dir,
+            "select 1e6 as params, 'low' as loss union all select 2e6, 'lower'")),
+            "{dir}/t.parquet: column 'loss' is"),
+        new Case("fit-scaling: no rows", dir -> fitScaling(parquet(dir,
+            "select 1e6 as params, 2.5::double as loss where false")), "{dir}/t.parquet: no data rows"),
+        new Case("fit-scaling: not Parquet at all", dir -> fitScaling(write(dir.resolve(
+            "t.parquet"), "params,loss\n1,2\n")), "{dir}/t.parquet: not a Parquet file"),
+        new Case("fit-scaling: truncated Parquet", dir -> {
+          Path t = parquet(dir, "select range * 1e6 as params, 2.5::double as loss from range(1, 50)");
+          byte[] b = readAll(t);
+          return fitScaling(writeBytes(t, Arrays.copyOf(b, b.length - 40)));
+        }, "{dir}/t.parquet: not a readable Parquet file"),
+        new Case("fit-scaling: folder without Parquet files", dir -> fitScaling(write(
+            dir.resolve("empty/notes.txt"), "nothing").getParent()),
+            "{dir}/empty: folder holds no .parquet files"),
+        new Case("fit-scaling: input missing", dir -> fitScaling(dir.resolve("none.parquet")),
+            "{dir}/none.parquet: no such file"),
+        new Case("fit-scaling: CSV with a word for a loss", dir -> fitScaling(write(
+            dir.resolve("t.csv"), "params,loss\n1e6,2.5\n2e6,low\n")),
+            "{dir}/t.csv: column 'loss', data row 2"),
+        // --- results roots
+        new Case("results root is a file", dir -> {
+          Path f = write(dir.resolve("a-file"), "not a folder");
+          return resultsAt(dir, f.toString());
+        }, "results root {dir}/a-file: is a file"),
+        new Case("results root not writable", dir -> {
+          Path f = write(dir.resolve("a-file"), "a folder cannot be made under me");
+          return resultsAt(dir, f.resolve("results").toString());
+        }, "results root {dir}/a-file/results: not writable"),
+        new Case("results root holds foreign files", dir -> {
+          Path foreign = dir.resolve("foreign");
+          write(foreign.resolve("thesis.tex"), "\\documentclass{article}");
+          write(foreign.resolve("data/part-0.csv"), "a,b\n1,2\n");
+          return resultsAt(dir, foreign.toString());
+        }, "results root {dir}/foreign: holds files not written by overparam"),
+        new Case("results root with an unknown scheme", dir -> resultsAt(dir, "nosuch://h/x"),
+            "results root nosuch://h/x: not writable"),
+        // --- the master
+        new Case("unreachable master", dir -> train(write(dir.resolve("e.yaml"), BASE)),
+            "--master {closed}: no Spark master answers there"),
+        new Case("master URL without a port", dir -> {
+          String[] a = train(write(dir.resolve("e.yaml"), BASE));
+          a[a.length - 1] = "spark://localhost";
+          return a;
+        }, "--master spark://localhost: not a spark://host:port URL"),
+        // --- the command line
+        new Case("unknown option", dir -> train(write(dir.resolve("e.yaml"), BASE), "--fast"),
+            "Unknown option: '--fast'"),
+        new Case("missing experiment argument", dir -> new String[] {"train", "--results",
+            results.toString()}, "EXPERIMENT.yaml"),
+        new Case("unknown command", dir -> new String[] {"trian", "x.yaml"},
+            "Unmatched arguments"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void rejectsWithOneLineExitCodeTwoAndDamagesNothing(Case c) throws Exception {
+    Path dir = Files.createTempDirectory(tmp, "case");
+    String[] args = c.args().apply(dir);
+    Map<String, String> before = hashes(results);
+    Map<String, String> caseBefore = hashes(dir);
+
+    StringWriter err = new StringWriter();
+    int code = Main.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),
+        args);
+
+    String expected = c.expected().replace("{dir}", dir.toString())
+        .replace("{closed}", closedMaster).replace("{metrics}", anyMetricsFile().toString());
+    List<String> lines = err.toString().lines().toList();
+    assertThat(lines).as("stderr of %s", List.of(args)).hasSize(1);
+    assertThat(lines.get(0)).startsWith("overparam: error: ").contains(expected)
+        .doesNotContain("Exception").doesNotContain("\tat ");
+    assertThat(code).as("exit code; stderr: %s", lines).isEqualTo(Main.EXIT_BAD_INPUT);
+    assertThat(hashes(results)).as("the existing results root").isEqualTo(before);
+    assertThat(hashes(dir)).as("the case's own files").isEqualTo(caseBefore);
+  }
+
+  @Test
+  void verbosePrintsTheStackTrace() throws Exception {
+    Path dir = Files.createTempDirectory(tmp, "verbose");
+    StringWriter err = new StringWriter();
+    String[] args = train(write(dir.resolve("e.yaml"), BASE.replace("epochs: 4",
+        "epochs: 0")), "--verbose");
+    int code = Main.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),
+        args);
+    assertThat(code).isEqualTo(Main.EXIT_BAD_INPUT);
+    assertThat(err.toString().lines().findFirst().orElseThrow())
+        .isEqualTo("overparam: error: experiment file " + dir.resolve("e.yaml")
+            + ": epochs: must be > 0, got 0");
+    assertThat(err.toString()).contains("\tat org.overparam.");
+  }
+
+  @Test
+  void theTableCoversAtLeastThirtyCases() {
+    assertThat(cases().count()).isGreaterThanOrEqualTo(30);
+  }
+
+  // ---------------------------------------------------------------------------------------
+
+  static String[] resultsAt(Path dir, String root) {
+    // A reachable-looking local master: the results root is checked after the master.
+    return new String[] {"train", write(dir.resolve("e.yaml"), BASE).toString(), "--results",
+        root, "--master", "local[1]"};
+  }
+
+  /** {@code overparam fit-scaling --input FILE}, fitting L(N) from params and loss. */
+  static String[] fitScaling(Path input) {
+    return new String[] {"fit-scaling", "--input", input.toString(), "--bootstrap", "0"};
+  }
+
+  /** A Parquet file {@code t.parquet} in {@code dir} holding the rows of a DuckDB query. */
+  static Path parquet(Path dir, String query) {
+    Path t = dir.resolve("t.parquet");
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
+      c.createStatement().execute("copy (" + query + ") to '" + t + "' (format parquet)");
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    return t;
+  }
+
+  /** One metrics file of the existing results root. */
+  static Path anyMetricsFile() {
+    try (Stream<Path> s = Files.walk(results.resolve("metrics"))) {
+      return s.filter(p -> p.toString().endsWith(".parquet")).findFirst().orElseThrow();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  static byte[] readAll(Path p) {
+    try {
+      return Files.readAllBytes(p);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  static Path writeBytes(Path p, byte[] bytes) {
+    try {
+      return Files.write(p, bytes);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  static List<String> datasetKinds() {
+    return Arrays.stream(DatasetConfig.class.getAnnotation(JsonSubTypes.class).value())
+        .map(JsonSubTypes.Type::name).toList();
+  }
+
+  /** Spoils IDX files: gets a file's name and gzipped bytes, returns new bytes or null. */
+  @FunctionalInterface
+  interface IdxSpoiler {
+    byte[] spoil(String name, byte[] gz);
+  }
+
+  /** Edits the gzipped bytes of the file whose name starts with {@code prefix}. */
+  static IdxSpoiler file(String prefix, java.util.function.UnaryOperator<byte[]> edit) {
+    return (name, gz) -> name.startsWith(prefix) ? edit.apply(gz) : gz;
+  }
+
+  /** Edits the uncompressed content of the file whose name starts with {@code prefix}. */
+  static IdxSpoiler content(String prefix, java.util.function.UnaryOperator<byte[]> edit) {
+    return file(prefix, gz -> {
+      try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz))) {
+        return gzip(edit.apply(in.readAllBytes()));
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+  }
+
+  /** Writes 100 train and 20 test 28x28 images with labels, gzipped, after {@code spoil}. */
+  static void fakeIdx(Path dir, IdxSpoiler spoil) {
+    try {
+      Files.createDirectories(dir);
+      for (String split : List.of("train", "t10k")) {
+        int n = split.equals("train") ? 100 : 20;
+        byte[] images = idxBytes(0x803, new int[] {n, 28, 28}, n * 28 * 28, 3);
+        byte[] labels = idxBytes(0x801, new int[] {n}, n, 10);
+        for (Map.Entry<String, byte[]> f : Map.of(split + "-images-idx3-ubyte", images,
+            split + "-labels-idx1-ubyte", labels).entrySet()) {
+          byte[] bytes = spoil.spoil(f.getKey(), gzip(f.getValue()));
+          if (bytes != null) {
+            Files.write(dir.resolve(f.getKey() + ".gz"), bytes);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  static byte[] idxBytes(int magic, int[] dims, int count, int modulo) throws IOException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    DataOutputStream out = new DataOutputStream(b);
+    out.writeInt(magic);
+    for (int d : dims) {
+      out.writeInt(d);
+    }
+    for (int i = 0; i < count; i++) {
+      out.writeByte(i % modulo);
+    }
+    return b.toByteArray();
+  }
+
+  static byte[] gzip(byte[] bytes) {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    try (OutputStream z = new GZIPOutputStream(b)) {
+      z.write(bytes);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return b.toByteArray();
+  }
+
+  static Path write(Path file, String content) {
+    try {
+      Files.createDirectories(file.getParent());
+      return Files.writeString(file, content);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** SHA-256 of every file below {@code root}, by relative path (hidden files included). */
+  static Map<String, String> hashes(Path root) throws IOException {
+    Map<String, String> out = new TreeMap<>();
+    if (!Files.exists(root)) {
+      return out;
+    }
+    try (Stream<Path> s = Files.walk(root)) {
+      for (Path p : s.filter(Files::isRegularFile).toList()) {
+        try {
+          out.put(root.relativize(p).toString(), HexFormat.of().formatHex(
+              MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p))));
+        } catch (java.security.NoSuchAlgorithmException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+    return out;
+  }
+}
