@@ -19,8 +19,6 @@ import org.overparam.config.DatasetConfig;
 import org.overparam.config.ExperimentConfig;
 import org.overparam.config.ExperimentFile;
 import org.overparam.config.Grid;
-import org.overparam.config.ModelConfig;
-import org.overparam.config.OptimizerConfig;
 import org.overparam.config.RunSpec;
 import org.overparam.config.StrategyConfig;
 import org.overparam.data.Datasets;
@@ -189,13 +187,22 @@ public final class Bench {
     return b.getOrCreate();
   }
 
+  /** One run as an experiment file would give it (the file format outlives constructors). */
   static RunSpec spec(String name, DatasetConfig data, int width, int n, int epochs, int batch,
-      StrategyConfig strategy) {
-    ExperimentConfig c = new ExperimentConfig(name, "", data, List.of(n), List.of(0.0),
-        new ModelConfig("mlp", List.of(1), List.of(width)),
-        new OptimizerConfig("adam", 1e-3, null, batch), epochs, null, null, List.of(0L), 1, 0,
-        strategy);
-    return Grid.runs(c).get(0);
+      StrategyConfig s) {
+    DatasetConfig.FashionMnist f = (DatasetConfig.FashionMnist) data;
+    String yaml = """
+        name: %s
+        dataset: {kind: fashion-mnist, path: '%s', test_size: %d}
+        train_sizes: [%d]
+        model: {family: mlp, depths: [1], widths: [%d]}
+        optimizer: {kind: adam, learning_rate: 0.001, batch_size: %d}
+        epochs: %d
+        seeds: [0]
+        strategy: {kind: %s, workers: %d, averaging_frequency: %d, batch_per_worker: %d}
+        """.formatted(name, f.path(), f.testSize(), n, width, batch, epochs, s.kind(),
+        s.workers(), s.averagingFrequency(), s.batchPerWorker());
+    return Grid.runs(ExperimentFile.parse(yaml, name + ".yaml")).get(0);
   }
 
   /** A few seconds of training so that the JIT and ND4J's first calls are not timed. */
