@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.col;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
