@@ -63,13 +63,13 @@ public record Bootstrap(List<ScalingLaw> laws, int failed, long seed) {
    * {@code value} (the full-data estimate) with the standard deviation of {@code quantity} over
    * the resamples and its 2.5th and 97.5th percentiles (linear interpolation, as numpy's).
    */
-  public Estimate estimate(double value, ToDoubleFunction<ScalingLaw> quantity) {
+  public CoefficientEstimate estimate(double value, ToDoubleFunction<ScalingLaw> quantity) {
     if (laws.size() < 2) {
-      return Estimate.point(value);
+      return CoefficientEstimate.point(value);
     }
     double[] x = laws.stream().mapToDouble(quantity).toArray();
     Percentile p = new Percentile().withEstimationType(EstimationType.R_7);
-    return new Estimate(value, new StandardDeviation().evaluate(x), p.evaluate(x, 2.5),
+    return new CoefficientEstimate(value, new StandardDeviation().evaluate(x), p.evaluate(x, 2.5),
         p.evaluate(x, 97.5));
   }
 }

@@ -45,7 +45,7 @@ public record HuberFitter(StartGrid grid, int resamples) implements ScalingFitte
 
     @Override
     public double[] interval(double n, double d) {
-      Estimate e = fit.estimate(predict(n, d), l -> l.predict(n, d));
+      CoefficientEstimate e = fit.estimate(predict(n, d), l -> l.predict(n, d));
       return new double[] {e.lo(), e.hi()};
     }
 
@@ -75,7 +75,7 @@ public record HuberFitter(StartGrid grid, int resamples) implements ScalingFitte
 
     /** A value with its bootstrap percentiles; resamples without a frontier are left out. */
     private double[] triple(double value, ToDoubleFunction<ScalingLaw> q) {
-      Estimate e = fit.estimate(value, l -> {
+      CoefficientEstimate e = fit.estimate(value, l -> {
         try {
           return q.applyAsDouble(l);
         } catch (IllegalArgumentException noFrontier) {

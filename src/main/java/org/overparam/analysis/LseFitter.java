@@ -90,16 +90,23 @@ final class LseFitter {
       Optimum o = lm.optimize(problem);
       double[] c = o.getPoint().toArray();
       double v = f.value(c, null);
-      for (double x : c) {
-        if (!Double.isFinite(x)) {
-          return new Outcome(null, Double.NaN, o.getEvaluations());
-        }
-      }
-      return Double.isFinite(v) ? new Outcome(c, v, o.getEvaluations())
+      return Double.isFinite(v) && finiteLaw(f.fromCentred(c))
+          ? new Outcome(c, v, o.getEvaluations())
           : new Outcome(null, Double.NaN, o.getEvaluations());
     } catch (MathRuntimeException e) {
       // Too many evaluations, or a singular step far from any minimum.
       return new Outcome(null, Double.NaN, maxEvaluations);
     }
+  }
+
+  /** True when A, B, E = exp(a, b, e) and the exponents are finite numbers. */
+  private static boolean finiteLaw(double[] p) {
+    for (int i = 0; i < p.length; i++) {
+      boolean isExponent = p.length == 5 ? i >= 3 : i == 2;
+      if (!Double.isFinite(isExponent ? p[i] : Math.exp(p[i]))) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -2,6 +2,7 @@ package org.overparam.analysis;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 /**
  * A scaling law fitted the way Besiroglu et al. (2024) refitted Chinchilla's Approach 3: the sum
@@ -17,7 +18,8 @@ import java.util.Map;
  * @param law the best fit
  * @param points data points fitted
  * @param objective the summed Huber loss at the best fit
- * @param gradientNorm Euclidean norm of the objective's gradient there (near 0 at a minimum)
+ * @param gradientNorm Euclidean norm of the objective's gradient there, in the solver's centred
+ *     coordinates (near 0 at a minimum)
  * @param r2LogLoss R^2 of the fit on log L
  * @param rmseLogLoss root mean square of log L-hat - log L
  * @param rmseLoss root mean square of L-hat - L
@@ -70,8 +72,8 @@ public record ScalingFit(ScalingLaw law, int points, double objective, double gr
    * Each coefficient (E, A, alpha, and B, beta for the joint form) with its bootstrap standard
    * error and 95% interval; without a bootstrap, values alone.
    */
-  public Map<String, Estimate> estimates() {
-    Map<String, Estimate> m = new LinkedHashMap<>();
+  public Map<String, CoefficientEstimate> estimates() {
+    Map<String, CoefficientEstimate> m = new LinkedHashMap<>();
     m.put("E", estimate(law.e(), ScalingLaw::e));
     m.put("A", estimate(law.a(), ScalingLaw::a));
     m.put("alpha", estimate(law.alpha(), ScalingLaw::alpha));
@@ -83,8 +85,8 @@ public record ScalingFit(ScalingLaw law, int points, double objective, double gr
   }
 
   /** A derived quantity of the law with its bootstrap interval (value alone without one). */
-  public Estimate estimate(double value, java.util.function.ToDoubleFunction<ScalingLaw> q) {
-    return bootstrap == null ? Estimate.point(value) : bootstrap.estimate(value, q);
+  public CoefficientEstimate estimate(double value, ToDoubleFunction<ScalingLaw> q) {
+    return bootstrap == null ? CoefficientEstimate.point(value) : bootstrap.estimate(value, q);
   }
 
   private static void check(double[] n, double[] d, double[] loss) {

@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
 @Command(name = "overparam", mixinStandardHelpOptions = true, version = "overparam 0.1.0",
     description = "Double descent and scaling laws, measured with real training runs on Spark.",
     subcommands = {TrainCommand.class,
+        FitScalingCommand.class,
         AnalyzeCommand.class,
         ReportCommand.class})
 public final class Main {

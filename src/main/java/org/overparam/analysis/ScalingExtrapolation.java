@@ -12,7 +12,7 @@ import java.util.List;
  * @param fit the fit on the smaller scales
  * @param heldOut the held-out points with their predictions
  */
-public record Extrapolation(ScalingFit fit, List<Point> heldOut) {
+public record ScalingExtrapolation(ScalingFit fit, List<Point> heldOut) {
   /** One held-out point; {@code d} is NaN for L(N). */
   public record Point(double n, double d, double loss, double predicted) {
     /** (predicted - loss) / loss. */
@@ -21,7 +21,7 @@ public record Extrapolation(ScalingFit fit, List<Point> heldOut) {
     }
   }
 
-  public Extrapolation {
+  public ScalingExtrapolation {
     heldOut = List.copyOf(heldOut);
     if (heldOut.isEmpty()) {
       throw new IllegalArgumentException("extrapolation: no held-out points");
@@ -33,7 +33,7 @@ public record Extrapolation(ScalingFit fit, List<Point> heldOut) {
    *
    * @throws IllegalArgumentException when too few points remain to fit
    */
-  public static Extrapolation toLargest(double[] n, double[] d, double[] loss, int scales,
+  public static ScalingExtrapolation toLargest(double[] n, double[] d, double[] loss, int scales,
       ScalingFitOptions options) {
     double[] distinct = Arrays.stream(n).distinct().sorted().toArray();
     if (scales < 1 || scales >= distinct.length) {
@@ -53,7 +53,7 @@ public record Extrapolation(ScalingFit fit, List<Point> heldOut) {
       double di = d == null ? Double.NaN : d[i];
       held.add(new Point(n[i], di, loss[i], fit.law().predict(n[i], di)));
     }
-    return new Extrapolation(fit, held);
+    return new ScalingExtrapolation(fit, held);
   }
 
   /** Mean of |relative error| over the held-out points. */
