@@ -123,7 +123,10 @@ public record Inputs(String results, String metricsPath, boolean csv, String exp
     if (csv) {
       checkCsvValues(raw, out);
     }
-    return out;
+    // A results store holds one small file per run; thousands of scan tasks would each pay
+    // for a shuffle write of their own, so they are merged into a few per core.
+    int tasks = 4 * spark.sparkContext().defaultParallelism();
+    return out.rdd().getNumPartitions() > tasks ? out.coalesce(tasks) : out;
   }
 
   /**
