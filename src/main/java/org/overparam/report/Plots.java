@@ -80,8 +80,26 @@ final class Plots {
         "%.3g", Math.pow(10, v)));
     points = points.stream().map(Plots::log10).toList();
     fits = fits.stream().map(Plots::log10).toList();
-    bands = bands.stream().map(b -> b == null ? null
-        : new double[][] {b[0], log10(b[1]), log10(b[2])}).toList();
+    // The axis spans the points and curves; a band wider than that (a loose bootstrap) is cut.
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = Double.NEGATIVE_INFINITY;
+    for (Line l : java.util.stream.Stream.concat(points.stream(), fits.stream()).toList()) {
+      for (double v : l.y()) {
+        if (Double.isFinite(v)) {
+          lo = Math.min(lo, v);
+          hi = Math.max(hi, v);
+        }
+      }
+    }
+    double pad = Math.max(0.02, 0.25 * (hi - lo));
+    double min = lo - pad;
+    double max = hi + pad;
+    if (min < max) {
+      c.getStyler().setYAxisMin(min);
+      c.getStyler().setYAxisMax(max);
+    }
+    bands = bands.stream().map(b -> b == null ? null : new double[][] {b[0],
+        clip(log10(b[1]), min, max), clip(log10(b[2]), min, max)}).toList();
     for (int i = 0; i < bands.size(); i++) {
       double[][] b = bands.get(i);
       if (b == null) {
@@ -159,6 +177,11 @@ final class Plots {
 
   private static Line log10(Line l) {
     return new Line(l.name(), l.x(), log10(l.y()), l.group(), l.dashed());
+  }
+
+  private static double[] clip(double[] y, double min, double max) {
+    return java.util.Arrays.stream(y).map(v -> Double.isNaN(v) ? v : Math.max(min,
+        Math.min(max, v))).toArray();
   }
 
   private static double[] log10(double[] y) {
