@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.col;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -27,9 +26,28 @@ public final class Analysis {
 
   private Analysis() {}
 
-  /** The scaling-law fitter. */
-  static ScalingFitter fitter() {
-    return HuberFitter.standard();
+  /**
+   * Choices of an analysis.
+   *
+   * @param bootstrap resamples of each scaling fit's bootstrap (0: no intervals)
+   * @param seed seed of the resampling
+   */
+  public record Options(int bootstrap, long seed) {
+    public Options {
+      if (bootstrap < 0) {
+        throw new ConfigException("--bootstrap: must be >= 0, got " + bootstrap);
+      }
+    }
+
+    /** 200 resamples, seed 0. */
+    public static Options defaults() {
+      return new Options(HuberFitter.RESAMPLES, BOOTSTRAP_SEED);
+    }
+  }
+
+  /** Runs the analysis with {@link Options#defaults()}. */
+  public static Summary run(SparkSession spark, Inputs in, PrintStream out) {
+    return run(spark, in, Options.defaults(), out);
   }
 
   /**
@@ -44,7 +62,7 @@ public final class Analysis {
       List<DoubleDescent.ModelWise> modelWise) {}
 
   /** Runs the analysis on checked inputs, printing one line per finding to {@code out}. */
-  public static Summary run(SparkSession spark, Inputs in, PrintStream out) {
+  public static Summary run(SparkSession spark, Inputs in, Options options, PrintStream out) {
     Stopwatch time = new Stopwatch();
     Dataset<Row> metrics = in.metrics(spark);
     String results = in.results();
@@ -67,8 +85,7 @@ public final class Analysis {
     time.lap("curves");
 
     // Epoch-wise double descent on the mean curves.
-    long maxSeeds = curves.stream().mapToLong(Curve::seeds).max().orElse(1);
-    List<Row> epochWise = EpochWise.table(epochCurves, maxSeeds);
+    List<Row> epochWise = EpochWise.table(epochCurves);
     Tables.write(spark, results, "epoch_wise", EpochWise.SCHEMA, epochWise, experiments);
     time.lap("epoch-wise");
 
@@ -83,7 +100,8 @@ public final class Analysis {
     time.lap("double descent");
 
     // Driver side: scaling laws on the per-cell losses.
-    ScalingTables.Result scaling = ScalingTables.fit(curves, fitter(), BOOTSTRAP_SEED);
+    ScalingTables.Result scaling = ScalingTables.fit(curves,
+        new HuberFitter(StartGrid.thin(), options.bootstrap()), options.seed());
     Tables.write(spark, results, "scaling_fits", ScalingTables.FITS_SCHEMA, scaling.fits(),
         experiments);
     Tables.write(spark, results, "scaling_curves", ScalingTables.CURVES_SCHEMA,

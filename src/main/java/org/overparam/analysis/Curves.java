@@ -104,20 +104,25 @@ public final class Curves {
     for (Row r : rows) {
       out.add(curve(r));
     }
-    out.sort(Comparator.comparing((Curve c) -> c.cell().experiment())
-        .thenComparingDouble(c -> c.cell().labelNoise())
-        .thenComparingDouble(c -> c.cell().weightDecay())
-        .thenComparingDouble(c -> c.cell().dropout())
-        .thenComparingInt(c -> c.cell().trainSize())
-        .thenComparingInt(c -> c.cell().depth())
-        .thenComparingLong(c -> c.cell().params()));
+    out.sort(Comparator.comparing(Curve::cell, ORDER));
     return out;
+  }
+
+  /** Cells in table order: experiment, noise, weight decay, dropout, train size, depth, size. */
+  static final Comparator<Cell> ORDER = Comparator.comparing(Cell::experiment)
+      .thenComparingDouble(Cell::labelNoise).thenComparingDouble(Cell::weightDecay)
+      .thenComparingDouble(Cell::dropout).thenComparingInt(Cell::trainSize)
+      .thenComparingInt(Cell::depth).thenComparingLong(Cell::params);
+
+  /** The cell named by a row's first eight columns (in {@link #CELL} order). */
+  static Cell cell(Row r) {
+    return new Cell(r.getString(0), r.getDouble(1), r.getDouble(2), r.getDouble(3),
+        r.getInt(4), r.getInt(5), r.getInt(6), r.getLong(7));
   }
 
   /** A curves row from the aggregate: cell (0-7), diverged, final (9-18), best (19-28). */
   private static Curve curve(Row r) {
-    Cell cell = new Cell(r.getString(0), r.getDouble(1), r.getDouble(2), r.getDouble(3),
-        r.getInt(4), r.getInt(5), r.getInt(6), r.getLong(7));
+    Cell cell = cell(r);
     long diverged = r.isNullAt(8) ? 0 : r.getLong(8);
     boolean measured = !r.isNullAt(9);
     int finalEpoch = measured ? r.getInt(9) : 0;

@@ -8,7 +8,8 @@ import java.util.function.ToDoubleFunction;
  * The scaling tables' fitter: {@link ScalingFit} (Huber loss on log L, multi-start, seeded
  * bootstrap) over a grid of starts, with {@link ComputeOptimal} for the frontier.
  *
- * @param grid starting points of each fit
+ * @param grid starting points of each fit (analysis uses {@link StartGrid#thin()}: 243 starts
+ *     for L(N, D), 27 for one scale)
  * @param resamples bootstrap resamples of each fit that asks for intervals
  */
 public record HuberFitter(StartGrid grid, int resamples) implements ScalingFitter {
@@ -19,11 +20,6 @@ public record HuberFitter(StartGrid grid, int resamples) implements ScalingFitte
     if (grid == null || resamples < 0) {
       throw new IllegalArgumentException("fitter: needs a grid and resamples >= 0");
     }
-  }
-
-  /** The thinned start grid (243 starts for L(N, D), 27 for one scale) and 200 resamples. */
-  public static HuberFitter standard() {
-    return new HuberFitter(StartGrid.thin(), RESAMPLES);
   }
 
   @Override

@@ -90,16 +90,11 @@ public record Inputs(String results, String metricsPath, boolean csv, String exp
     }
     Path metrics = new Path(results, "metrics");
     List<Path> files = parquetFiles(metrics, experiment, conf);
-    boolean status = true;
-    for (Path f : files) {
-      status &= checkParquet(f, METRICS, "metrics", conf);
-    }
+    boolean status = checkAll(files, METRICS, "metrics", conf);
     Path runs = new Path(results, "runs");
     String runsPath = null;
     if (exists(runs, conf)) {
-      for (Path f : parquetFiles(runs, experiment, conf)) {
-        checkParquet(f, RUNS, "runs", conf);
-      }
+      checkAll(parquetFiles(runs, experiment, conf), RUNS, "runs", conf);
       runsPath = runs.toString();
     }
     return new Inputs(results, metrics.toString(), false, experiment, runsPath, status, true);
@@ -128,7 +123,10 @@ public record Inputs(String results, String metricsPath, boolean csv, String exp
     if (csv) {
       checkCsvValues(raw, out);
     }
-    return out;
+    // A results store holds one small file per run; thousands of scan tasks would each pay
+    // for a shuffle write of their own, so they are merged into a few per core.
+    int tasks = 4 * spark.sparkContext().defaultParallelism();
+    return out.rdd().getNumPartitions() > tasks ? out.coalesce(tasks) : out;
   }
 
   /**
@@ -188,6 +186,7 @@ public record Inputs(String results, String metricsPath, boolean csv, String exp
     try {
       FileSystem fs = dir.getFileSystem(conf);
       collect(fs, dir, out);
+      out.sort(null);
     } catch (IOException e) {
       throw new ConfigException("metrics table " + dir + ": cannot list: " + e.getMessage());
     }
@@ -209,6 +208,30 @@ public record Inputs(String results, String metricsPath, boolean csv, String exp
         out.add(st.getPath());
       }
     }
+  }
+
+  /**
+   * Checks every file's columns, footers read in parallel (a results store holds one file per
+   * run); the first bad file in path order is reported. Returns whether all have a
+   * {@code status} column.
+   */
+  private static boolean checkAll(List<Path> files, Map<String, Kind> need, String table,
+      Configuration conf) {
+    List<Object> outcomes = files.parallelStream().map(f -> {
+      try {
+        return (Object) checkParquet(f, need, table, conf);
+      } catch (ConfigException e) {
+        return e;
+      }
+    }).toList();
+    boolean all = true;
+    for (Object o : outcomes) {
+      if (o instanceof ConfigException e) {
+        throw e;
+      }
+      all &= (Boolean) o;
+    }
+    return all;
   }
 
   /** Checks one file's columns; returns whether it has a {@code status} column. */

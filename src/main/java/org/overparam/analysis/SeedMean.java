@@ -28,9 +28,13 @@ public record SeedMean(double mean, double ci95, long n) {
     return new SeedMean(mean, tQuantile975(n - 1) * sd / Math.sqrt(n), n);
   }
 
-  /** The 0.975 quantile of Student's t with {@code df} degrees of freedom. */
+  private static final java.util.Map<Long, Double> T975 =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** The 0.975 quantile of Student's t with {@code df} degrees of freedom (memoised). */
   public static double tQuantile975(long df) {
-    return new TDistribution(df).inverseCumulativeProbability(0.975);
+    return T975.computeIfAbsent(df,
+        k -> new TDistribution(k).inverseCumulativeProbability(0.975));
   }
 
   public double low() {

@@ -23,6 +23,15 @@ final class AnalyzeCommand implements Callable<Integer> {
       + "<results>/metrics.")
   String metricsCsv;
 
+  @Option(names = "--bootstrap", defaultValue = "200", paramLabel = "N", description =
+      "Bootstrap resamples of each scaling fit, for its intervals (0: none; default: "
+          + "${DEFAULT-VALUE}).")
+  int bootstrap;
+
+  @Option(names = "--seed", defaultValue = "0", description = "Seed of the bootstrap "
+      + "resampling (default: ${DEFAULT-VALUE}).")
+  long seed;
+
   @Option(names = "--master", description = "Spark master (default: spark-submit's, else "
       + "local[*]).")
   String master;
@@ -31,8 +40,9 @@ final class AnalyzeCommand implements Callable<Integer> {
   public Integer call() {
     // The inputs' files and columns are checked before Spark starts.
     Inputs in = Inputs.check(results, experiment, metricsCsv);
+    Analysis.Options options = new Analysis.Options(bootstrap, seed);
     try (OwnedSpark s = OwnedSpark.start(master, "overparam analyze")) {
-      Analysis.run(s.spark, in, System.out);
+      Analysis.run(s.spark, in, options, System.out);
     }
     return 0;
   }

@@ -66,16 +66,40 @@ final class Plots {
   }
 
   /**
-   * Points, a fitted curve and its band on log-log axes; {@code lower}/{@code upper} may be
-   * null (no band).
+   * Points, fitted curves and their bands (each {x, lower, upper}, or null) on log-log axes.
+   * The y axis is drawn as log10 of the values on a linear scale, its ticks labelled with the
+   * values themselves: a log axis over less than a decade would otherwise carry no label.
    */
   static XYChart logLog(String title, String xTitle, String yTitle, List<Line> points,
       List<Line> fits, List<double[][]> bands) {
     XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle)
-        .yAxisTitle(yTitle).build();
+        .yAxisTitle(yTitle + " (log scale)").build();
     style(c);
     c.getStyler().setXAxisLogarithmic(true);
-    c.getStyler().setYAxisLogarithmic(true);
+    c.getStyler().setyAxisTickLabelsFormattingFunction(v -> String.format(java.util.Locale.ROOT,
+        "%.3g", Math.pow(10, v)));
+    points = points.stream().map(Plots::log10).toList();
+    fits = fits.stream().map(Plots::log10).toList();
+    // The axis spans the points and curves; a band wider than that (a loose bootstrap) is cut.
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = Double.NEGATIVE_INFINITY;
+    for (Line l : java.util.stream.Stream.concat(points.stream(), fits.stream()).toList()) {
+      for (double v : l.y()) {
+        if (Double.isFinite(v)) {
+          lo = Math.min(lo, v);
+          hi = Math.max(hi, v);
+        }
+      }
+    }
+    double pad = Math.max(0.02, 0.25 * (hi - lo));
+    double min = lo - pad;
+    double max = hi + pad;
+    if (min < max) {
+      c.getStyler().setYAxisMin(min);
+      c.getStyler().setYAxisMax(max);
+    }
+    bands = bands.stream().map(b -> b == null ? null : new double[][] {b[0],
+        clip(log10(b[1]), min, max), clip(log10(b[2]), min, max)}).toList();
     for (int i = 0; i < bands.size(); i++) {
       double[][] b = bands.get(i);
       if (b == null) {
@@ -121,6 +145,9 @@ final class Plots {
     c.getStyler().setChartBackgroundColor(Color.WHITE);
     c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
     c.getStyler().setShowValue(false);
+    c.getStyler().setXAxisLabelRotation(90);
+    c.getStyler().setDecimalPattern("0.000");
+    c.getStyler().setHeatMapValueDecimalPattern("0.000");
     c.getStyler().setDrawBorder(false);
     c.getStyler().setPlotContentSize(1.0);
     c.getStyler().setRangeColors(new Color[] {new Color(49, 54, 149), new Color(116, 173, 209),
@@ -146,6 +173,19 @@ final class Plots {
     }
     c.addSeries("test error", columns, rows, cells);
     return c;
+  }
+
+  private static Line log10(Line l) {
+    return new Line(l.name(), l.x(), log10(l.y()), l.group(), l.dashed());
+  }
+
+  private static double[] clip(double[] y, double min, double max) {
+    return java.util.Arrays.stream(y).map(v -> Double.isNaN(v) ? v : Math.max(min,
+        Math.min(max, v))).toArray();
+  }
+
+  private static double[] log10(double[] y) {
+    return java.util.Arrays.stream(y).map(Math::log10).toArray();
   }
 
   private static void style(XYChart c) {

@@ -7,7 +7,6 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,7 +38,7 @@ public final class Report {
   /** At most this many heat maps per page. */
   static final int MAX_HEATMAPS = 6;
   /** Heat maps average evaluated epochs into at most this many columns. */
-  static final int HEATMAP_COLUMNS = 40;
+  static final int HEATMAP_COLUMNS = 30;
 
   static {
     if (System.getProperty("java.awt.headless") == null) {
@@ -312,13 +311,21 @@ public final class Report {
   // ---- epoch-wise heat maps
 
   private void epochWise() {
-    html.append("<h2>Epoch-wise: test error by width and epoch</h2>\n");
+    html.append("<h2>Epoch-wise: test error by width and epoch</h2>\n<p>Series with the most "
+        + "epoch-wise bumps first.</p>\n");
     // Series (settings but width), then the epoch curves of the first few only.
     String[] keys = {"label_noise", "weight_decay", "dropout", "train_size", "depth"};
     org.apache.spark.sql.Dataset<Row> ec = spark.read().parquet(path("epoch_curves"))
         .filter(col("experiment").equalTo(experiment));
-    List<Row> series = ec.select(keys[0], keys[1], keys[2], keys[3], keys[4]).distinct()
-        .orderBy(keys[0], keys[1], keys[2], keys[3], keys[4]).collectAsList();
+    // The series with the most epoch-wise bumps first, then the noisiest.
+    List<Row> series = spark.read().parquet(path("epoch_wise"))
+        .filter(col("experiment").equalTo(experiment))
+        .groupBy(keys[0], keys[1], keys[2], keys[3], keys[4])
+        .agg(org.apache.spark.sql.functions.sum(org.apache.spark.sql.functions.when(
+            col("happened"), 1).otherwise(0)).as("bumps"))
+        .orderBy(col("bumps").desc(), col(keys[0]).desc(), col(keys[1]), col(keys[2]),
+            col(keys[3]), col(keys[4]))
+        .collectAsList();
     int shown = 0;
     for (Row k : series) {
       if (shown++ >= MAX_HEATMAPS) {
@@ -433,6 +440,7 @@ public final class Report {
   private void write(Path p, byte[] bytes) {
     try {
       FileSystem fs = p.getFileSystem(conf);
+      fs.setWriteChecksum(false); // no .crc files beside the page
       try (FSDataOutputStream out = fs.create(p, true)) {
         out.write(bytes);
       }
@@ -449,9 +457,5 @@ public final class Report {
 
   static String fmt(double x) {
     return Double.isNaN(x) ? "" : String.format(Locale.ROOT, "%.4g", x);
-  }
-
-  static List<Double> list(double... xs) {
-    return Arrays.stream(xs).boxed().toList();
   }
 }

@@ -19,7 +19,8 @@ import org.overparam.report.Report;
  * <pre>
  * mvn -q test-compile
  * java -Xmx8g ${spark.opens} -cp target/classes:target/test-classes:$(cat target/classpath.txt) \
- *   org.overparam.bench.AnalyzeBench [rows=10000000] [master=local[2]] [files=8] [dir=tmp]
+ *   org.overparam.bench.AnalyzeBench [rows=10000000] [master=local[2]] [files=8] [dir=tmp] \
+ *   [bootstrap=200]
  * </pre>
  *
  * <p>The grid: 20 widths × 5 train sizes × 5 label-noise levels × 4 weight decays × 2 dropouts
@@ -38,6 +39,7 @@ public final class AnalyzeBench {
     String master = args.length > 1 ? args[1] : "local[2]";
     int files = args.length > 2 ? Integer.parseInt(args[2]) : 8;
     Path dir = args.length > 3 ? Path.of(args[3]) : Files.createTempDirectory("analyze-bench");
+    int bootstrap = args.length > 4 ? Integer.parseInt(args[4]) : 200;
     SparkSession spark = SparkSession.builder().master(master).appName("analyze-bench")
         .config("spark.ui.enabled", "false")
         .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
@@ -57,7 +59,7 @@ public final class AnalyzeBench {
       Inputs in = Inputs.check(dir.toString(), null, null);
       long t2 = System.nanoTime();
       double c2 = cpuSeconds();
-      Analysis.run(spark, in, System.out);
+      Analysis.run(spark, in, new Analysis.Options(bootstrap, 0), System.out);
       long t3 = System.nanoTime();
       double c3 = cpuSeconds();
       Report.write(spark, dir.toString(), Report.check(dir.toString(), null), System.out);
