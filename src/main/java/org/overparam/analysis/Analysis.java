@@ -16,7 +16,8 @@ import org.overparam.config.ConfigException;
 /**
  * {@code overparam analyze}: reads the metrics (and runs) tables and writes the analysis tables
  * under {@code <results>/analysis/}: curves, epoch_curves, epoch_wise, double_descent,
- * peak_by_setting, sample_wise, run_status, scaling_fits, scaling_curves, compute_optimal.
+ * peak_by_setting, sample_wise, run_status, scaling_fits, scaling_curves, compute_optimal and,
+ * where a compression table exists, compression_curves and compression_tolerance.
  * Spark does the passes over the metrics rows; everything after works on the per-cell aggregates
  * on the driver.
  */
@@ -110,6 +111,20 @@ public final class Analysis {
         scaling.optimal(), experiments);
     time.lap("scaling fits");
 
+    // Driver side: how far each cell's models could be pruned and quantised.
+    Dataset<Row> compressionRows = in.compression(spark);
+    List<String> compressionLines = List.of();
+    if (compressionRows != null) {
+      CompressionTolerance.Result c = CompressionTolerance.compute(
+          compressionRows.filter(col("experiment").isin(experiments.toArray())));
+      Tables.write(spark, results, "compression_curves", CompressionTolerance.CURVES_SCHEMA,
+          c.curves(), experiments);
+      Tables.write(spark, results, "compression_tolerance",
+          CompressionTolerance.TOLERANCE_SCHEMA, c.tolerance(), experiments);
+      compressionLines = c.lines();
+      time.lap("compression");
+    }
+
     // How runs ended.
     List<Row> status = RunStatus.rows(in.runs(spark), curves);
     Tables.write(spark, results, "run_status", RunStatus.SCHEMA, status, experiments);
@@ -120,6 +135,8 @@ public final class Analysis {
         out.println("overparam: analyze: " + e + ": " + line);
       }
       scaling.lines().stream().filter(l -> l.startsWith(e + ": ")).limit(MAX_LINES)
+          .forEach(l -> out.println("overparam: analyze: " + l));
+      compressionLines.stream().filter(l -> l.startsWith(e + ": ")).limit(MAX_LINES)
           .forEach(l -> out.println("overparam: analyze: " + l));
     }
     time.lap("run status");
@@ -207,7 +224,7 @@ public final class Analysis {
         : " (within 95% CI)") : "; no double descent (" + m.note() + ")");
   }
 
-  private static String num(double x) {
+  static String num(double x) {
     return x == Math.rint(x) && Math.abs(x) < 1e15 ? String.valueOf((long) x)
         : String.valueOf(x);
   }

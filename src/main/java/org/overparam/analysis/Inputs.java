@@ -43,9 +43,11 @@ import org.overparam.config.ConfigException;
  * @param runsPath the runs table folder, or null if there is none
  * @param hasStatus whether the metrics table has a {@code status} column
  * @param hasExperiment whether the metrics table has an {@code experiment} column or partition
+ * @param compressionPath the compression table folder, or null if there is none (or the metrics
+ *     are read from CSV)
  */
 public record Inputs(String results, String metricsPath, boolean csv, String experiment,
-    String runsPath, boolean hasStatus, boolean hasExperiment) {
+    String runsPath, boolean hasStatus, boolean hasExperiment, String compressionPath) {
 
   /** Kinds of column, as analysis reads them. */
   enum Kind {
@@ -69,6 +71,13 @@ public record Inputs(String results, String metricsPath, boolean csv, String exp
   /** Runs columns analysis needs. */
   static final Map<String, Kind> RUNS = columns("run_id", Kind.STRING, "status", Kind.STRING,
       "message", Kind.STRING);
+  /** Compression columns analysis needs. */
+  static final Map<String, Kind> COMPRESSION = columns("run_id", Kind.STRING,
+      "family", Kind.STRING, "depth", Kind.INT, "width", Kind.INT, "params", Kind.LONG,
+      "train_size", Kind.INT, "label_noise", Kind.DOUBLE, "weight_decay", Kind.DOUBLE,
+      "dropout", Kind.DOUBLE, "variant", Kind.STRING, "sparsity", Kind.DOUBLE,
+      "quantization", Kind.STRING, "achieved_sparsity", Kind.DOUBLE, "test_error", Kind.DOUBLE,
+      "test_loss", Kind.DOUBLE);
 
   public Inputs {
     if (experiment != null && !experiment.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")) {
@@ -97,7 +106,18 @@ public record Inputs(String results, String metricsPath, boolean csv, String exp
       checkAll(parquetFiles(runs, experiment, conf), RUNS, "runs", conf);
       runsPath = runs.toString();
     }
-    return new Inputs(results, metrics.toString(), false, experiment, runsPath, status, true);
+    Path compression = new Path(results, "compression");
+    String compressionPath = null;
+    if (exists(experiment == null ? compression
+        : new Path(compression, "experiment=" + experiment), conf)) {
+      List<Path> parts = parquetFiles(compression, experiment, conf);
+      if (!parts.isEmpty()) {
+        checkAll(parts, COMPRESSION, "compression", conf);
+        compressionPath = compression.toString();
+      }
+    }
+    return new Inputs(results, metrics.toString(), false, experiment, runsPath, status, true,
+        compressionPath);
   }
 
   /** The metrics rows, the needed columns cast to their kinds, plus experiment and status. */
@@ -156,6 +176,23 @@ public record Inputs(String results, String metricsPath, boolean csv, String exp
       throw new ConfigException("metrics table " + p + ": cannot list: " + e.getMessage());
     }
     return out;
+  }
+
+  /**
+   * The compression rows, the needed columns cast to their kinds, plus experiment; null if there
+   * is no compression table.
+   */
+  public Dataset<Row> compression(SparkSession spark) {
+    if (compressionPath == null) {
+      return null;
+    }
+    Dataset<Row> raw = experiment == null ? spark.read().parquet(compressionPath)
+        : spark.read().option("basePath", compressionPath)
+            .parquet(compressionPath + "/experiment=" + experiment);
+    List<Column> cols = new ArrayList<>();
+    cols.add(col("experiment").cast("string").as("experiment"));
+    COMPRESSION.forEach((name, kind) -> cols.add(col(name).cast(kind.spark).as(name)));
+    return raw.select(cols.toArray(Column[]::new));
   }
 
   /** The runs rows (experiment, run_id, status, message), or null if there is no runs table. */
@@ -301,7 +338,7 @@ public record Inputs(String results, String metricsPath, boolean csv, String exp
             + "give --experiment to name the experiment of every row)");
       }
       return new Inputs(results, csvPath, true, experiment, null, header.contains("status"),
-          hasExperiment);
+          hasExperiment, null);
     } catch (IOException e) {
       throw new ConfigException("metrics file " + csvPath + ": cannot read: " + e.getMessage());
     }

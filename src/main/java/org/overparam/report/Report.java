@@ -30,7 +30,8 @@ import org.overparam.config.ConfigException;
  * <results>/report/<experiment>/index.html}, with PNG charts beside it, drawn from the analysis
  * tables only: test and train error and loss against parameters with the interpolation threshold
  * and peak marked, width-by-epoch heat maps of test error, scaling fits, a table of fitted
- * coefficients and a few sentences on where the threshold and peak fell.
+ * coefficients, compression against model size (when the experiment compressed its models) and
+ * a few sentences on where the threshold and peak fell.
  */
 public final class Report {
   /** At most this many model-wise panels (each an error and a loss chart) per page. */
@@ -126,6 +127,7 @@ public final class Report {
     modelWise(curves, dd);
     epochWise();
     ScalingSection.append(this);
+    CompressionSection.append(this);
     html.append("</body></html>\n");
     Path index = new Path(dir, "index.html");
     write(index, html.toString().getBytes(StandardCharsets.UTF_8));

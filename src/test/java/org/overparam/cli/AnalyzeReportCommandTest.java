@@ -35,6 +35,7 @@ class AnalyzeReportCommandTest {
       epochs: 6
       seeds: [1, 2]
       strategy: {kind: per-task}
+      compression: {sparsities: [0.5, 0.9], quantize_int8: true}
       """;
 
   /** Runs the command line; returns exit code, stdout and stderr. */
@@ -90,6 +91,16 @@ class AnalyzeReportCommandTest {
     assertThat(spark.read().parquet(results + "/analysis/epoch_wise").count()).isEqualTo(6);
     assertThat(spark.read().parquet(results + "/analysis/run_status")
         .filter("status = 'completed'").first().<Long>getAs("runs")).isEqualTo(12);
+    // Compression: per cell, dense + int8 + 2 prunings x (32-bit, int8) variants, 2 seeds each.
+    Dataset<Row> cc = spark.read().parquet(results + "/analysis/compression_curves");
+    assertThat(cc.count()).isEqualTo(6 * 6);
+    assertThat(cc.filter("seeds = 2 and variant = 'dense' and test_error_change = 0").count())
+        .isEqualTo(6);
+    Dataset<Row> tol = spark.read().parquet(results + "/analysis/compression_tolerance");
+    assertThat(tol.count()).isEqualTo(6);
+    assertThat(tol.filter("max_sparsity in (0, 0.5, 0.9) and tolerance = 0.01").count())
+        .isEqualTo(6);
+    assertThat(analyze.out()).contains("overparam: analyze: tiny-dd: compression (mlp, n=128");
 
     // DuckDB reads the same tables, partitions included; the means agree with the metrics.
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
@@ -113,12 +124,23 @@ class AnalyzeReportCommandTest {
           + "/double_descent/**/*.parquet', hive_partitioning = true) where epsilon = 0.01");
       rs.next();
       assertThat(rs.getLong(1)).isEqualTo(2);
+      // The tolerance agrees with the compression rows it was computed from.
+      rs = c.createStatement().executeQuery("select count(*) from read_parquet('" + a
+          + "/compression_tolerance/**/*.parquet', hive_partitioning = true) t join (select "
+          + "label_noise, width, avg(test_error) e from read_parquet('" + results
+          + "/compression/**/*.parquet', hive_partitioning = true) where variant = 'dense' "
+          + "group by all) x using (label_noise, width) where abs(t.dense_test_error - x.e) "
+          + "< 1e-12");
+      rs.next();
+      assertThat(rs.getLong(1)).isEqualTo(6);
     }
 
     // The report: a page and non-empty PNGs it links to.
     String html = Files.readString(index);
     assertThat(html).contains("<h1>tiny-dd</h1>").contains("12 runs; 12 completed")
-        .contains("Where the threshold and peak fell").contains(".png");
+        .contains("Where the threshold and peak fell").contains(".png")
+        .contains("Compression: how much of each model is needed")
+        .contains("src=\"compression-1-sparsity.png\"");
     List<Path> pngs;
     try (Stream<Path> s = Files.list(index.getParent())) {
       pngs = s.filter(p -> p.toString().endsWith(".png")).toList();

@@ -1,0 +1,159 @@
+package org.overparam.report;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Row;
+
+/**
+ * The report's compression section, from compression_tolerance and compression_curves: the
+ * largest sparsity each model size tolerates (test error within a point of the dense model)
+ * against parameters, the test error of every variant against parameters, and the table of
+ * tolerances.
+ */
+final class CompressionSection {
+  /** At most this many series (settings but model size) are drawn. */
+  static final int MAX_SERIES = 4;
+
+  private CompressionSection() {}
+
+  /** The cells that differ only in model size. */
+  private record Series(Object family, Object trainSize, Object noise, Object wd,
+      Object dropout) {
+    static Series of(Row r) {
+      return new Series(r.getAs("family"), r.getAs("train_size"), r.getAs("label_noise"),
+          r.getAs("weight_decay"), r.getAs("dropout"));
+    }
+
+    String title() {
+      return family + ", n=" + trainSize + ", noise " + noise + ", wd " + wd + ", dropout "
+          + dropout;
+    }
+  }
+
+  static void append(Report r) {
+    List<Row> tolerance = r.table("compression_tolerance");
+    if (tolerance.isEmpty()) {
+      return; // the experiment has no compression section
+    }
+    StringBuilder html = r.html();
+    double tol = tolerance.get(0).<Double>getAs("tolerance");
+    html.append("<h2>Compression: how much of each model is needed</h2>\n<p>Every trained model ")
+        .append("pruned by weight magnitude (one global threshold, biases kept, no retraining) ")
+        .append("and rounded to 8-bit weights. Tolerated sparsity: the largest pruned fraction ")
+        .append("whose mean test error is at most ").append(plain(tol))
+        .append(" above the dense model's (means over seeds).</p>\n");
+    Map<Series, List<Row>> bySeries = group(tolerance);
+    List<Row> curves = r.table("compression_curves");
+    int shown = 0;
+    for (Map.Entry<Series, List<Row>> e : bySeries.entrySet()) {
+      if (shown++ >= MAX_SERIES) {
+        html.append("<p>").append(bySeries.size() - MAX_SERIES)
+            .append(" more series not drawn; compression_tolerance has them all.</p>\n");
+        break;
+      }
+      List<Row> cells = e.getValue();
+      double[] n = cells.stream().mapToDouble(c -> c.<Long>getAs("params")).toArray();
+      List<Plots.Line> lines = new ArrayList<>();
+      lines.add(new Plots.Line("32-bit weights", n, values(cells, "max_sparsity"), 0, false));
+      if (cells.stream().anyMatch(c -> c.getAs("int8_test_error_change") != null)) {
+        lines.add(new Plots.Line("8-bit weights", n, values(cells, "max_sparsity_int8"), 1,
+            true));
+      }
+      String title = e.getKey().title();
+      r.image("compression-" + shown + "-sparsity.png", Plots.logX("tolerated sparsity: "
+          + title, "parameters", "largest sparsity within " + plain(tol) + " of dense",
+          lines, List.of()), "tolerated sparsity against parameters: " + title);
+      r.image("compression-" + shown + "-error.png", Plots.logX("test error of each variant: "
+          + title, "parameters", "test error (mean over seeds)", variantLines(curves,
+          e.getKey()), List.of()), "test error of each compressed variant: " + title);
+    }
+    table(html, bySeries);
+  }
+
+  private static Map<Series, List<Row>> group(List<Row> rows) {
+    Map<Series, List<Row>> out = new LinkedHashMap<>();
+    rows.stream().sorted(Comparator.comparing((Row x) -> x.<String>getAs("family"))
+            .thenComparing(x -> x.<Integer>getAs("train_size"))
+            .thenComparing(x -> x.<Double>getAs("label_noise"))
+            .thenComparing(x -> x.<Double>getAs("weight_decay"))
+            .thenComparing(x -> x.<Double>getAs("dropout"))
+            .thenComparing(x -> x.<Long>getAs("params")))
+        .forEach(x -> out.computeIfAbsent(Series.of(x), k -> new ArrayList<>()).add(x));
+    return out;
+  }
+
+  /**
+   * One line per pruning level of 32-bit weights (dense included), coloured by sparsity, and
+   * 8-bit weights without pruning, dashed: mean test error against parameters.
+   */
+  private static List<Plots.Line> variantLines(List<Row> curves, Series s) {
+    Map<Double, List<Row>> bySparsity = new TreeMap<>();
+    List<Row> int8 = new ArrayList<>();
+    curves.stream().filter(c -> s.equals(Series.of(c)))
+        .sorted(Comparator.comparing(c -> c.<Long>getAs("params")))
+        .forEach(c -> {
+          if ("none".equals(c.getAs("quantization"))) {
+            bySparsity.computeIfAbsent(c.getAs("sparsity"), k -> new ArrayList<>()).add(c);
+          } else if (c.<Double>getAs("sparsity") == 0) {
+            int8.add(c);
+          }
+        });
+    List<Plots.Line> out = new ArrayList<>();
+    int g = 0;
+    for (Map.Entry<Double, List<Row>> v : bySparsity.entrySet()) {
+      out.add(new Plots.Line(v.getKey() == 0 ? "dense" : "pruned " + plain(v.getKey()),
+          params(v.getValue()), values(v.getValue(), "test_error"), g++, false));
+    }
+    if (!int8.isEmpty()) {
+      out.add(new Plots.Line("8-bit weights", params(int8), values(int8, "test_error"), 0,
+          true));
+    }
+    return out;
+  }
+
+  private static double[] params(List<Row> rows) {
+    return rows.stream().mapToDouble(c -> c.<Long>getAs("params")).toArray();
+  }
+
+  private static void table(StringBuilder html, Map<Series, List<Row>> bySeries) {
+    html.append("<table><tr><th>series</th><th>depth</th><th>width</th><th>parameters</th>"
+        + "<th>dense test error</th><th>tolerated sparsity</th><th>test error there</th>"
+        + "<th>with 8-bit weights</th><th>8-bit change</th></tr>\n");
+    bySeries.forEach((s, rows) -> {
+      for (Row c : rows) {
+        html.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td>%s</td>"
+                + "<td>%,d</td><td>%.4f</td><td>%s</td><td>%.4f</td><td>%s</td><td>%s</td></tr>%n",
+            Report.esc(s.title()), c.getAs("depth"), c.getAs("width"), c.<Long>getAs("params"),
+            c.<Double>getAs("dense_test_error"), plain(c.<Double>getAs("max_sparsity")),
+            c.<Double>getAs("max_sparsity_test_error"), sparsity(c.getAs("max_sparsity_int8")),
+            change(c.getAs("int8_test_error_change"))));
+      }
+    });
+    html.append("</table>\n");
+  }
+
+  private static String sparsity(Double x) {
+    return x == null ? "-" : plain(x);
+  }
+
+  /** 0.5, not 0.5000. */
+  private static String plain(double x) {
+    return java.math.BigDecimal.valueOf(x).stripTrailingZeros().toPlainString();
+  }
+
+  private static String change(Double x) {
+    return x == null ? "-" : String.format(Locale.ROOT, "%+.4f", x);
+  }
+
+  private static double[] values(List<Row> rows, String column) {
+    return rows.stream().mapToDouble(c -> {
+      Double v = c.getAs(column);
+      return v == null ? Double.NaN : v;
+    }).toArray();
+  }
+}
