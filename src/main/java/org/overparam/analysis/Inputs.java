@@ -195,7 +195,10 @@ public record Inputs(String results, String metricsPath, boolean csv, String exp
     return raw.select(cols.toArray(Column[]::new));
   }
 
-  /** The runs rows (experiment, run_id, status, message), or null if there is no runs table. */
+  /**
+   * The runs rows (experiment, run_id, status, message, data), or null if there is no runs
+   * table.
+   */
   public Dataset<Row> runs(SparkSession spark) {
     if (runsPath == null) {
       return null;
@@ -205,8 +208,11 @@ public record Inputs(String results, String metricsPath, boolean csv, String exp
     if (raw.columns().length == 0 || !Arrays.asList(raw.columns()).contains("experiment")) {
       return null;
     }
+    // The data source names the unit of the loss (a text corpus: bits per character).
+    Column data = Arrays.asList(raw.columns()).contains("data") ? col("data").cast("string")
+        : lit("");
     return raw.select(col("experiment").cast("string"), col("run_id"), col("status"),
-        col("message"));
+        col("message"), data.as("data"));
   }
 
   // ---- Parquet: every file's footer names its columns.

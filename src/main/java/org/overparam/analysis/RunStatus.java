@@ -31,11 +31,12 @@ final class RunStatus {
    * runs             long    runs that ended so
    * example_message  string  one run's message (why it failed or diverged), else empty
    * source           string  runs (the runs table) | metrics (no runs table; failed runs unseen)
+   * data             string  one run's data source (e.g. text:data/kjv.txt,...); empty if unknown
    * </pre>
    */
   static final StructType SCHEMA = Tables.schema("experiment", Tables.STRING,
       "status", Tables.STRING, "runs", Tables.LONG, "example_message", Tables.STRING,
-      "source", Tables.STRING);
+      "source", Tables.STRING, "data", Tables.STRING);
 
   /** Rows from the runs table, or, if it is null, from the curves' seed and divergence counts. */
   static List<Row> rows(Dataset<Row> runs, List<Curve> curves) {
@@ -43,10 +44,10 @@ final class RunStatus {
     if (runs != null) {
       for (Row r : runs.groupBy(col("experiment"), col("status"))
           .agg(count("*").as("runs"), first(when(col("message").notEqual(""), col("message")),
-              true).as("message"))
+              true).as("message"), first(col("data"), true).as("data"))
           .orderBy("experiment", "status").collectAsList()) {
         out.add(RowFactory.create(r.getString(0), r.getString(1), r.getLong(2),
-            r.isNullAt(3) ? "" : r.getString(3), "runs"));
+            r.isNullAt(3) ? "" : r.getString(3), "runs", r.isNullAt(4) ? "" : r.getString(4)));
       }
       return out;
     }
@@ -57,8 +58,8 @@ final class RunStatus {
       n[1] += c.diverged();
     }
     counts.forEach((e, n) -> {
-      out.add(RowFactory.create(e, "completed", n[0], "", "metrics"));
-      out.add(RowFactory.create(e, "diverged", n[1], "", "metrics"));
+      out.add(RowFactory.create(e, "completed", n[0], "", "metrics", ""));
+      out.add(RowFactory.create(e, "diverged", n[1], "", "metrics", ""));
     });
     return out;
   }

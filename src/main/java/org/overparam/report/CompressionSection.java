@@ -65,9 +65,12 @@ final class CompressionSection {
             true));
       }
       String title = e.getKey().title();
-      r.image("compression-" + shown + "-sparsity.png", Plots.logX("tolerated sparsity: "
-          + title, "parameters", "largest sparsity within " + plain(tol) + " of dense",
-          lines, List.of()), "tolerated sparsity against parameters: " + title);
+      org.knowm.xchart.XYChart sparsity = Plots.logX("tolerated sparsity: " + title,
+          "parameters", "largest sparsity within " + plain(tol) + " of dense", lines, List.of());
+      sparsity.getStyler().setYAxisMin(0.0);
+      sparsity.getStyler().setYAxisMax(1.0);
+      r.image("compression-" + shown + "-sparsity.png", sparsity,
+          "tolerated sparsity against parameters: " + title);
       r.image("compression-" + shown + "-error.png", Plots.logX("test error of each variant: "
           + title, "parameters", "test error (mean over seeds)", variantLines(curves,
           e.getKey()), List.of()), "test error of each compressed variant: " + title);

@@ -12,7 +12,8 @@ import org.apache.spark.sql.Row;
 /**
  * The report's scaling-law section: for each setting, the measured losses and the fitted L(N)
  * (one line per training-set size), L(N, D) and L(D) curves with their bootstrap bands on
- * log-log axes, then the fitted coefficients and the compute-optimal allocations.
+ * log-log axes, the fitted coefficients, and the compute-optimal frontier (chart and table).
+ * Losses of language models on text are shown in bits per character.
  */
 final class ScalingSection {
   /** At most this many settings are drawn. */
@@ -34,6 +35,33 @@ final class ScalingSection {
     }
   }
 
+  /**
+   * The unit losses are shown in: bits per character for language models on a text corpus
+   * (nats / ln 2), else nats. E, A and B scale with the unit; the exponents do not.
+   */
+  record Unit(double scale, String name) {
+    static final Unit NATS = new Unit(1, "nats");
+    /** Values that are not losses (exponents, sizes): shown as they are. */
+    static final Unit NONE = new Unit(1, "");
+    static final Unit BITS_PER_CHARACTER = new Unit(1 / Math.log(2), "bits per character");
+
+    static Unit of(List<Row> runStatus) {
+      boolean text = !runStatus.isEmpty() && runStatus.stream().allMatch(s -> {
+        Object data = s.getAs("data");
+        return data != null && data.toString().startsWith("text:");
+      });
+      return text ? BITS_PER_CHARACTER : NATS;
+    }
+
+    double[] of(double[] nats) {
+      return java.util.Arrays.stream(nats).map(v -> v * scale).toArray();
+    }
+
+    Double of(Double nats) {
+      return nats == null ? null : nats * scale;
+    }
+  }
+
   static void append(Report r) {
     StringBuilder html = r.html();
     html.append("<h2>Scaling laws</h2>\n");
@@ -42,9 +70,13 @@ final class ScalingSection {
       html.append("<p>No scaling fits in the analysis tables.</p>\n");
       return;
     }
-    html.append("<p>Loss: each cell's least test loss over epochs, averaged over seeds. "
-        + "N = parameters, D = training examples. Bands: 2.5% to 97.5% bootstrap percentiles "
-        + "of the fitted curve.</p>\n");
+    Unit unit = Unit.of(r.table("run_status"));
+    html.append("<p>Loss: each cell's least test loss over epochs, averaged over seeds, in ")
+        .append(unit.name()).append(unit == Unit.NATS ? "" : " (the loss in nats / ln 2; E, A "
+            + "and B are in bits, the exponents do not depend on the unit)")
+        .append(". N = parameters, D = training examples")
+        .append(unit == Unit.NATS ? "" : " (predicted characters)")
+        .append(". Bands: 2.5% to 97.5% bootstrap percentiles of the fitted curve.</p>\n");
     List<Row> curves = r.table("scaling_curves");
     List<Row> cells = r.table("curves");
     Map<Setting, List<Row>> bySetting = new LinkedHashMap<>();
@@ -60,12 +92,60 @@ final class ScalingSection {
       List<Row> mine = cells.stream().filter(c -> s.equals(Setting.of(c))
           && c.getAs("best_test_loss") != null).toList();
       List<Row> lines = curves.stream().filter(c -> s.equals(Setting.of(c))).toList();
-      chart(r, s, "L(N)", "train_size", "n", mine, lines, "params", shown);
-      chart(r, s, "L(N,D)", "train_size", "n", mine, lines, "params", shown);
-      chart(r, s, "L(D)", "params", "N", mine, lines, "train_size", shown);
+      chart(r, s, "L(N)", "train_size", "n", mine, lines, "params", shown, unit);
+      chart(r, s, "L(N,D)", "train_size", "n", mine, lines, "params", shown, unit);
+      chart(r, s, "L(D)", "params", "N", mine, lines, "train_size", shown, unit);
     }
-    coefficients(html, fits);
-    optimal(html, r.table("compute_optimal"));
+    coefficients(html, fits, unit);
+    List<Row> optimal = r.table("compute_optimal");
+    frontier(r, optimal, unit);
+    optimal(html, optimal, unit);
+  }
+
+  /**
+   * The compute-optimal frontier of each setting: N_opt and D_opt against the budget C on one
+   * chart, L_opt against C on another, with their bootstrap bands.
+   */
+  private static void frontier(Report r, List<Row> optimal, Unit unit) {
+    Map<Setting, List<Row>> bySetting = new LinkedHashMap<>();
+    optimal.forEach(o -> bySetting.computeIfAbsent(Setting.of(o), k -> new ArrayList<>()).add(o));
+    int shown = 0;
+    for (Map.Entry<Setting, List<Row>> e : bySetting.entrySet()) {
+      if (shown++ >= MAX_SETTINGS) {
+        break;
+      }
+      List<Row> rows = e.getValue().stream().sorted(java.util.Comparator.comparingDouble(
+          o -> o.<Double>getAs("budget_flops"))).toList();
+      double[] c = rows.stream().mapToDouble(o -> o.<Double>getAs("budget_flops")).toArray();
+      List<Plots.Line> lines = new ArrayList<>();
+      List<double[][]> bands = new ArrayList<>();
+      int g = 0;
+      for (String k : List.of("params_opt", "data_opt")) {
+        lines.add(new Plots.Line(k.equals("params_opt") ? "N_opt (parameters)"
+            : "D_opt (training examples)", c, column(rows, k, 1), g++, false));
+        bands.add(band(rows, k, c, 1));
+      }
+      String title = "compute-optimal frontier: " + e.getKey().title();
+      r.image("frontier-" + shown + "-nd.png", Plots.logLog(title, "training compute C = 6 N D "
+          + "(FLOPs)", "N_opt, D_opt", List.of(), lines, bands), title);
+      r.image("frontier-" + shown + "-loss.png", Plots.logLog("least loss on the frontier: "
+              + e.getKey().title(), "training compute C = 6 N D (FLOPs)", "L(N_opt, D_opt), "
+              + unit.name(), List.of(), List.of(new Plots.Line("L_opt", c,
+              column(rows, "loss_opt", unit.scale()), 0, false)),
+          java.util.Collections.singletonList(band(rows, "loss_opt", c, unit.scale()))),
+          "least loss on the frontier: " + e.getKey().title());
+    }
+  }
+
+  private static double[] column(List<Row> rows, String k, double scale) {
+    return rows.stream().mapToDouble(o -> num(o.getAs(k)) * scale).toArray();
+  }
+
+  private static double[][] band(List<Row> rows, String k, double[] x, double scale) {
+    boolean all = rows.stream().allMatch(o -> o.getAs(k + "_lo") != null
+        && o.getAs(k + "_hi") != null);
+    return all ? new double[][] {x, column(rows, k + "_lo", scale),
+        column(rows, k + "_hi", scale)} : null;
   }
 
   /**
@@ -73,7 +153,7 @@ final class ScalingSection {
    * {@code xColumn}, with the law's curves and bands.
    */
   private static void chart(Report r, Setting s, String law, String group, String label,
-      List<Row> cells, List<Row> curves, String xColumn, int index) {
+      List<Row> cells, List<Row> curves, String xColumn, int index, Unit unit) {
     Map<Object, List<Row>> lines = new TreeMap<>();
     for (Row c : curves) {
       if (law.equals(c.getAs("law"))) {
@@ -95,29 +175,30 @@ final class ScalingSection {
       }
       List<Row> c = e.getValue();
       double[] x = c.stream().mapToDouble(v -> v.<Double>getAs("x")).toArray();
-      double[] y = c.stream().mapToDouble(v -> num(v.getAs("loss"))).toArray();
+      double[] y = unit.of(c.stream().mapToDouble(v -> num(v.getAs("loss"))).toArray());
       String name = label + "=" + e.getKey();
       fitted.add(new Plots.Line(law + ", " + name, x, y, g, false));
       boolean band = c.stream().allMatch(v -> v.getAs("loss_lo") != null);
       bands.add(band ? new double[][] {x,
-          c.stream().mapToDouble(v -> v.<Double>getAs("loss_lo")).toArray(),
-          c.stream().mapToDouble(v -> v.<Double>getAs("loss_hi")).toArray()} : null);
+          unit.of(c.stream().mapToDouble(v -> v.<Double>getAs("loss_lo")).toArray()),
+          unit.of(c.stream().mapToDouble(v -> v.<Double>getAs("loss_hi")).toArray())} : null);
       List<Row> measured = cells.stream().filter(v -> Objects.equals(
           ((Number) v.getAs(group)).longValue(), ((Number) e.getKey()).longValue())).toList();
       pts.add(new Plots.Line("measured, " + name,
           measured.stream().mapToDouble(v -> ((Number) v.getAs(xColumn)).doubleValue())
               .toArray(),
-          measured.stream().mapToDouble(v -> v.<Double>getAs("best_test_loss")).toArray(), g,
-          false));
+          unit.of(measured.stream().mapToDouble(v -> v.<Double>getAs("best_test_loss"))
+              .toArray()), g, false));
       g++;
     }
     String title = law + ": " + s.title();
     String xTitle = xColumn.equals("params") ? "parameters N" : "training examples D";
     r.image("scaling-" + index + "-" + law.replaceAll("[^A-Za-z]", "") + ".png",
-        Plots.logLog(title, xTitle, "least test loss", pts, fitted, bands), title);
+        Plots.logLog(title, xTitle, "least test loss, " + unit.name(), pts, fitted, bands),
+        title);
   }
 
-  private static void coefficients(StringBuilder html, List<Row> fits) {
+  private static void coefficients(StringBuilder html, List<Row> fits, Unit unit) {
     html.append("<h3>Fitted coefficients</h3>\n<table><tr><th>noise</th><th>wd</th>"
         + "<th>dropout</th><th>law</th><th>fixed</th><th>points</th><th>E</th><th>A</th>"
         + "<th>alpha</th><th>B</th><th>beta</th><th>R&sup2; (log L)</th>"
@@ -139,7 +220,8 @@ final class ScalingSection {
           .append(Report.esc(f.getAs("law"))).append("</td><td>").append(fixed(f).trim())
           .append("</td><td>").append(f.<Object>getAs("points")).append("</td>");
       for (String k : List.of("e", "a", "alpha", "b", "beta")) {
-        html.append("<td>").append(withInterval(f, k)).append("</td>");
+        html.append("<td>").append(withInterval(f, k, k.startsWith("alpha")
+            || k.startsWith("beta") ? Unit.NONE : unit)).append("</td>");
       }
       Double err = f.getAs("holdout_relative_error");
       html.append("<td>").append(Report.fmt(num(f.getAs("r2_log_loss")))).append("</td><td>")
@@ -165,18 +247,18 @@ final class ScalingSection {
     return f.getAs("params") == null ? "" : " N=" + f.getAs("params");
   }
 
-  private static String withInterval(Row f, String k) {
-    Double v = f.getAs(k);
+  private static String withInterval(Row f, String k, Unit unit) {
+    Double v = unit.of(f.<Double>getAs(k));
     if (v == null) {
       return "";
     }
-    Double lo = f.getAs(k + "_lo");
-    Double hi = f.getAs(k + "_hi");
+    Double lo = unit.of(f.<Double>getAs(k + "_lo"));
+    Double hi = unit.of(f.<Double>getAs(k + "_hi"));
     return Report.fmt(v) + (lo == null || hi == null ? ""
         : " [" + Report.fmt(lo) + ", " + Report.fmt(hi) + "]");
   }
 
-  private static void optimal(StringBuilder html, List<Row> rows) {
+  private static void optimal(StringBuilder html, List<Row> rows, Unit unit) {
     if (rows.isEmpty()) {
       return;
     }
@@ -189,7 +271,8 @@ final class ScalingSection {
           .append(o.<Object>getAs("dropout")).append("</td><td>")
           .append(Report.fmt(o.<Double>getAs("budget_flops"))).append("</td>");
       for (String k : List.of("params_opt", "data_opt", "loss_opt")) {
-        html.append("<td>").append(withInterval(o, k)).append("</td>");
+        html.append("<td>").append(withInterval(o, k, k.equals("loss_opt") ? unit : Unit.NONE))
+            .append("</td>");
       }
       html.append("</tr>\n");
     }

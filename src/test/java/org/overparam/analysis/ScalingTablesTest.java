@@ -30,6 +30,8 @@ class ScalingTablesTest {
   static final double BETA = 0.3;
   static final long[] N = {100_000, 300_000, 1_000_000, 3_000_000, 10_000_000};
   static final int[] D = {10_000, 30_000, 100_000, 300_000};
+  /** The runs' data source: a text corpus, so the report shows bits per character. */
+  static final String TEXT = "text:corpus.txt,context=8,validation=0.1";
 
   @TempDir
   static Path tmp;
@@ -53,13 +55,14 @@ class ScalingTablesTest {
           s.epoch(r, 1, 3, 3, 0.5, l + 1, 0.5, "completed");
           s.epoch(r, 2, 3, 2, 0.2, l, 0.3, "completed");
           s.epoch(r, 3, 3, 1, 0.0, l + 0.2, 0.35, "completed");
+          s.run(r, "completed", "", TEXT);
         }
       }
     }
     // A setting with three model sizes and one data size: every fit is skipped.
     for (int w : new int[] {4, 8, 16}) {
-      s.epoch(new Run("law", 0.1, 0, 0, 1000, 1, w, 100L * w, 1), 1, 1, 1, 0.1, 2, 0.3,
-          "completed");
+      Run r = new Run("law", 0.1, 0, 0, 1000, 1, w, 100L * w, 1);
+      s.epoch(r, 1, 1, 1, 0.1, 2, 0.3, "completed").run(r, "completed", "", TEXT);
     }
     s.write(spark, tmp);
     results = tmp.toString();
@@ -154,8 +157,15 @@ class ScalingTablesTest {
     assertThat(html).contains("<h2>Scaling laws</h2>").contains("Fitted coefficients")
         .contains("Compute-optimal allocation").contains("scaling-1-LN.png")
         .contains("scaling-1-LND.png").contains("3 distinct model sizes; L(N) needs at least 4");
-    for (String png : List.of("scaling-1-LN.png", "scaling-1-LND.png", "scaling-1-LD.png")) {
+    for (String png : List.of("scaling-1-LN.png", "scaling-1-LND.png", "scaling-1-LD.png",
+        "frontier-1-nd.png", "frontier-1-loss.png")) {
       assertThat(Files.size(index.resolveSibling(png))).as(png).isGreaterThan(5000);
     }
+    // Text runs: losses in bits per character; E, A and B scale by 1 / ln 2, exponents do not.
+    assertThat(html).contains("in bits per character (the loss in nats / ln 2");
+    String joint = html.lines().filter(l -> l.contains("<td>L(N,D)</td>")).findFirst()
+        .orElseThrow();
+    assertThat(joint).contains("<td>" + String.format(java.util.Locale.ROOT, "%.4g",
+        E / Math.log(2))).contains("<td>0.3500");
   }
 }

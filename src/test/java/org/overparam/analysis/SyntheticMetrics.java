@@ -38,7 +38,8 @@ public final class SyntheticMetrics {
       "status", DataTypes.StringType);
   static final StructType RUNS = schema("experiment", DataTypes.StringType,
       "run_id", DataTypes.StringType, "status", DataTypes.StringType,
-      "message", DataTypes.StringType, "params", DataTypes.LongType);
+      "message", DataTypes.StringType, "params", DataTypes.LongType,
+      "data", DataTypes.StringType);
 
   /** One run's configuration. */
   public record Run(String experiment, double noise, double weightDecay, double dropout,
@@ -65,7 +66,12 @@ public final class SyntheticMetrics {
 
   /** Adds a runs row. */
   public SyntheticMetrics run(Run r, String status, String message) {
-    runs.add(RowFactory.create(r.experiment(), r.id(), status, message, r.params()));
+    return run(r, status, message, "synthetic");
+  }
+
+  /** Adds a runs row whose data source is {@code data} (text:... for a text corpus). */
+  public SyntheticMetrics run(Run r, String status, String message, String data) {
+    runs.add(RowFactory.create(r.experiment(), r.id(), status, message, r.params(), data));
     return this;
   }
 
