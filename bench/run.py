@@ -8,7 +8,8 @@ environment. Sections (--sections, default all):
             GEMM peak of numpy's OpenBLAS and of ND4J, measured in the same run
   peer      the same models, batch, epochs and threads trained by PyTorch on the CPU
   sweep     wall time of whole sweeps against the ideal: each run's time alone in one process on
-            one core, summed, divided by the cores
+            one core, summed, divided by the cores; and the machine's ceiling: the same runs in one
+            one-thread process per core at once, no Spark
   averaging parameter averaging's time per epoch against single-process training, local[N] and a
             two-worker standalone cluster started here
   analysis  seconds to analyse 10 million metric rows
@@ -84,14 +85,32 @@ class Java:
         self.jar = jar
         self.env = env
 
-    def __call__(self, probe, *args, extra_env=None, heap="6g"):
+    def command(self, probe, *args, extra_env=None, heap="6g"):
         env = dict(self.env, **(extra_env or {}))
         env = {k: v for k, v in env.items() if v is not None}
         cmd = ["java", f"-Xmx{heap}", *os.environ.get("OVERPARAM_OPENS", "").split(),
                "-Djava.awt.headless=true",
                f"-Dlog4j2.configurationFile={os.path.join(ROOT, 'conf', 'log4j2.properties')}",
                "-cp", self.cp, "org.overparam.bench.Bench", probe, *map(str, args)]
-        return run(cmd, env)
+        return cmd, env
+
+    def __call__(self, probe, *args, extra_env=None, heap="6g"):
+        return run(*self.command(probe, *args, extra_env=extra_env, heap=heap))
+
+    def together(self, copies, probe, *args, heap="3g"):
+        """``copies`` processes of one probe started at once; the rows of each."""
+        cmd, env = self.command(probe, *args, heap=heap)
+        t = time.time()
+        procs = [subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  text=True) for _ in range(copies)]
+        outs = [p.communicate(timeout=3600) for p in procs]
+        for p, (_, err) in zip(procs, outs):
+            if p.returncode != 0:
+                sys.stderr.write(err[-4000:])
+                raise RuntimeError(f"{probe} x{copies} exited {p.returncode}")
+        log(f"{copies} x {probe} {' '.join(map(str, args))[:120]} at once "
+            f"({time.time() - t:.0f}s, load {load()})")
+        return [parse(out) for out, _ in outs]
 
 
 def python_peer(probe, *args, threads):
@@ -175,13 +194,21 @@ def sweep(java, a, out):
             log(f"sweep {os.path.basename(g)} round {r + 1}/{a.sweep_rounds}")
             swept += java("sweep", "--yaml", g, "--master", f"local[{CORES}]", "--results", res)
             ideal += java("ideal", "--yaml", g, "--threads", 1)
+        # The machine's own ceiling: the same one-thread runs, one process per core at once,
+        # with no Spark and no shared JVM. A sweep cannot beat what this costs each run.
+        together = [rows_[0] for rows_ in java.together(CORES, "ideal", "--yaml", g,
+                                                        "--threads", 1)]
         wall = statistics.median(s["seconds"] for s in swept)
         core_s = statistics.median(i["seconds"] for i in ideal)
+        shared_s = statistics.median(i["seconds"] for i in together)
         rows.append({"grid": os.path.relpath(g, ROOT), "runs": swept[0]["runs"],
                      "failed": max(s["failed"] for s in swept), "sweep_s": wall,
                      "spark_start_s": statistics.median(s["spark_start_seconds"] for s in swept),
-                     "ideal_s": core_s / CORES, "ratio": wall / (core_s / CORES)})
-        out.setdefault("sweep_raw", []).append({"grid": g, "sweep": swept, "ideal": ideal})
+                     "ideal_s": core_s / CORES, "ratio": wall / (core_s / CORES),
+                     "together_over_alone": shared_s / core_s,
+                     "ratio_to_ceiling": wall / (shared_s / CORES)})
+        out.setdefault("sweep_raw", []).append({"grid": g, "sweep": swept, "ideal": ideal,
+                                                "together": together})
     shutil.rmtree(res, ignore_errors=True)
     out["sweep"] = rows
     return rows
@@ -343,9 +370,15 @@ def report(out):
     if "sweep" in out:
         table(f"c. whole sweep on local[{CORES}] vs ideal (sum of one-core single-process run "
               f"times / {CORES}) [goal: {GOALS['sweep']}]",
-              ["grid", "runs", "failed", "sweep s", "ideal s", "sweep/ideal", "spark start s"],
+              ["grid", "runs", "failed", "sweep s", "ideal s", "sweep/ideal", "spark start s",
+               f"{CORES} at once/alone", "sweep/ceiling"],
               [[r["grid"], r["runs"], r["failed"], f(r["sweep_s"], 1), f(r["ideal_s"], 1),
-                f(r["ratio"]), f(r["spark_start_s"], 1)] for r in out["sweep"]])
+                f(r["ratio"]), f(r["spark_start_s"], 1), f(r.get("together_over_alone")),
+                f(r.get("ratio_to_ceiling"))] for r in out["sweep"]])
+        print(f"  {CORES} at once/alone: the ideal's runs in {CORES} one-thread processes started "
+              "together (no Spark), time per process against one alone: what sharing the "
+              "machine's cores, caches and memory bandwidth costs. sweep/ceiling: the sweep "
+              "against that.")
     if "averaging" in out:
         rows = out["averaging"]
         table(f"d. parameter averaging, 2 workers, averaging frequency {out['args']['frequency']},"
