@@ -99,12 +99,14 @@ public final class CharLm {
       b.inputPreProcessor(1, new KerasFlattenRnnPreprocessor(e, context));
       long prev = (long) context * e;
       for (int i = 0; i < spec.depth(); i++) {
-        DenseLayer.Builder layer = new DenseLayer.Builder().nIn(prev).nOut(spec.width())
-            .activation(Activation.RELU).weightInit(WeightInit.RELU);
         if (spec.dropout() > 0 && i > 0) {
-          layer.dropOut(1.0 - spec.dropout()); // DL4J takes the probability of keeping a unit
+          b.layer(new DenseLayer.Builder().nIn(prev).nOut(spec.width())
+              .activation(Activation.RELU).weightInit(WeightInit.RELU)
+              .dropOut(1.0 - spec.dropout()) // DL4J takes the probability of keeping a unit
+              .build());
+        } else {
+          b.layer(ReluDense.of(prev, spec.width())); // DL4J's layer, less backward arithmetic
         }
-        b.layer(layer.build());
         prev = spec.width();
       }
     }

@@ -1,0 +1,101 @@
+package org.overparam.model;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer;
+import org.deeplearning4j.nn.params.DefaultParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.gradient.ThresholdReluBp;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * DL4J's dense layer with a cheaper backward pass for ReLU layers.
+ *
+ * <p>DL4J 1.0.0-M2's {@code BaseLayer.backpropGradient} computes the pre-activation z = xW + b a
+ * second time, to take the activation's derivative, and always returns the gradient with respect
+ * to its input, even for the network's first layer, where nothing uses it. For a ReLU layer
+ * the forward pass's output a = max(z, 0) already gives the derivative (a > 0 exactly where
+ * z > 0), so this layer keeps a reference to it (it is the next layer's input, alive in the
+ * activations workspace until the backward pass is done) and, as the first layer, returns no
+ * input gradient. Per minibatch that saves one of the layer's three GEMMs, and for the first
+ * layer a second: for a one-hidden-layer MLP on 784 inputs, half the arithmetic of the dominant
+ * layer's backward pass.
+ *
+ * <p>Anything else (dropout, masks, layer normalisation, weight noise, another activation, or
+ * an output that was not produced from the current input while training) takes DL4J's own path.
+ */
+public class ReluDenseLayer extends DenseLayer {
+  /** The last training forward pass's output, and the input it was computed from. */
+  private INDArray output;
+  private INDArray outputOf;
+  /** Backward passes that took the short path (for tests). */
+  private long shortBackwards;
+
+  public ReluDenseLayer(NeuralNetConfiguration conf, DataType dataType) {
+    super(conf, dataType);
+  }
+
+  @Override
+  public INDArray activate(boolean training, LayerWorkspaceMgr mgr) {
+    INDArray out = super.activate(training, mgr);
+    output = training ? out : null;
+    outputOf = training ? input : null;
+    return out;
+  }
+
+  private boolean fastPath() {
+    return output != null && outputOf == input && input != null
+        && layerConf().getActivationFn() instanceof ActivationReLU
+        && layerConf().getIDropout() == null && layerConf().getWeightNoise() == null
+        && maskArray == null && !hasLayerNorm() && hasBias();
+  }
+
+  @Override
+  public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
+    if (!fastPath()) {
+      return super.backpropGradient(epsilon, mgr);
+    }
+    shortBackwards++;
+    // dL/dz = dL/da where a > 0, else 0 (a = max(z, 0), so a > 0 exactly where z > 0)
+    INDArray delta = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, epsilon.dataType(),
+        epsilon.shape(), epsilon.ordering());
+    Nd4j.exec(new ThresholdReluBp(output, epsilon, delta, 0.0));
+
+    Gradient ret = new DefaultGradient();
+    INDArray biasGrad = gradientViews.get(DefaultParamInitializer.BIAS_KEY);
+    delta.sum(biasGrad, 0);
+    ret.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY, biasGrad);
+    INDArray weightGrad = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
+    Nd4j.gemm(input.castTo(dataType), delta, weightGrad, true, false, 1.0, 0.0);
+    ret.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, weightGrad);
+
+    // dL/dx = dL/dz W^T, as DL4J computes it; the first layer's is never used
+    INDArray epsNext = null;
+    if (getIndex() > 0) {
+      INDArray w = getParam(DefaultParamInitializer.WEIGHT_KEY);
+      epsNext = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, delta.dataType(),
+          new long[] {w.size(0), delta.size(0)}, 'f');
+      epsNext = w.mmuli(delta.transpose(), epsNext).transpose();
+    }
+    output = null;
+    outputOf = null;
+    return new Pair<>(ret, epsNext);
+  }
+
+  long shortBackwards() {
+    return shortBackwards;
+  }
+
+  @Override
+  public void clear() {
+    super.clear();
+    output = null;
+    outputOf = null;
+  }
+}
