@@ -59,9 +59,10 @@ final class CompressionSection {
       List<Row> cells = e.getValue();
       double[] n = cells.stream().mapToDouble(c -> c.<Long>getAs("params")).toArray();
       List<Plots.Line> lines = new ArrayList<>();
-      lines.add(new Plots.Line("32-bit weights", n, values(cells, "max_sparsity"), 0, false));
+      lines.add(new Plots.Line("32-bit weights", n, Report.values(cells, "max_sparsity"), 0,
+          false));
       if (cells.stream().anyMatch(c -> c.getAs("int8_test_error_change") != null)) {
-        lines.add(new Plots.Line("8-bit weights", n, values(cells, "max_sparsity_int8"), 1,
+        lines.add(new Plots.Line("8-bit weights", n, Report.values(cells, "max_sparsity_int8"), 1,
             true));
       }
       String title = e.getKey().title();
@@ -110,10 +111,10 @@ final class CompressionSection {
     int g = 0;
     for (Map.Entry<Double, List<Row>> v : bySparsity.entrySet()) {
       out.add(new Plots.Line(v.getKey() == 0 ? "dense" : "pruned " + plain(v.getKey()),
-          params(v.getValue()), values(v.getValue(), "test_error"), g++, false));
+          params(v.getValue()), Report.values(v.getValue(), "test_error"), g++, false));
     }
     if (!int8.isEmpty()) {
-      out.add(new Plots.Line("8-bit weights", params(int8), values(int8, "test_error"), 0,
+      out.add(new Plots.Line("8-bit weights", params(int8), Report.values(int8, "test_error"), 0,
           true));
     }
     return out;
@@ -151,12 +152,5 @@ final class CompressionSection {
 
   private static String change(Double x) {
     return x == null ? "-" : String.format(Locale.ROOT, "%+.4f", x);
-  }
-
-  private static double[] values(List<Row> rows, String column) {
-    return rows.stream().mapToDouble(c -> {
-      Double v = c.getAs(column);
-      return v == null ? Double.NaN : v;
-    }).toArray();
   }
 }

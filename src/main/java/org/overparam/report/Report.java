@@ -303,7 +303,8 @@ public final class Report {
         pts.stream().mapToDouble(p -> p[1]).toArray());
   }
 
-  private static double[] values(List<Row> rows, String column) {
+  /** A nullable double column of {@code rows}, null as NaN. */
+  static double[] values(List<Row> rows, String column) {
     return rows.stream().mapToDouble(r -> {
       Double v = r.getAs(column);
       return v == null ? Double.NaN : v;

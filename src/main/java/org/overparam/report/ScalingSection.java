@@ -138,7 +138,7 @@ final class ScalingSection {
   }
 
   private static double[] column(List<Row> rows, String k, double scale) {
-    return rows.stream().mapToDouble(o -> num(o.getAs(k)) * scale).toArray();
+    return java.util.Arrays.stream(Report.values(rows, k)).map(v -> v * scale).toArray();
   }
 
   private static double[][] band(List<Row> rows, String k, double[] x, double scale) {
