@@ -11,7 +11,14 @@ import java.util.TreeSet;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
 import org.overparam.config.ConfigException;
+import org.overparam.metrics.DiskFull;
+import org.overparam.metrics.RecordedRuns;
 
 /**
  * {@code overparam analyze}: reads the metrics (and runs) tables and writes the analysis tables
@@ -58,57 +65,77 @@ public final class Analysis {
    * @param folder the analysis folder
    * @param curves the curves rows
    * @param modelWise the double-descent findings
+   * @param time wall time of each stage
    */
   public record Summary(List<String> experiments, String folder, List<Curve> curves,
-      List<DoubleDescent.ModelWise> modelWise) {}
+      List<DoubleDescent.ModelWise> modelWise, String time) {}
 
-  /** Runs the analysis on checked inputs, printing one line per finding to {@code out}. */
+  /**
+   * Runs the analysis on checked inputs, printing one line per finding to {@code out}. All
+   * tables are written to a staging folder and replace {@code <results>/analysis} together
+   * ({@link AnalysisFolder}); a failure leaves the previous analysis as it was.
+   */
   public static Summary run(SparkSession spark, Inputs in, Options options, PrintStream out) {
+    try (AnalysisFolder folder = AnalysisFolder.begin(in.results(),
+        spark.sparkContext().hadoopConfiguration(), out)) {
+      Summary s = run(spark, in, options, folder.folder(), out);
+      folder.commit(s.experiments());
+      out.println("overparam: analysis tables in " + folder.live() + " (" + s.time() + ")");
+      return new Summary(s.experiments(), folder.live(), s.curves(), s.modelWise(), s.time());
+    } catch (RuntimeException e) {
+      ConfigException full = DiskFull.of(e, "the analysis under " + in.results());
+      throw full != null ? full : e;
+    }
+  }
+
+  private static Summary run(SparkSession spark, Inputs in, Options options, String folder,
+      PrintStream out) {
     Stopwatch time = new Stopwatch();
     Dataset<Row> metrics = in.metrics(spark);
-    String results = in.results();
 
     Set<String> experiments = new TreeSet<>(in.experiments(spark));
     if (experiments.isEmpty()) {
       throw new ConfigException("metrics table " + in.metricsPath() + ": has no rows");
     }
 
+    // What was left out, and the configurations each experiment holds.
+    List<String> inputLines = inputLines(in);
+    Tables.write(spark, folder, "configurations", CONFIGURATIONS_SCHEMA, configurations(in));
+
     // The one pass over the metrics rows: each cell at each epoch, over seeds.
-    Tables.write(Curves.epochCurves(metrics), results, "epoch_curves", experiments,
-        experiments);
-    Dataset<Row> epochCurves = readBack(spark, results, "epoch_curves", experiments);
+    Tables.write(Curves.epochCurves(metrics), folder, "epoch_curves");
+    Dataset<Row> epochCurves = spark.read().parquet(Tables.path(folder, "epoch_curves"));
     time.lap("epoch curves");
 
     // Per cell: final and best epochs with intervals over seeds.
     List<Curve> curves = Curves.curves(epochCurves);
-    Tables.write(spark, results, "curves", Curves.SCHEMA,
-        curves.stream().map(Curves::row).toList(), experiments);
+    Tables.write(spark, folder, "curves", Curves.SCHEMA,
+        curves.stream().map(Curves::row).toList());
     time.lap("curves");
 
     // Epoch-wise double descent on the mean curves.
     List<Row> epochWise = EpochWise.table(epochCurves);
-    Tables.write(spark, results, "epoch_wise", EpochWise.SCHEMA, epochWise, experiments);
+    Tables.write(spark, folder, "epoch_wise", EpochWise.SCHEMA, epochWise);
     time.lap("epoch-wise");
 
     // Driver side: model-wise and sample-wise double descent.
     List<DoubleDescent.ModelWise> modelWise = DoubleDescent.modelWise(curves);
-    Tables.write(spark, results, "double_descent", DoubleDescent.SCHEMA,
-        modelWise.stream().map(DoubleDescent::row).toList(), experiments);
-    Tables.write(spark, results, "peak_by_setting", DoubleDescent.PEAK_SCHEMA,
-        DoubleDescent.peakBySetting(modelWise), experiments);
-    Tables.write(spark, results, "sample_wise", DoubleDescent.SAMPLE_SCHEMA,
-        DoubleDescent.sampleWise(curves), experiments);
+    Tables.write(spark, folder, "double_descent", DoubleDescent.SCHEMA,
+        modelWise.stream().map(DoubleDescent::row).toList());
+    Tables.write(spark, folder, "peak_by_setting", DoubleDescent.PEAK_SCHEMA,
+        DoubleDescent.peakBySetting(modelWise));
+    Tables.write(spark, folder, "sample_wise", DoubleDescent.SAMPLE_SCHEMA,
+        DoubleDescent.sampleWise(curves));
     time.lap("double descent");
 
     // Driver side: scaling laws on the per-cell losses.
     ScalingTables.Result scaling = ScalingTables.fit(curves,
         new HuberFitter(StartGrid.thin(), options.bootstrap()), options.seed());
-    Tables.write(spark, results, "scaling_fits", ScalingTables.FITS_SCHEMA, scaling.fits(),
-        experiments);
-    Tables.write(spark, results, "scaling_curves", ScalingTables.CURVES_SCHEMA,
-        scaling.curves(), experiments);
-    Tables.write(spark, results, "compute_optimal", ScalingTables.OPTIMAL_SCHEMA,
-        scaling.optimal(), experiments);
+    Tables.write(spark, folder, "scaling_fits", ScalingTables.FITS_SCHEMA, scaling.fits());
+    Tables.write(spark, folder, "scaling_curves", ScalingTables.CURVES_SCHEMA,
+        scaling.curves());
+    Tables.write(spark, folder, "compute_optimal", ScalingTables.OPTIMAL_SCHEMA,
+        scaling.optimal());
     time.lap("scaling fits");
 
     // Driver side: how far each cell's models could be pruned and quantised.
@@ -117,20 +144,22 @@ public final class Analysis {
     if (compressionRows != null) {
       CompressionTolerance.Result c = CompressionTolerance.compute(
           compressionRows.filter(col("experiment").isin(experiments.toArray())));
-      Tables.write(spark, results, "compression_curves", CompressionTolerance.CURVES_SCHEMA,
-          c.curves(), experiments);
-      Tables.write(spark, results, "compression_tolerance",
-          CompressionTolerance.TOLERANCE_SCHEMA, c.tolerance(), experiments);
+      Tables.write(spark, folder, "compression_curves", CompressionTolerance.CURVES_SCHEMA,
+          c.curves());
+      Tables.write(spark, folder, "compression_tolerance",
+          CompressionTolerance.TOLERANCE_SCHEMA, c.tolerance());
       compressionLines = c.lines();
       time.lap("compression");
     }
 
     // How runs ended.
     List<Row> status = RunStatus.rows(in.runs(spark), curves);
-    Tables.write(spark, results, "run_status", RunStatus.SCHEMA, status, experiments);
+    Tables.write(spark, folder, "run_status", RunStatus.SCHEMA, status);
 
     for (String e : experiments) {
       out.println("overparam: analyze: " + e + ": " + RunStatus.line(status, e));
+      inputLines.stream().filter(l -> l.startsWith(e + ": "))
+          .forEach(l -> out.println("overparam: analyze: " + l));
       for (String line : findings(e, modelWise, epochWise)) {
         out.println("overparam: analyze: " + e + ": " + line);
       }
@@ -140,8 +169,69 @@ public final class Analysis {
           .forEach(l -> out.println("overparam: analyze: " + l));
     }
     time.lap("run status");
-    out.println("overparam: analysis tables in " + Tables.folder(results) + " (" + time + ")");
-    return new Summary(List.copyOf(experiments), Tables.folder(results), curves, modelWise);
+    return new Summary(List.copyOf(experiments), folder, curves, modelWise, time.toString());
+  }
+
+  /**
+   * Schema of {@code <results>/analysis/configurations/experiment=<name>/}: one row per
+   * configuration of the experiment's recorded runs (see {@code RunSpec.configId}); every other
+   * table keys its rows by {@code config}, so runs of two configurations are never averaged.
+   *
+   * <pre>
+   * column       type    meaning
+   * experiment   string  partition column
+   * config       string  configuration id
+   * runs         long    recorded runs of it
+   * differs      string  its fields that differ from the experiment's main configuration
+   *                      (the one of most runs): "field this -> main, ...", empty for that one
+   * </pre>
+   */
+  static final StructType CONFIGURATIONS_SCHEMA = Tables.schema("experiment", Tables.STRING,
+      Inputs.CONFIG, Tables.STRING, "runs", Tables.LONG, "differs", Tables.STRING);
+
+  /** The configurations table's rows: one for tables that other tools wrote. */
+  static List<Row> configurations(Inputs in) {
+    List<Row> out = new ArrayList<>();
+    if (in.recorded() == null) {
+      return out;
+    }
+    for (RecordedRuns r : in.recorded()) {
+      Map<String, List<RecordedRuns.Run>> by = new TreeMap<>();
+      r.recorded().values().forEach(x -> by.computeIfAbsent(x.configId(),
+          k -> new ArrayList<>()).add(x));
+      // The reference: the configuration with most runs (on a tie, the smallest id).
+      String main = by.entrySet().stream().max(Comparator.comparingInt(
+          (Map.Entry<String, List<RecordedRuns.Run>> x) -> x.getValue().size())
+          .thenComparing(Map.Entry::getKey, Comparator.reverseOrder()))
+          .map(Map.Entry::getKey).orElse("");
+      String mainJson = by.isEmpty() ? "" : by.get(main).get(0).configJson();
+      by.forEach((id, runs) -> out.add(RowFactory.create(r.experiment(), id, (long) runs.size(),
+          id.equals(main) ? "" : RecordedRuns.differences(runs.get(0).configJson(), mainJson))));
+    }
+    return out;
+  }
+
+  /** Lines on what each experiment's inputs left out, and on its configurations. */
+  static List<String> inputLines(Inputs in) {
+    List<String> out = new ArrayList<>();
+    if (in.recorded() == null) {
+      return out;
+    }
+    for (RecordedRuns r : in.recorded()) {
+      r.leftOut().forEach(l -> out.add(r.experiment() + ": " + l));
+    }
+    Map<String, List<Row>> by = new TreeMap<>();
+    configurations(in).forEach(row -> by.computeIfAbsent(row.getString(0),
+        k -> new ArrayList<>()).add(row));
+    by.forEach((e, rows) -> {
+      if (rows.size() > 1) {
+        out.add(e + ": " + rows.size() + " configurations, each analysed as its own series: "
+            + rows.stream().map(x -> x.getString(1) + " (" + x.getLong(2) + " runs"
+                + (x.getString(3).isEmpty() ? "" : "; " + x.getString(3)) + ")")
+                .collect(java.util.stream.Collectors.joining(", ")));
+      }
+    });
+    return out;
   }
 
   /** Wall time of each stage, for the closing line. */
@@ -162,13 +252,6 @@ public final class Analysis {
     }
   }
 
-  /** Reads an analysis table back, restricted to the experiments analysed. */
-  static Dataset<Row> readBack(SparkSession spark, String results, String table,
-      Set<String> experiments) {
-    return spark.read().parquet(Tables.path(results, table))
-        .filter(col("experiment").isin(experiments.toArray()));
-  }
-
   /** At most this many series are described line by line; the rest are counted. */
   static final int MAX_LINES = 12;
 
@@ -180,7 +263,9 @@ public final class Analysis {
         .filter(m -> m.series().experiment().equals(experiment)
             && m.epsilon() == DoubleDescent.PRIMARY_EPSILON)
         .toList();
-    mine.stream().limit(MAX_LINES).forEach(m -> out.add(describe(m)));
+    boolean configs = mine.stream().map(m -> m.series().config()).distinct().count() > 1;
+    mine.stream().limit(MAX_LINES).forEach(m -> out.add((configs ? "config "
+        + m.series().config() + ", " : "") + describe(m)));
     if (mine.size() > MAX_LINES) {
       out.add((mine.size() - MAX_LINES) + " more series in double_descent");
     }

@@ -36,6 +36,7 @@ final class CompressionTolerance {
    * <pre>
    * column               type    meaning
    * experiment           string  partition column
+   * config               string  configuration id, as in curves
    * family               string  model family
    * depth, width         int     model shape
    * params               long    parameters of the dense model
@@ -55,7 +56,7 @@ final class CompressionTolerance {
    * </pre>
    */
   static final StructType CURVES_SCHEMA = Tables.schema("experiment", Tables.STRING,
-      "family", Tables.STRING, "depth", Tables.INT, "width", Tables.INT, "params", Tables.LONG,
+      Inputs.CONFIG, Tables.STRING, "family", Tables.STRING, "depth", Tables.INT, "width", Tables.INT, "params", Tables.LONG,
       "train_size", Tables.INT, "label_noise", Tables.DOUBLE, "weight_decay", Tables.DOUBLE,
       "dropout", Tables.DOUBLE, "variant", Tables.STRING, "sparsity", Tables.DOUBLE,
       "quantization", Tables.STRING, "seeds", Tables.LONG, "achieved_sparsity", Tables.DOUBLE,
@@ -81,7 +82,7 @@ final class CompressionTolerance {
    * </pre>
    */
   static final StructType TOLERANCE_SCHEMA = Tables.schema("experiment", Tables.STRING,
-      "family", Tables.STRING, "depth", Tables.INT, "width", Tables.INT, "params", Tables.LONG,
+      Inputs.CONFIG, Tables.STRING, "family", Tables.STRING, "depth", Tables.INT, "width", Tables.INT, "params", Tables.LONG,
       "train_size", Tables.INT, "label_noise", Tables.DOUBLE, "weight_decay", Tables.DOUBLE,
       "dropout", Tables.DOUBLE, "seeds", Tables.LONG, "dense_test_error", Tables.DOUBLE,
       "tolerance", Tables.DOUBLE, "max_sparsity", Tables.DOUBLE,
@@ -94,22 +95,23 @@ final class CompressionTolerance {
       "quantization", "achieved_sparsity", "test_error", "test_loss");
 
   /** A cell of the compression table: runs that differ only in seed. */
-  record Cell(String experiment, String family, int depth, int width, long params,
-      int trainSize, double labelNoise, double weightDecay, double dropout) {
+  record Cell(String experiment, String config, String family, int depth, int width,
+      long params, int trainSize, double labelNoise, double weightDecay, double dropout) {
     /** The cells that differ only in model size. */
     Series series() {
-      return new Series(experiment, family, trainSize, labelNoise, weightDecay, dropout);
+      return new Series(experiment, config, family, trainSize, labelNoise, weightDecay,
+          dropout);
     }
 
     Object[] values() {
-      return new Object[] {experiment, family, depth, width, params, trainSize, labelNoise,
-          weightDecay, dropout};
+      return new Object[] {experiment, config, family, depth, width, params, trainSize,
+          labelNoise, weightDecay, dropout};
     }
   }
 
   /** Cells that differ only in model size (width, depth). */
-  record Series(String experiment, String family, int trainSize, double labelNoise,
-      double weightDecay, double dropout) {}
+  record Series(String experiment, String config, String family, int trainSize,
+      double labelNoise, double weightDecay, double dropout) {}
 
   /** One variant of one cell, over seeds. */
   record Variant(Cell cell, String variant, double sparsity, String quantization, long seeds,
@@ -125,8 +127,13 @@ final class CompressionTolerance {
 
   /** Reads the compression rows (columns of {@link #COLUMNS}) and computes both tables. */
   static Result compute(Dataset<Row> compression) {
-    List<Row> rows = compression.select(COLUMNS.stream().map(c -> col(c))
-        .toArray(org.apache.spark.sql.Column[]::new)).collectAsList();
+    List<org.apache.spark.sql.Column> cols = new ArrayList<>(COLUMNS.stream().map(c -> col(c))
+        .toList());
+    // The configuration id comes last (tables without one are of one configuration).
+    cols.add(java.util.Arrays.asList(compression.columns()).contains(Inputs.CONFIG)
+        ? col(Inputs.CONFIG) : org.apache.spark.sql.functions.lit("").as(Inputs.CONFIG));
+    List<Row> rows = compression.select(cols.toArray(org.apache.spark.sql.Column[]::new))
+        .collectAsList();
     List<Variant> variants = variants(rows);
     List<Tolerance> tolerance = tolerance(variants);
     List<Row> curveRows = new ArrayList<>();
@@ -153,7 +160,8 @@ final class CompressionTolerance {
     }
     record Key(Cell cell, String variant, double sparsity, String quantization) {}
     Map<Key, List<double[]>> groups = new TreeMap<>(Comparator
-        .comparing((Key k) -> k.cell().experiment()).thenComparing(k -> k.cell().family())
+        .comparing((Key k) -> k.cell().experiment()).thenComparing(k -> k.cell().config())
+        .thenComparing(k -> k.cell().family())
         .thenComparingInt(k -> k.cell().trainSize())
         .thenComparingDouble(k -> k.cell().labelNoise())
         .thenComparingDouble(k -> k.cell().weightDecay())
@@ -166,8 +174,9 @@ final class CompressionTolerance {
       if (ref == null) {
         continue; // a run without its dense row cannot be compared
       }
-      Cell cell = new Cell(r.getString(0), r.getString(2), r.getInt(3), r.getInt(4), r.getLong(5),
-          r.getInt(6), r.getDouble(7), r.getDouble(8), r.getDouble(9));
+      Cell cell = new Cell(r.getString(0), r.getString(COLUMNS.size()), r.getString(2),
+          r.getInt(3), r.getInt(4), r.getLong(5), r.getInt(6), r.getDouble(7), r.getDouble(8),
+          r.getDouble(9));
       groups.computeIfAbsent(new Key(cell, r.getString(10), r.getDouble(11), r.getString(12)),
           k -> new ArrayList<>()).add(new double[] {r.getDouble(13), r.getDouble(14),
               r.getDouble(15), r.getDouble(14) - ref});

@@ -29,7 +29,7 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class Curves {
   /** Columns that name a cell (a grid point without its seed). */
-  public static final List<String> CELL = List.of("experiment", "label_noise", "weight_decay",
+  public static final List<String> CELL = List.of("experiment", Inputs.CONFIG, "label_noise", "weight_decay",
       "dropout", "train_size", "depth", "width", "params");
   static final List<String> LOSSES = List.of("train_loss", "train_error", "test_loss",
       "test_error");
@@ -51,7 +51,8 @@ public final class Curves {
    * <pre>
    * column          type    meaning
    * experiment      string  partition column
-   * label_noise, weight_decay, dropout, train_size, depth, width, params: the cell, as in curves
+   * config, label_noise, weight_decay, dropout, train_size, depth, width, params: the cell, as
+   *                 in curves
    * epoch           int     evaluated epoch, 1-based
    * seeds           long    completed runs evaluated at this epoch (0: only diverged ones)
    * diverged        long    diverged runs evaluated at this epoch
@@ -110,27 +111,32 @@ public final class Curves {
 
   /** Cells in table order: experiment, noise, weight decay, dropout, train size, depth, size. */
   static final Comparator<Cell> ORDER = Comparator.comparing(Cell::experiment)
-      .thenComparingDouble(Cell::labelNoise).thenComparingDouble(Cell::weightDecay)
+      .thenComparing(Cell::config).thenComparingDouble(Cell::labelNoise).thenComparingDouble(Cell::weightDecay)
       .thenComparingDouble(Cell::dropout).thenComparingInt(Cell::trainSize)
       .thenComparingInt(Cell::depth).thenComparingLong(Cell::params);
 
-  /** The cell named by a row's first eight columns (in {@link #CELL} order). */
+  /** The cell named by a row's first columns (in {@link #CELL} order). */
   static Cell cell(Row r) {
-    return new Cell(r.getString(0), r.getDouble(1), r.getDouble(2), r.getDouble(3),
-        r.getInt(4), r.getInt(5), r.getInt(6), r.getLong(7));
+    return new Cell(r.getString(0), r.getString(1), r.getDouble(2), r.getDouble(3),
+        r.getDouble(4), r.getInt(5), r.getInt(6), r.getInt(7), r.getLong(8));
   }
 
-  /** A curves row from the aggregate: cell (0-7), diverged, final (9-18), best (19-28). */
+  /**
+   * A curves row from the aggregate: the cell's columns, then diverged, final epoch and seeds,
+   * the final estimates (mean, sd of each loss), best epoch and seeds, the best estimates.
+   */
   private static Curve curve(Row r) {
     Cell cell = cell(r);
-    long diverged = r.isNullAt(8) ? 0 : r.getLong(8);
-    boolean measured = !r.isNullAt(9);
-    int finalEpoch = measured ? r.getInt(9) : 0;
-    long finalSeeds = measured ? r.getLong(10) : 0;
-    int bestEpoch = r.isNullAt(19) ? 0 : r.getInt(19);
-    long bestSeeds = r.isNullAt(20) ? 0 : r.getLong(20);
-    SeedMean[] f = estimates(r, 11, finalSeeds);
-    SeedMean[] b = estimates(r, 21, bestSeeds);
+    int k = CELL.size();
+    long diverged = r.isNullAt(k) ? 0 : r.getLong(k);
+    boolean measured = !r.isNullAt(k + 1);
+    int finalEpoch = measured ? r.getInt(k + 1) : 0;
+    long finalSeeds = measured ? r.getLong(k + 2) : 0;
+    int best = k + 3 + 2 * LOSSES.size();
+    int bestEpoch = r.isNullAt(best) ? 0 : r.getInt(best);
+    long bestSeeds = r.isNullAt(best + 1) ? 0 : r.getLong(best + 1);
+    SeedMean[] f = estimates(r, k + 3, finalSeeds);
+    SeedMean[] b = estimates(r, best + 2, bestSeeds);
     return new Curve(cell, finalSeeds, diverged, finalEpoch, f[0], f[1], f[2], f[3], bestEpoch,
         b[0], b[1], b[2], b[3]);
   }
@@ -156,6 +162,9 @@ public final class Curves {
    * <pre>
    * column                 type    meaning
    * experiment             string  partition column
+   * config                 string  configuration id of the cell's runs: everything but grid
+   *                                position and seed (runs of two configurations never share a
+   *                                cell); see the configurations table
    * label_noise            double  fraction of training labels flipped
    * weight_decay           double  weight-decay coefficient
    * dropout                double  dropout probability
@@ -182,7 +191,7 @@ public final class Curves {
 
   private static StructType curvesSchema() {
     List<Object> s = new ArrayList<>(List.of("experiment", Tables.STRING,
-        "label_noise", Tables.DOUBLE, "weight_decay", Tables.DOUBLE, "dropout", Tables.DOUBLE,
+        Inputs.CONFIG, Tables.STRING, "label_noise", Tables.DOUBLE, "weight_decay", Tables.DOUBLE, "dropout", Tables.DOUBLE,
         "train_size", Tables.INT, "depth", Tables.INT, "width", Tables.INT,
         "params", Tables.LONG, "params_per_sample", Tables.DOUBLE, "seeds", Tables.LONG,
         "diverged", Tables.LONG, "final_epoch", Tables.INT));
@@ -201,7 +210,7 @@ public final class Curves {
 
   static Row row(Curve c) {
     Cell k = c.cell();
-    List<Object> v = new ArrayList<>(List.of(k.experiment(), k.labelNoise(), k.weightDecay(),
+    List<Object> v = new ArrayList<>(List.of(k.experiment(), k.config(), k.labelNoise(), k.weightDecay(),
         k.dropout(), k.trainSize(), k.depth(), k.width(), k.params(),
         (double) k.params() / k.trainSize(), c.seeds(), c.diverged(), c.finalEpoch()));
     for (SeedMean e : List.of(c.finalTrainLoss(), c.finalTrainError(), c.finalTestLoss(),

@@ -170,7 +170,7 @@ public final class DoubleDescent {
    * <pre>
    * column                     type     meaning
    * experiment                 string   partition column
-   * label_noise, weight_decay, dropout, train_size, depth: the series
+   * config, label_noise, weight_decay, dropout, train_size, depth: the series
    * epsilon                    double   train-error level that counts as interpolating
    * sizes                      int      widths measured in the series
    * threshold_params           long     interpolation threshold (null: never interpolates)
@@ -194,7 +194,7 @@ public final class DoubleDescent {
    * </pre>
    */
   static final StructType SCHEMA = Tables.schema("experiment", Tables.STRING,
-      "label_noise", Tables.DOUBLE, "weight_decay", Tables.DOUBLE, "dropout", Tables.DOUBLE,
+      Inputs.CONFIG, Tables.STRING, "label_noise", Tables.DOUBLE, "weight_decay", Tables.DOUBLE, "dropout", Tables.DOUBLE,
       "train_size", Tables.INT, "depth", Tables.INT, "epsilon", Tables.DOUBLE,
       "sizes", Tables.INT, "threshold_params", Tables.LONG, "threshold_width", Tables.INT,
       "threshold_params_per_sample", Tables.DOUBLE, "threshold_train_error", Tables.DOUBLE,
@@ -215,8 +215,8 @@ public final class DoubleDescent {
     Curve b = m.bestAfter();
     Double ratio = p == null || a == null ? null
         : Tables.num(p.finalTestError().mean() / a.finalTestError().mean());
-    return RowFactory.create(s.experiment(), s.labelNoise(), s.weightDecay(), s.dropout(),
-        s.trainSize(), s.depth(), m.epsilon(), m.sizes(),
+    return RowFactory.create(s.experiment(), s.config(), s.labelNoise(), s.weightDecay(),
+        s.dropout(), s.trainSize(), s.depth(), m.epsilon(), m.sizes(),
         t == null ? null : t.cell().params(), t == null ? null : t.cell().width(),
         t == null ? null : (double) t.cell().params() / s.trainSize(),
         t == null ? null : t.finalTrainError().meanOrNull(),
@@ -242,7 +242,7 @@ public final class DoubleDescent {
    * <pre>
    * column                       type     meaning
    * experiment                   string   partition column
-   * label_noise, weight_decay, dropout, train_size, depth: the setting
+   * config, label_noise, weight_decay, dropout, train_size, depth: the setting
    * threshold_params             long     interpolation threshold (null: never interpolates)
    * peak_params                  long     size of the peak
    * peak_test_error              double   mean test error at the peak
@@ -257,7 +257,7 @@ public final class DoubleDescent {
    * </pre>
    */
   static final StructType PEAK_SCHEMA = Tables.schema("experiment", Tables.STRING,
-      "label_noise", Tables.DOUBLE, "weight_decay", Tables.DOUBLE, "dropout", Tables.DOUBLE,
+      Inputs.CONFIG, Tables.STRING, "label_noise", Tables.DOUBLE, "weight_decay", Tables.DOUBLE, "dropout", Tables.DOUBLE,
       "train_size", Tables.INT, "depth", Tables.INT, "threshold_params", Tables.LONG,
       "peak_params", Tables.LONG, "peak_test_error", Tables.DOUBLE,
       "classical_min_test_error", Tables.DOUBLE, "best_after_test_error", Tables.DOUBLE,
@@ -274,8 +274,8 @@ public final class DoubleDescent {
               .thenComparingDouble(o -> o.series().dropout())).orElse(m);
       ModelWise noise = primary.stream().filter(o -> same(o.series(), s, false, true))
           .min(Comparator.comparingDouble(o -> o.series().labelNoise())).orElse(m);
-      out.add(RowFactory.create(s.experiment(), s.labelNoise(), s.weightDecay(), s.dropout(),
-          s.trainSize(), s.depth(),
+      out.add(RowFactory.create(s.experiment(), s.config(), s.labelNoise(), s.weightDecay(),
+          s.dropout(), s.trainSize(), s.depth(),
           m.threshold() == null ? null : m.threshold().cell().params(),
           m.peak() == null ? null : m.peak().cell().params(),
           m.peak() == null ? null : m.peak().finalTestError().meanOrNull(),
@@ -290,7 +290,8 @@ public final class DoubleDescent {
   /** Same experiment, train size, depth, and noise (or weight decay and dropout). */
   private static boolean same(Cell.ModelSeries a, Cell.ModelSeries b, boolean sameNoise,
       boolean sameRegularisation) {
-    return a.experiment().equals(b.experiment()) && a.trainSize() == b.trainSize()
+    return a.experiment().equals(b.experiment()) && a.config().equals(b.config())
+        && a.trainSize() == b.trainSize()
         && a.depth() == b.depth() && (!sameNoise || a.labelNoise() == b.labelNoise())
         && (!sameRegularisation
             || (a.weightDecay() == b.weightDecay() && a.dropout() == b.dropout()));
@@ -305,7 +306,7 @@ public final class DoubleDescent {
    * <pre>
    * column                type     meaning
    * experiment            string   partition column
-   * label_noise, weight_decay, dropout, depth, width, params, train_size: the cell
+   * config, label_noise, weight_decay, dropout, depth, width, params, train_size: the cell
    * params_per_sample     double   params / train_size
    * test_error            double   mean final test error; test_error_ci95
    * test_loss             double   mean final test loss
@@ -317,7 +318,7 @@ public final class DoubleDescent {
    * </pre>
    */
   static final StructType SAMPLE_SCHEMA = Tables.schema("experiment", Tables.STRING,
-      "label_noise", Tables.DOUBLE, "weight_decay", Tables.DOUBLE, "dropout", Tables.DOUBLE,
+      Inputs.CONFIG, Tables.STRING, "label_noise", Tables.DOUBLE, "weight_decay", Tables.DOUBLE, "dropout", Tables.DOUBLE,
       "depth", Tables.INT, "width", Tables.INT, "params", Tables.LONG, "train_size", Tables.INT,
       "params_per_sample", Tables.DOUBLE, "test_error", Tables.DOUBLE,
       "test_error_ci95", Tables.DOUBLE, "test_loss", Tables.DOUBLE, "train_error", Tables.DOUBLE,
@@ -335,8 +336,8 @@ public final class DoubleDescent {
         boolean hurts = increase != null && increase > 0
             && (Double.isNaN(te.ci95()) || Double.isNaN(prev.finalTestError().ci95())
                 || te.low() > prev.finalTestError().high());
-        out.add(RowFactory.create(k.experiment(), k.labelNoise(), k.weightDecay(), k.dropout(),
-            k.depth(), k.width(), k.params(), k.trainSize(), (double) k.params() / k.trainSize(),
+        out.add(RowFactory.create(k.experiment(), k.config(), k.labelNoise(), k.weightDecay(),
+            k.dropout(), k.depth(), k.width(), k.params(), k.trainSize(), (double) k.params() / k.trainSize(),
             te.meanOrNull(), te.ci95OrNull(), c.finalTestLoss().meanOrNull(),
             c.finalTrainError().meanOrNull(), increase, hurts));
         prev = c;

@@ -46,7 +46,8 @@ public final class EpochWise {
    * <pre>
    * column                  type     meaning
    * experiment              string   partition column
-   * label_noise, weight_decay, dropout, train_size, depth, width, params: the cell, as in curves
+   * config, label_noise, weight_decay, dropout, train_size, depth, width, params: the cell, as
+   *                         in curves
    * epochs                  long     evaluated epochs with completed runs
    * first_min_epoch         int      epoch of least test error before the bump (null: no epoch
    *                                  lies above both an earlier and a later one)
@@ -65,7 +66,7 @@ public final class EpochWise {
    * </pre>
    */
   static final StructType SCHEMA = Tables.schema("experiment", Tables.STRING,
-      "label_noise", Tables.DOUBLE, "weight_decay", Tables.DOUBLE, "dropout", Tables.DOUBLE,
+      Inputs.CONFIG, Tables.STRING, "label_noise", Tables.DOUBLE, "weight_decay", Tables.DOUBLE, "dropout", Tables.DOUBLE,
       "train_size", Tables.INT, "depth", Tables.INT, "width", Tables.INT, "params", Tables.LONG,
       "epochs", Tables.LONG, "first_min_epoch", Tables.INT,
       "first_min_test_error", Tables.DOUBLE, "max_epoch", Tables.INT,

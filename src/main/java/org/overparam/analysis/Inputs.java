@@ -28,6 +28,10 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.overparam.config.ConfigException;
+import org.overparam.config.RunSpec;
+import org.overparam.metrics.RecordedRuns;
+import org.overparam.metrics.ResultsLayout;
+import org.overparam.metrics.ResultsStore;
 
 /**
  * The tables analysis reads, checked before any Spark job: the metrics table (Parquet under
@@ -45,9 +49,17 @@ import org.overparam.config.ConfigException;
  * @param hasExperiment whether the metrics table has an {@code experiment} column or partition
  * @param compressionPath the compression table folder, or null if there is none (or the metrics
  *     are read from CSV)
+ * @param recorded for a results root that {@code overparam train} wrote (it holds the
+ *     {@code _OVERPARAM} marker), what each experiment's folders hold, checked file by file:
+ *     only whole recorded runs are read, each with its configuration id; null for tables that
+ *     other tools wrote (every row is read, all of one configuration)
  */
 public record Inputs(String results, String metricsPath, boolean csv, String experiment,
-    String runsPath, boolean hasStatus, boolean hasExperiment, String compressionPath) {
+    String runsPath, boolean hasStatus, boolean hasExperiment, String compressionPath,
+    List<RecordedRuns> recorded) {
+
+  /** The column that names a run's configuration (see {@link RunSpec#configId(String)}). */
+  public static final String CONFIG = "config";
 
   /** Kinds of column, as analysis reads them. */
   enum Kind {
@@ -97,6 +109,9 @@ public record Inputs(String results, String metricsPath, boolean csv, String exp
     if (metricsCsv != null) {
       return checkCsv(results, experiment, metricsCsv, conf);
     }
+    if (exists(new Path(results, ResultsStore.MARKER), conf)) {
+      return checkStore(results, experiment, conf);
+    }
     Path metrics = new Path(results, "metrics");
     List<Path> files = parquetFiles(metrics, experiment, conf);
     boolean status = checkAll(files, METRICS, "metrics", conf);
@@ -117,13 +132,117 @@ public record Inputs(String results, String metricsPath, boolean csv, String exp
       }
     }
     return new Inputs(results, metrics.toString(), false, experiment, runsPath, status, true,
-        compressionPath);
+        compressionPath, null);
+  }
+
+  /**
+   * Checks a results root that overparam wrote: each experiment's runs as {@link RecordedRuns}
+   * defines them (files of another experiment refused), then the columns of the files that
+   * will be read.
+   */
+  private static Inputs checkStore(String results, String experiment, Configuration conf) {
+    Path root = new Path(results);
+    Path metrics = new Path(root, ResultsLayout.METRICS);
+    List<String> names = new ArrayList<>();
+    if (experiment != null) {
+      if (!exists(ResultsLayout.partition(root, ResultsLayout.RUNS, experiment), conf)
+          && !exists(ResultsLayout.partition(root, ResultsLayout.METRICS, experiment), conf)) {
+        throw new ConfigException("metrics table " + metrics + ": no experiment '" + experiment
+            + "' there");
+      }
+      names.add(experiment);
+    } else {
+      java.util.SortedSet<String> found = new java.util.TreeSet<>();
+      for (String table : List.of(ResultsLayout.RUNS, ResultsLayout.METRICS)) {
+        found.addAll(partitions(new Path(root, table), conf));
+      }
+      names.addAll(found);
+    }
+    List<RecordedRuns> recorded = names.parallelStream()
+        .map(e -> RecordedRuns.check(root, e, conf)).toList();
+    List<Path> compressionFiles = new ArrayList<>();
+    boolean status = true;
+    boolean any = false;
+    for (RecordedRuns r : recorded) {
+      r.refuseForeign();
+      for (RecordedRuns.Run run : r.recorded().values()) {
+        if (run.metricsFile() != null) {
+          status &= checkSchema(run.metricsSchema(), run.metricsFile(), METRICS, "metrics");
+          any = true;
+        }
+        if (run.compressionFile() != null) {
+          compressionFiles.add(run.compressionFile());
+        }
+      }
+    }
+    if (!any) {
+      throw new ConfigException("metrics table " + metrics + (experiment == null ? "" :
+          "/experiment=" + experiment) + ": holds no recorded runs with metrics");
+    }
+    checkAll(compressionFiles, COMPRESSION, "compression", conf);
+    return new Inputs(results, metrics.toString(), false, experiment,
+        new Path(root, ResultsLayout.RUNS).toString(), status, true,
+        compressionFiles.isEmpty() ? null : new Path(root, ResultsLayout.COMPRESSION).toString(),
+        recorded);
+  }
+
+  /** The experiments of a table folder: its {@code experiment=} subfolders. */
+  private static List<String> partitions(Path table, Configuration conf) {
+    List<String> out = new ArrayList<>();
+    try {
+      FileSystem fs = table.getFileSystem(conf);
+      if (fs.exists(table)) {
+        for (FileStatus st : fs.listStatus(table)) {
+          String n = st.getPath().getName();
+          if (st.isDirectory() && n.startsWith(ResultsLayout.PARTITION + "=")) {
+            out.add(n.substring(ResultsLayout.PARTITION.length() + 1));
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new ConfigException("results table " + table + ": cannot list: " + e.getMessage());
+    }
+    return out;
+  }
+
+  /**
+   * The run id -> configuration id table of the recorded runs, with experiment, to join on
+   * (run_id, experiment); null for tables other tools wrote.
+   */
+  private Dataset<Row> configs(SparkSession spark) {
+    List<Row> rows = new ArrayList<>();
+    for (RecordedRuns r : recorded) {
+      for (RecordedRuns.Run run : r.recorded().values()) {
+        rows.add(org.apache.spark.sql.RowFactory.create(r.experiment(), run.runId(),
+            run.configId()));
+      }
+    }
+    return spark.createDataFrame(rows, DataTypes.createStructType(List.of(
+        DataTypes.createStructField("experiment", DataTypes.StringType, false),
+        DataTypes.createStructField("run_id", DataTypes.StringType, false),
+        DataTypes.createStructField(CONFIG, DataTypes.StringType, false))));
+  }
+
+  /** Reads exactly {@code files} of a table under {@code base}, with their experiment column. */
+  private static Dataset<Row> readFiles(SparkSession spark, String base, List<Path> files) {
+    return spark.read().option("basePath", base)
+        .parquet(files.stream().map(Path::toString).toArray(String[]::new));
+  }
+
+  /** Joins the configuration id to rows of recorded runs (an inner join: only theirs stay). */
+  private Dataset<Row> withConfig(SparkSession spark, Dataset<Row> rows) {
+    return rows.join(org.apache.spark.sql.functions.broadcast(configs(spark)),
+        scala.collection.JavaConverters.asScalaBuffer(List.of("experiment", "run_id")).toSeq());
   }
 
   /** The metrics rows, the needed columns cast to their kinds, plus experiment and status. */
   public Dataset<Row> metrics(SparkSession spark) {
     Dataset<Row> raw;
-    if (csv) {
+    if (recorded != null) {
+      raw = withConfig(spark, readFiles(spark, metricsPath, recorded.stream()
+          .flatMap(r -> r.recorded().values().stream()).map(RecordedRuns.Run::metricsFile)
+          .filter(java.util.Objects::nonNull).toList()));
+    } else if (csv) {
       raw = spark.read().option("header", "true").option("mode", "FAILFAST").csv(metricsPath);
     } else if (experiment != null) {
       raw = spark.read().option("basePath", metricsPath)
@@ -134,6 +253,7 @@ public record Inputs(String results, String metricsPath, boolean csv, String exp
     List<Column> cols = new ArrayList<>();
     cols.add(hasExperiment ? col("experiment").cast("string").as("experiment")
         : lit(experiment).as("experiment"));
+    cols.add(recorded != null ? col(CONFIG) : lit("").as(CONFIG));
     METRICS.forEach((name, kind) -> cols.add(col(name).cast(kind.spark).as(name)));
     cols.add(hasStatus ? col("status").cast("string").as("status") : lit("completed").as("status"));
     Dataset<Row> out = raw.select(cols.toArray(Column[]::new));
@@ -154,6 +274,10 @@ public record Inputs(String results, String metricsPath, boolean csv, String exp
    * distinct experiment values (CSV, one Spark job).
    */
   public List<String> experiments(SparkSession spark) {
+    if (recorded != null) {
+      return recorded.stream().filter(r -> r.recorded().values().stream()
+          .anyMatch(x -> x.metricsFile() != null)).map(RecordedRuns::experiment).toList();
+    }
     if (experiment != null && !csv) {
       return List.of(experiment);
     }
@@ -186,11 +310,19 @@ public record Inputs(String results, String metricsPath, boolean csv, String exp
     if (compressionPath == null) {
       return null;
     }
-    Dataset<Row> raw = experiment == null ? spark.read().parquet(compressionPath)
-        : spark.read().option("basePath", compressionPath)
-            .parquet(compressionPath + "/experiment=" + experiment);
+    Dataset<Row> raw;
+    if (recorded != null) {
+      raw = withConfig(spark, readFiles(spark, compressionPath, recorded.stream()
+          .flatMap(r -> r.recorded().values().stream())
+          .map(RecordedRuns.Run::compressionFile).filter(java.util.Objects::nonNull).toList()));
+    } else {
+      raw = experiment == null ? spark.read().parquet(compressionPath)
+          : spark.read().option("basePath", compressionPath)
+              .parquet(compressionPath + "/experiment=" + experiment);
+    }
     List<Column> cols = new ArrayList<>();
     cols.add(col("experiment").cast("string").as("experiment"));
+    cols.add(recorded != null ? col(CONFIG) : lit("").as(CONFIG));
     COMPRESSION.forEach((name, kind) -> cols.add(col(name).cast(kind.spark).as(name)));
     return raw.select(cols.toArray(Column[]::new));
   }
@@ -202,6 +334,22 @@ public record Inputs(String results, String metricsPath, boolean csv, String exp
   public Dataset<Row> runs(SparkSession spark) {
     if (runsPath == null) {
       return null;
+    }
+    if (recorded != null) {
+      List<Row> rows = new ArrayList<>();
+      for (RecordedRuns r : recorded) {
+        for (RecordedRuns.Run run : r.recorded().values()) {
+          rows.add(org.apache.spark.sql.RowFactory.create(r.experiment(), run.runId(),
+              run.status(), run.message(), run.data()));
+        }
+        for (RecordedRuns.Run run : r.failed()) {
+          rows.add(org.apache.spark.sql.RowFactory.create(r.experiment(), run.runId(),
+              run.status(), run.message(), run.data()));
+        }
+      }
+      return spark.createDataFrame(rows, DataTypes.createStructType(
+          java.util.stream.Stream.of("experiment", "run_id", "status", "message", "data")
+              .map(c -> DataTypes.createStructField(c, DataTypes.StringType, false)).toList()));
     }
     Dataset<Row> raw = experiment == null ? spark.read().parquet(runsPath)
         : spark.read().option("basePath", runsPath).parquet(runsPath + "/experiment=" + experiment);
@@ -287,6 +435,12 @@ public record Inputs(String results, String metricsPath, boolean csv, String exp
       throw new ConfigException(table + " file " + file + ": not a readable Parquet file ("
           + firstLine(e.getMessage()) + ")");
     }
+    return checkSchema(schema, file, need, table);
+  }
+
+  /** Checks one file's schema; returns whether it has a {@code status} column. */
+  private static boolean checkSchema(MessageType schema, Path file, Map<String, Kind> need,
+      String table) {
     for (Map.Entry<String, Kind> c : need.entrySet()) {
       if (!schema.containsField(c.getKey())) {
         throw new ConfigException(table + " file " + file + ": missing column " + c.getKey());
@@ -344,7 +498,7 @@ public record Inputs(String results, String metricsPath, boolean csv, String exp
             + "give --experiment to name the experiment of every row)");
       }
       return new Inputs(results, csvPath, true, experiment, null, header.contains("status"),
-          hasExperiment, null);
+          hasExperiment, null, null);
     } catch (IOException e) {
       throw new ConfigException("metrics file " + csvPath + ": cannot read: " + e.getMessage());
     }

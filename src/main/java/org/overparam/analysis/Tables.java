@@ -19,9 +19,9 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Writes analysis tables as Parquet at {@code <results>/analysis/<table>/experiment=<name>/},
- * replacing only the partitions of the experiments analysed (Spark's dynamic partition
- * overwrite: new files are staged and moved in when the job succeeds).
+ * Writes analysis tables as Parquet at {@code <folder>/<table>/experiment=<name>/}, where the
+ * folder is an analysis's staging folder ({@link AnalysisFolder}), made visible with all the
+ * other tables of the same analysis at once.
  */
 final class Tables {
   static final DataType STRING = DataTypes.StringType;
@@ -42,46 +42,20 @@ final class Tables {
     return DataTypes.createStructType(fields);
   }
 
-  /** The analysis folder, {@code <results>/analysis}. */
-  static String folder(String results) {
-    return new Path(results, "analysis").toString();
-  }
-
-  /** The folder of one analysis table. */
-  static String path(String results, String table) {
-    return new Path(new Path(results, "analysis"), table).toString();
+  /** The folder of one analysis table under an analysis folder. */
+  static String path(String folder, String table) {
+    return new Path(folder, table).toString();
   }
 
   /** Writes driver-side rows (column 0 is the experiment). */
-  static void write(SparkSession spark, String results, String table, StructType schema,
-      List<Row> rows, Collection<String> experiments) {
-    Set<String> present = rows.stream().map(r -> r.getString(0)).collect(Collectors.toSet());
-    write(spark.createDataFrame(rows, schema).coalesce(1), results, table, experiments, present);
+  static void write(SparkSession spark, String folder, String table, StructType schema,
+      List<Row> rows) {
+    write(spark.createDataFrame(rows, schema).coalesce(1), folder, table);
   }
 
-  /**
-   * Writes {@code df} partitioned by experiment; partitions of {@code experiments} that are not in
-   * {@code present} are removed, so no stale rows of an analysed experiment survive.
-   */
-  static void write(Dataset<Row> df, String results, String table,
-      Collection<String> experiments, Set<String> present) {
-    String path = path(results, table);
-    df.write().mode(SaveMode.Overwrite).option("partitionOverwriteMode", "dynamic")
-        .partitionBy("experiment").parquet(path);
-    for (String e : experiments) {
-      if (!present.contains(e)) {
-        delete(new Path(path, "experiment=" + e), df.sparkSession());
-      }
-    }
-  }
-
-  private static void delete(Path p, SparkSession spark) {
-    try {
-      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      fs.delete(p, true);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  /** Writes {@code df} partitioned by experiment into a fresh table folder. */
+  static void write(Dataset<Row> df, String folder, String table) {
+    df.write().mode(SaveMode.Overwrite).partitionBy("experiment").parquet(path(folder, table));
   }
 
   /** A nullable column value: null for NaN. */

@@ -14,6 +14,7 @@ import org.overparam.config.Grid;
 import org.overparam.config.RunSpec;
 import org.overparam.data.Datasets;
 import org.overparam.metrics.Provenance;
+import org.overparam.metrics.RecordedRuns;
 import org.overparam.metrics.ResultsStore;
 import org.overparam.report.Report;
 import org.overparam.train.spark.Sweep;
@@ -49,6 +50,8 @@ final class TrainCommand implements Callable<Integer> {
     String m = SparkSessions.master(master);
     SparkSessions.checkReachable(m);
     ResultsStore store = ResultsStore.open(results);
+    RecordedRuns found = store.repair(cfg.name(), System.out);
+    describeRecorded(cfg, runs, found);
 
     SparkSession spark = SparkSessions.start(m, "overparam train " + cfg.name());
     try {
@@ -61,23 +64,50 @@ final class TrainCommand implements Callable<Integer> {
       System.out.println("overparam: metrics in " + store.metricsDir() + "/experiment="
           + cfg.name());
       System.out.println("overparam: runs in " + store.runsDir() + "/experiment=" + cfg.name());
-      if (!noReport) {
-        analyzeAndReport(spark, cfg.name());
-      }
-      return s.failed() > 0 ? 1 : 0;
+      boolean reported = noReport || analyzeAndReport(spark, cfg.name());
+      return s.failed() > 0 || !reported ? 1 : 0;
     } finally {
       spark.stop();
     }
   }
 
-  /** Runs analyze, then report, on this experiment; the report's path is printed. */
-  private void analyzeAndReport(SparkSession spark, String name) {
+  /**
+   * Says what the experiment already holds that this file will not simply extend: runs of
+   * another configuration (kept apart in the analysis), and recorded runs that lack the
+   * compression section this file asks for.
+   */
+  private static void describeRecorded(ExperimentConfig cfg, List<RunSpec> runs,
+      RecordedRuns found) {
+    for (String line : found.otherConfigurations(runs.get(0).toJson())) {
+      System.out.println("overparam: " + cfg.name() + ": " + line + "; the analysis keeps each "
+          + "configuration a series of its own, never averaged with another");
+    }
+    if (cfg.compression() != null) {
+      long without = runs.stream().map(r -> found.recorded().get(r.runId()))
+          .filter(r -> r != null && r.status().equals("completed") && r.compressionFile() == null)
+          .count();
+      if (without > 0) {
+        System.out.println("overparam: " + cfg.name() + ": " + without + " recorded run(s) were "
+            + "trained without this file's compression section: compression is measured when "
+            + "a run ends, so they keep none; give the experiment a new name to train them "
+            + "with it");
+      }
+    }
+  }
+
+  /**
+   * Runs analyze, then report, on this experiment; the report's path is printed. Returns false,
+   * having said why, when either fails, so automation sees a non-zero exit.
+   */
+  private boolean analyzeAndReport(SparkSession spark, String name) {
     try {
       Analysis.run(spark, Inputs.check(results, name, null), System.out);
+      Report.write(spark, results, Report.check(results, name), System.out);
+      return true;
     } catch (ConfigException e) {
-      System.out.println("overparam: no analysis: " + e.getMessage());
-      return;
+      System.err.println("overparam: error: analysis of " + name + " failed: " + e.getMessage()
+          .lines().findFirst().orElse(""));
+      return false;
     }
-    Report.write(spark, results, List.of(name), System.out);
   }
 }

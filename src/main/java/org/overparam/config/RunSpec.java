@@ -6,12 +6,19 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * One point of the grid: everything needed to train and evaluate one model, nothing else.
@@ -72,6 +79,67 @@ public record RunSpec(
       return HexFormat.of().formatHex(h, 0, 8);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Fields of a run's JSON that place it in its experiment's grid, name it or schedule it. A
+   * run's <em>configuration</em> is everything else: runs that share it differ only in grid
+   * position and seed, so analysis may compare and average them; runs of different
+   * configurations (another learning rate, number of epochs, data set...) are never mixed.
+   * Compression is left out as in {@link #runId()}: it does not change the trained model.
+   */
+  public static final List<String> GRID_FIELDS = List.of("experiment", "seed", "depth", "width",
+      "train_size", "label_noise", "weight_decay", "dropout", "checkpoint_every", "compression");
+
+  /** This run's configuration id: see {@link #configId(String)}. */
+  @JsonIgnore
+  public String configId() {
+    return configId(toJson());
+  }
+
+  /**
+   * The configuration id of a run's canonical JSON (as stored in the runs table's
+   * {@code config_json}): the first 8 hex digits of SHA-256 over its {@link #configFields}.
+   */
+  public static String configId(String json) {
+    StringBuilder sb = new StringBuilder();
+    configFields(json).forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
+    try {
+      byte[] h = MessageDigest.getInstance("SHA-256")
+          .digest(sb.toString().getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(h, 0, 4);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * The configuration fields of a run's JSON, flattened to dotted names in sorted order (for
+   * example {@code optimizer.learning_rate -> 0.001}), without {@link #GRID_FIELDS}.
+   */
+  public static SortedMap<String, String> configFields(String json) {
+    SortedMap<String, String> out = new TreeMap<>();
+    try {
+      JsonNode tree = JSON.readTree(json);
+      for (String f : GRID_FIELDS) {
+        ((ObjectNode) tree).remove(f);
+      }
+      flatten("", tree, out);
+    } catch (JsonProcessingException | ClassCastException e) {
+      throw new IllegalArgumentException("not a run configuration: " + e.getMessage(), e);
+    }
+    return out;
+  }
+
+  private static void flatten(String prefix, JsonNode node, Map<String, String> out) {
+    if (node.isObject()) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), out);
+      }
+    } else {
+      out.put(prefix, node.isTextual() ? node.asText() : node.toString());
     }
   }
 

@@ -13,6 +13,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.UnsupportedFileSystemException;
+import org.overparam.config.ConfigException;
 
 /**
  * Whole-file writes that readers see complete or not at all. Bytes go to a hidden temporary file
@@ -70,6 +71,46 @@ final class AtomicFiles {
         throw new IOException("cannot rename " + tmp + " to " + target);
       }
     }
+  }
+
+  /** Temporary files older than this were left by a write that was interrupted. */
+  static final long STALE_TEMP_MILLIS = 10 * 60 * 1000;
+
+  /**
+   * Deletes the temporary files in {@code dir} that interrupted writes left (older than
+   * {@link #STALE_TEMP_MILLIS}: a write in flight takes well under a second); returns how many.
+   */
+  static int deleteStaleTemps(Path dir, Configuration conf) {
+    int n = 0;
+    try {
+      FileSystem fs = dir.getFileSystem(conf);
+      if (!fs.exists(dir)) {
+        return 0;
+      }
+      long cutoff = System.currentTimeMillis() - STALE_TEMP_MILLIS;
+      for (org.apache.hadoop.fs.FileStatus st : fs.listStatus(dir)) {
+        String name = st.getPath().getName();
+        if (name.startsWith(".") && name.contains(".tmp-") && st.getModificationTime() < cutoff
+            && fs.delete(st.getPath(), false)) {
+          n++;
+        }
+      }
+    } catch (IOException e) {
+      // left for the next sweep: temporary files are invisible to readers
+    }
+    return n;
+  }
+
+  /**
+   * The error for a failed write of {@code target}: a one-line {@link ConfigException} naming
+   * the path when the disk or a quota is full, else an {@link java.io.UncheckedIOException}.
+   */
+  static RuntimeException failure(Path target, IOException e) {
+    ConfigException full = DiskFull.of(e, target.toString());
+    if (full != null) {
+      return full;
+    }
+    return new java.io.UncheckedIOException("writing " + target + ": " + e.getMessage(), e);
   }
 
   static void deleteQuietly(FileSystem fs, Path p) {

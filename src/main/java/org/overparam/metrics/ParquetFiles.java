@@ -50,7 +50,7 @@ final class ParquetFiles {
       AtomicFiles.replace(fs, tmp, target, conf);
     } catch (IOException e) {
       AtomicFiles.deleteQuietly(fs, tmp);
-      throw new UncheckedIOException("writing " + target + ": " + e.getMessage(), e);
+      throw AtomicFiles.failure(target, e);
     } catch (RuntimeException e) {
       AtomicFiles.deleteQuietly(fs, tmp);
       throw e;

@@ -22,18 +22,14 @@ import org.overparam.train.RunStatus;
 /**
  * A results root on any Hadoop file system (local folders included):
  *
- * <pre>
- * &lt;root&gt;/_OVERPARAM                                  marks the folder as ours
- * &lt;root&gt;/metrics/experiment=&lt;name&gt;/&lt;run_id&gt;.parquet  {@link MetricsTable}
- * &lt;root&gt;/runs/experiment=&lt;name&gt;/&lt;run_id&gt;.parquet     {@link RunsTable}
- * &lt;root&gt;/compression/experiment=&lt;name&gt;/&lt;run_id&gt;.parquet  {@link CompressionTable}
- * &lt;root&gt;/_checkpoints/...                         {@link CheckpointStore}, while runs are unfinished
- * </pre>
+ * laid out as {@link ResultsLayout} says.
  *
  * <p>A run is finished when its runs row says completed or diverged; that row is written after
  * its metrics and compression files, all atomically, so rerunning a sweep skips finished runs and
  * rewrites the files of any other run whole, never adding a duplicate row. A finished run's
- * checkpoints are deleted after its runs row is written.
+ * checkpoints are deleted after its runs row is written. Before a sweep, {@link #repair} checks
+ * every recorded run as {@link RecordedRuns} defines it and takes back the runs row of any run
+ * whose files are not whole, so the sweep trains it again.
  *
  * <p>Sweeps of different experiments write to disjoint folders. Two sweeps of the same experiment
  * may run at once without a lock: each run's files are named by its run id, so both write the
@@ -113,25 +109,61 @@ public final class ResultsStore implements RunSink {
   }
 
   public Path metricsDir() {
-    return new Path(root, "metrics");
+    return new Path(root, ResultsLayout.METRICS);
   }
 
   public Path runsDir() {
-    return new Path(root, "runs");
+    return new Path(root, ResultsLayout.RUNS);
   }
 
-  public Path compressionDir() {
-    return new Path(root, "compression");
+  private Path file(String table, String experiment, String runId) {
+    return ResultsLayout.runFile(root, table, experiment, runId);
   }
 
-  private static Path file(Path table, String experiment, String runId) {
-    return new Path(new Path(table, "experiment=" + experiment), runId + ".parquet");
+  /** What {@code experiment}'s folders hold, file by file (see {@link RecordedRuns}). */
+  public RecordedRuns check(String experiment) {
+    return RecordedRuns.check(root, experiment, conf);
+  }
+
+  /**
+   * Prepares {@code experiment} for a sweep: refuses runs files of another experiment; takes
+   * back the runs row of every run whose files are not whole (so the sweep retrains it), and
+   * removes temporary files that interrupted writes left; says what it did on {@code out}.
+   *
+   * @return the check after the repair
+   */
+  public RecordedRuns repair(String experiment, java.io.PrintStream out) {
+    RecordedRuns found = check(experiment);
+    found.refuseForeign();
+    for (RecordedRuns.Problem p : found.broken()) {
+      out.println("overparam: run " + p.runId() + " is not whole (" + p + "): training it "
+          + "again");
+      delete(file(ResultsLayout.RUNS, experiment, p.runId()));
+    }
+    for (RecordedRuns.Problem p : found.strays()) {
+      out.println("overparam: ignoring " + p.file() + ": it " + p.why() + " (a copy?)");
+    }
+    if (!found.uncommitted().isEmpty()) {
+      out.println("overparam: " + found.uncommitted().size() + " metrics file(s) of "
+          + experiment + " have no finished runs row (a sweep in flight, or one stopped "
+          + "between writes): not counted as recorded");
+    }
+    for (String table : List.of(ResultsLayout.METRICS, ResultsLayout.RUNS,
+        ResultsLayout.COMPRESSION)) {
+      int n = AtomicFiles.deleteStaleTemps(ResultsLayout.partition(root, table, experiment),
+          conf);
+      if (n > 0) {
+        out.println("overparam: removed " + n + " temporary file(s) of interrupted writes "
+            + "under " + ResultsLayout.partition(root, table, experiment));
+      }
+    }
+    return found.broken().isEmpty() ? found : check(experiment);
   }
 
   @Override
   public Set<String> finishedRunIds(String experiment) {
     Set<String> out = new HashSet<>();
-    Path dir = new Path(runsDir(), "experiment=" + experiment);
+    Path dir = ResultsLayout.partition(root, ResultsLayout.RUNS, experiment);
     try {
       FileSystem fs = dir.getFileSystem(conf);
       if (!fs.exists(dir)) {
@@ -152,7 +184,7 @@ public final class ResultsStore implements RunSink {
 
   @Override
   public boolean isFinished(String experiment, String runId) {
-    Path f = file(runsDir(), experiment, runId);
+    Path f = file(ResultsLayout.RUNS, experiment, runId);
     try {
       return f.getFileSystem(conf).exists(f) && runId.equals(finishedId(f));
     } catch (IOException e) {
@@ -195,13 +227,13 @@ public final class ResultsStore implements RunSink {
       return;
     }
     // Metrics first, then the runs row that commits them, then the checkpoints go.
-    Path metrics = file(metricsDir(), exp, r.runId());
+    Path metrics = file(ResultsLayout.METRICS, exp, r.runId());
     if (r.status() == RunStatus.FAILED || r.epochs().isEmpty()) {
       delete(metrics);
     } else {
       ParquetFiles.writeAtomically(metrics, MetricsTable.SCHEMA, MetricsTable.rows(r), conf);
     }
-    Path compression = file(compressionDir(), exp, r.runId());
+    Path compression = file(ResultsLayout.COMPRESSION, exp, r.runId());
     if (r.compression().isEmpty()) {
       delete(compression);
     } else {
@@ -209,7 +241,7 @@ public final class ResultsStore implements RunSink {
           CompressionTable.rows(r), conf);
     }
     Provenance p = provenance == null ? Provenance.of("", "") : provenance;
-    ParquetFiles.writeAtomically(file(runsDir(), exp, r.runId()), RunsTable.SCHEMA,
+    ParquetFiles.writeAtomically(file(ResultsLayout.RUNS, exp, r.runId()), RunsTable.SCHEMA,
         List.of(RunsTable.row(r, p)), conf);
     if (r.status() != RunStatus.FAILED) {
       checkpoints.delete(exp, r.runId());

@@ -23,6 +23,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.knowm.xchart.internal.chartpart.Chart;
+import org.overparam.analysis.AnalysisFolder;
 import org.overparam.config.ConfigException;
 
 /**
@@ -93,8 +94,10 @@ public final class Report {
         throw new ConfigException("--experiment " + experiment + ": not analysed in "
             + curves.getParent() + " (found: " + String.join(", ", found) + ")");
       }
-      return List.of(experiment);
+      found = List.of(experiment);
     }
+    // Every table drawn must come from the one analysis that the manifest names.
+    AnalysisFolder.verify(results, found, new Configuration());
     return found;
   }
 
