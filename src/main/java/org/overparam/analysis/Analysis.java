@@ -39,12 +39,21 @@ public final class Analysis {
    *
    * @param bootstrap resamples of each scaling fit's bootstrap (0: no intervals)
    * @param seed seed of the resampling
+   * @param lockWaitMillis how long to wait for another analysis of the same results root
    */
-  public record Options(int bootstrap, long seed) {
+  public record Options(int bootstrap, long seed, long lockWaitMillis) {
     public Options {
       if (bootstrap < 0) {
         throw new ConfigException("--bootstrap: must be >= 0, got " + bootstrap);
       }
+      if (lockWaitMillis < 0) {
+        throw new ConfigException("--lock-wait: must be >= 0, got " + lockWaitMillis / 1000);
+      }
+    }
+
+    /** Waiting {@link AnalysisFolder#LOCK_WAIT_MILLIS} for another analysis. */
+    public Options(int bootstrap, long seed) {
+      this(bootstrap, seed, AnalysisFolder.LOCK_WAIT_MILLIS);
     }
 
     /** 200 resamples, seed 0. */
@@ -77,15 +86,36 @@ public final class Analysis {
    */
   public static Summary run(SparkSession spark, Inputs in, Options options, PrintStream out) {
     try (AnalysisFolder folder = AnalysisFolder.begin(in.results(),
-        spark.sparkContext().hadoopConfiguration(), out)) {
+        spark.sparkContext().hadoopConfiguration(), options.lockWaitMillis(), out)) {
       Summary s = run(spark, in, options, folder.folder(), out);
       folder.commit(s.experiments());
       out.println("overparam: analysis tables in " + folder.live() + " (" + s.time() + ")");
       return new Summary(s.experiments(), folder.live(), s.curves(), s.modelWise(), s.time());
     } catch (RuntimeException e) {
       ConfigException full = DiskFull.of(e, "the analysis under " + in.results());
-      throw full != null ? full : e;
+      throw full != null ? full : unreadable(e);
     }
+  }
+
+  /**
+   * A one-line {@link ConfigException} naming the file for a Spark read that failed on a
+   * corrupt file (a page the footer check could not see), else {@code e} itself.
+   */
+  static RuntimeException unreadable(RuntimeException e) {
+    for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      java.util.regex.Matcher m = java.util.regex.Pattern
+          .compile("error while reading file (\\S+?)\\.?(\\s|$)")
+          .matcher(String.valueOf(c.getMessage()));
+      if (m.find()) {
+        Throwable root = c;
+        while (root.getCause() != null && root.getCause() != root) {
+          root = root.getCause();
+        }
+        return new ConfigException("file " + m.group(1) + ": cannot be read, corrupt ("
+            + String.valueOf(root.getMessage()).lines().findFirst().orElse("") + ")");
+      }
+    }
+    return e;
   }
 
   private static Summary run(SparkSession spark, Inputs in, Options options, String folder,

@@ -39,7 +39,7 @@ import org.overparam.metrics.ResultsLayout;
  * analysis), and one killed between the two renames is put back by the next.
  *
  * <p>One analysis at a time holds {@code <results>/_analysis.lock} (host, pid, start); another
- * waits for it up to {@link #LOCK_WAIT_MILLIS} and then refuses, naming the holder. A lock whose
+ * waits for it (up to {@link #LOCK_WAIT_MILLIS} by default) and then refuses, naming the holder. A lock whose
  * process is gone (same host) is taken over.
  *
  * <p>{@link #verify} is the reader's side: {@code report} refuses tables that the manifest does
@@ -50,7 +50,7 @@ public final class AnalysisFolder implements AutoCloseable {
   static final String LOCK = "_analysis.lock";
   static final String STAGING = "_analysis-staging-";
   static final String OLD = "_analysis-old-";
-  /** How long an analysis waits for another to finish. */
+  /** How long an analysis waits for another to finish, by default. */
   static final long LOCK_WAIT_MILLIS = 10 * 60 * 1000;
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -72,13 +72,14 @@ public final class AnalysisFolder implements AutoCloseable {
   }
 
   /** Takes the lock (waiting for another analysis), tidies what a killed one left. */
-  static AnalysisFolder begin(String results, Configuration conf, PrintStream out) {
+  static AnalysisFolder begin(String results, Configuration conf, long waitMillis,
+      PrintStream out) {
     try {
       Path root = new Path(results);
       FileSystem fs = root.getFileSystem(conf);
       root = fs.makeQualified(root);
       AnalysisFolder f = new AnalysisFolder(fs, root);
-      f.acquire(out);
+      f.acquire(waitMillis, out);
       try {
         f.recover();
         fs.mkdirs(f.staging);
@@ -221,8 +222,8 @@ public final class AnalysisFolder implements AutoCloseable {
 
   // ---- the lock
 
-  private void acquire(PrintStream out) throws IOException {
-    long deadline = System.currentTimeMillis() + LOCK_WAIT_MILLIS;
+  private void acquire(long waitMillis, PrintStream out) throws IOException {
+    long deadline = System.currentTimeMillis() + waitMillis;
     long lastSaid = 0;
     String me = holder();
     while (true) {

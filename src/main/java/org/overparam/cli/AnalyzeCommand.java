@@ -32,6 +32,11 @@ final class AnalyzeCommand implements Callable<Integer> {
       + "resampling (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--lock-wait", defaultValue = "600", paramLabel = "SECONDS", description =
+      "How long to wait for another analysis of the same results root before giving up "
+          + "(default: ${DEFAULT-VALUE}).")
+  long lockWait;
+
   @Option(names = "--master", description = "Spark master (default: spark-submit's, else "
       + "local[*]).")
   String master;
@@ -40,7 +45,7 @@ final class AnalyzeCommand implements Callable<Integer> {
   public Integer call() {
     // The inputs' files and columns are checked before Spark starts.
     Inputs in = Inputs.check(results, experiment, metricsCsv);
-    Analysis.Options options = new Analysis.Options(bootstrap, seed);
+    Analysis.Options options = new Analysis.Options(bootstrap, seed, lockWait * 1000);
     try (OwnedSpark s = OwnedSpark.start(master, "overparam analyze")) {
       Analysis.run(s.spark, in, options, System.out);
     }

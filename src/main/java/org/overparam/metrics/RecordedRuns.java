@@ -46,8 +46,9 @@ import org.overparam.train.RunStatus;
  *   <li>a runs file of another experiment ({@link #foreign}): train and analysis refuse it.
  * </ul>
  *
- * Only footers of metrics files are read (row counts, column statistics, schema), so the check
- * costs one small read per file, done in parallel.
+ * By default only footers of metrics files are read (row counts, column statistics, schema), so
+ * the check costs one small read per file, done in parallel; a {@code deep} check (train's, on
+ * files of a few hundred rows) also reads every row, finding corrupt pages and repeated epochs.
  *
  * @param experiment the experiment checked
  * @param recorded whole runs, by run id
@@ -160,8 +161,14 @@ public record RecordedRuns(String experiment, Map<String, Run> recorded, List<Ru
         : String.join(", ", diffs);
   }
 
-  /** Checks the files of {@code experiment} under the results root {@code root}. */
+  /** Checks the files of {@code experiment} under the results root {@code root} (footers). */
   public static RecordedRuns check(Path root, String experiment, Configuration conf) {
+    return check(root, experiment, conf, false);
+  }
+
+  /** Checks the files of {@code experiment}; {@code deep} also reads every metrics row. */
+  public static RecordedRuns check(Path root, String experiment, Configuration conf,
+      boolean deep) {
     Path runsDir = ResultsLayout.partition(root, ResultsLayout.RUNS, experiment);
     Path metricsDir = ResultsLayout.partition(root, ResultsLayout.METRICS, experiment);
     Path compressionDir = ResultsLayout.partition(root, ResultsLayout.COMPRESSION, experiment);
@@ -170,7 +177,7 @@ public record RecordedRuns(String experiment, Map<String, Run> recorded, List<Ru
 
     List<Object> outcomes = files(runsDir, conf).entrySet().parallelStream()
         .map(e -> checkRun(e.getKey(), e.getValue(), experiment, metricsFiles.get(e.getKey()),
-            compressionFiles.get(e.getKey()), conf))
+            compressionFiles.get(e.getKey()), conf, deep))
         .toList();
     Map<String, Run> recorded = new TreeMap<>();
     List<Run> failed = new ArrayList<>();
@@ -197,13 +204,6 @@ public record RecordedRuns(String experiment, Map<String, Run> recorded, List<Ru
         uncommitted.add(m.getValue());
       }
     }
-    // A metrics file that holds another run's rows under this run's name is a stray too.
-    for (Problem p : broken) {
-      if (p.why().startsWith(HOLDS)) {
-        strays.add(p);
-      }
-    }
-    broken.removeIf(p -> p.why().startsWith(HOLDS));
     Comparator<Problem> byFile = Comparator.comparing(p -> p.file().toString());
     broken.sort(byFile);
     strays.sort(byFile);
@@ -221,7 +221,7 @@ public record RecordedRuns(String experiment, Map<String, Run> recorded, List<Ru
   private record Failed(Run run) {}
 
   private static Object checkRun(String name, Path runsFile, String experiment, Path metrics,
-      Path compression, Configuration conf) {
+      Path compression, Configuration conf, boolean deep) {
     List<Group> rows;
     try {
       rows = ParquetFiles.read(runsFile, conf);
@@ -290,9 +290,35 @@ public record RecordedRuns(String experiment, Map<String, Run> recorded, List<Ru
         return problem(Kind.BROKEN, name, metrics, HOLDS + other);
       }
       schema = footer.getFileMetaData().getSchema();
+      if (deep) {
+        String why = readsWhole(metrics, runId, conf);
+        if (why != null) {
+          return problem(Kind.BROKEN, name, metrics, why);
+        }
+      }
     }
     return new Run(runId, status, message, data, epochs, json, configId,
         epochs > 0 ? metrics : null, schema, compression);
+  }
+
+  /** Why every row of a metrics file cannot be read as one run's distinct epochs, or null. */
+  private static String readsWhole(Path metrics, String runId, Configuration conf) {
+    List<Group> rows;
+    try {
+      rows = ParquetFiles.read(metrics, conf);
+    } catch (RuntimeException e) {
+      return "metrics file unreadable (" + firstLine(e) + ")";
+    }
+    java.util.Set<Integer> epochs = new java.util.HashSet<>();
+    for (Group g : rows) {
+      if (!g.getString("run_id", 0).equals(runId)) {
+        return HOLDS + g.getString("run_id", 0);
+      }
+      if (!epochs.add(g.getInteger("epoch", 0))) {
+        return "metrics file repeats epoch " + g.getInteger("epoch", 0);
+      }
+    }
+    return null;
   }
 
   /** A run id other than {@code runId} that the file's run_id statistics show, else null. */

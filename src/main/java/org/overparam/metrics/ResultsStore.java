@@ -133,7 +133,7 @@ public final class ResultsStore implements RunSink {
    * @return the check after the repair
    */
   public RecordedRuns repair(String experiment, java.io.PrintStream out) {
-    RecordedRuns found = check(experiment);
+    RecordedRuns found = RecordedRuns.check(root, experiment, conf, true);
     found.refuseForeign();
     for (RecordedRuns.Problem p : found.broken()) {
       out.println("overparam: run " + p.runId() + " is not whole (" + p + "): training it "

@@ -22,11 +22,11 @@ final class CompressionSection {
   private CompressionSection() {}
 
   /** The cells that differ only in model size. */
-  private record Series(Object family, Object trainSize, Object noise, Object wd,
-      Object dropout) {
+  private record Series(Object config, Object family, Object trainSize, Object noise,
+      Object wd, Object dropout) {
     static Series of(Row r) {
-      return new Series(r.getAs("family"), r.getAs("train_size"), r.getAs("label_noise"),
-          r.getAs("weight_decay"), r.getAs("dropout"));
+      return new Series(r.getAs("config"), r.getAs("family"), r.getAs("train_size"),
+          r.getAs("label_noise"), r.getAs("weight_decay"), r.getAs("dropout"));
     }
 
     String title() {
@@ -65,7 +65,7 @@ final class CompressionSection {
         lines.add(new Plots.Line("8-bit weights", n, Report.values(cells, "max_sparsity_int8"), 1,
             true));
       }
-      String title = e.getKey().title();
+      String title = r.configLabel(e.getKey().config()) + e.getKey().title();
       org.knowm.xchart.XYChart sparsity = Plots.logX("tolerated sparsity: " + title,
           "parameters", "largest sparsity within " + plain(tol) + " of dense", lines, List.of());
       sparsity.getStyler().setYAxisMin(0.0);

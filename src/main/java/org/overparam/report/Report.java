@@ -126,6 +126,7 @@ public final class Report {
         .append("padding:2px 6px;text-align:right}img{max-width:100%}</style></head><body>\n")
         .append("<h1>").append(esc(experiment)).append("</h1>\n");
     runs();
+    configurations();
     findings(dd);
     modelWise(curves, dd);
     epochWise();
@@ -156,12 +157,45 @@ public final class Report {
     html.append(".</p>\n");
   }
 
+  /**
+   * When the experiment holds runs of several configurations, a table of them: every chart and
+   * sentence below keeps them apart, naming the configuration.
+   */
+  private void configurations() {
+    List<Row> configs = table("configurations");
+    if (configs.size() < 2) {
+      return;
+    }
+    html.append("<h2>Configurations</h2>\n<p>This experiment holds runs of ")
+        .append(configs.size()).append(" configurations; each is analysed as its own series, "
+            + "never averaged with another.</p>\n<table><tr><th>config</th><th>runs</th>"
+            + "<th>differs from the main one in</th></tr>\n");
+    for (Row r : configs) {
+      html.append("<tr><td>").append(esc(r.getAs("config"))).append("</td><td>")
+          .append(r.<Long>getAs("runs")).append("</td><td style=\"text-align:left\">")
+          .append(esc(r.<String>getAs("differs").isEmpty() ? "(main)" : r.getAs("differs")))
+          .append("</td></tr>\n");
+    }
+    html.append("</table>\n");
+  }
+
+  /** "config ab12cd34, " where the experiment holds several configurations, else "". */
+  String configLabel(Object config) {
+    if (manyConfigs == null) {
+      manyConfigs = table("configurations").size() > 1;
+    }
+    return manyConfigs ? "config " + config + ", " : "";
+  }
+
+  private Boolean manyConfigs;
+
   /** A sentence per model-wise series at ε = 0.01. */
   private void findings(List<Row> dd) {
     html.append("<h2>Where the threshold and peak fell</h2>\n<ul>\n");
     for (Row r : dd) {
       if (r.<Double>getAs("epsilon") == 0.01) {
-        html.append("<li>").append(esc(sentence(r))).append("</li>\n");
+        html.append("<li>").append(esc(configLabel(r.getAs("config")) + sentence(r)))
+            .append("</li>\n");
       }
     }
     html.append("</ul>\n<p>Interpolation threshold: the smallest model whose mean final train "
@@ -202,8 +236,8 @@ public final class Report {
   // ---- model-wise charts
 
   /** A panel: the series that share train size, depth and dropout, and one of wd or noise. */
-  private record Panel(int trainSize, int depth, double dropout, String fixed, double value,
-      String varying) {}
+  private record Panel(String config, int trainSize, int depth, double dropout, String fixed,
+      double value, String varying) {}
 
   private void modelWise(List<Row> curves, List<Row> dd) {
     html.append("<h2>Model-wise: error and loss against parameters</h2>\n");
@@ -216,8 +250,9 @@ public final class Report {
         break;
       }
       Panel k = p.getKey();
-      String title = String.format(Locale.ROOT, "n=%d, depth %d, dropout %s, %s %s",
-          k.trainSize(), k.depth(), k.dropout(), k.fixed(), k.value());
+      String title = configLabel(k.config()) + String.format(Locale.ROOT,
+          "n=%d, depth %d, dropout %s, %s %s", k.trainSize(), k.depth(), k.dropout(), k.fixed(),
+          k.value());
       for (String what : List.of("error", "loss")) {
         List<Plots.Line> lines = new ArrayList<>();
         List<double[]> thr = new ArrayList<>();
@@ -251,13 +286,13 @@ public final class Report {
         continue;
       }
       // One line per noise level at each weight decay ...
-      Panel byNoise = new Panel(r.getAs("train_size"), r.getAs("depth"), r.getAs("dropout"),
-          "weight decay", r.getAs("weight_decay"), "noise");
+      Panel byNoise = new Panel(r.getAs("config"), r.getAs("train_size"), r.getAs("depth"),
+          r.getAs("dropout"), "weight decay", r.getAs("weight_decay"), "noise");
       add(out, byNoise, r.getAs("label_noise"), r);
       // ... and, when several were tried, one line per weight decay at each noise level.
       if (wds > 1 && noises > 1) {
-        Panel byWd = new Panel(r.getAs("train_size"), r.getAs("depth"), r.getAs("dropout"),
-            "noise", r.getAs("label_noise"), "wd");
+        Panel byWd = new Panel(r.getAs("config"), r.getAs("train_size"), r.getAs("depth"),
+            r.getAs("dropout"), "noise", r.getAs("label_noise"), "wd");
         add(out, byWd, r.getAs("weight_decay"), r);
       }
     }
@@ -276,6 +311,7 @@ public final class Report {
       List<double[]> peak) {
     for (Row d : dd) {
       boolean same = d.<Double>getAs("epsilon") == 0.01
+          && Objects.equals(d.getAs("config"), any.getAs("config"))
           && Objects.equals(d.getAs("label_noise"), any.getAs("label_noise"))
           && Objects.equals(d.getAs("weight_decay"), any.getAs("weight_decay"))
           && Objects.equals(d.getAs("dropout"), any.getAs("dropout"))
@@ -320,17 +356,17 @@ public final class Report {
     html.append("<h2>Epoch-wise: test error by width and epoch</h2>\n<p>Series with the most "
         + "epoch-wise bumps first.</p>\n");
     // Series (settings but width), then the epoch curves of the first few only.
-    String[] keys = {"label_noise", "weight_decay", "dropout", "train_size", "depth"};
+    String[] keys = {"label_noise", "weight_decay", "dropout", "train_size", "depth", "config"};
     org.apache.spark.sql.Dataset<Row> ec = spark.read().parquet(path("epoch_curves"))
         .filter(col("experiment").equalTo(experiment));
     // The series with the most epoch-wise bumps first, then the noisiest.
     List<Row> series = spark.read().parquet(path("epoch_wise"))
         .filter(col("experiment").equalTo(experiment))
-        .groupBy(keys[0], keys[1], keys[2], keys[3], keys[4])
+        .groupBy(keys[0], keys[1], keys[2], keys[3], keys[4], keys[5])
         .agg(org.apache.spark.sql.functions.sum(org.apache.spark.sql.functions.when(
             col("happened"), 1).otherwise(0)).as("bumps"))
         .orderBy(col("bumps").desc(), col(keys[0]).desc(), col(keys[1]), col(keys[2]),
-            col(keys[3]), col(keys[4]))
+            col(keys[3]), col(keys[4]), col(keys[5]))
         .collectAsList();
     int shown = 0;
     for (Row k : series) {
@@ -344,8 +380,9 @@ public final class Report {
         same = same.and(col(keys[i]).equalTo(k.get(i)));
       }
       List<Row> rows = ec.filter(same).select("width", "epoch", "test_error").collectAsList();
-      String title = String.format(Locale.ROOT, "noise %s, wd %s, dropout %s, n=%s, depth %s",
-          k.get(0), k.get(1), k.get(2), k.get(3), k.get(4));
+      String title = configLabel(k.get(5)) + String.format(Locale.ROOT,
+          "noise %s, wd %s, dropout %s, n=%s, depth %s", k.get(0), k.get(1), k.get(2), k.get(3),
+          k.get(4));
       image("heatmap-" + shown + ".png", heatmap(title, rows), "test error: " + title);
     }
     List<Row> happened = spark.read().parquet(path("epoch_wise"))
