@@ -91,7 +91,7 @@ public final class Analysis {
       folder.commit(s.experiments());
       out.println("overparam: analysis tables in " + folder.live() + " (" + s.time() + ")");
       return new Summary(s.experiments(), folder.live(), s.curves(), s.modelWise(), s.time());
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Spark throws checked exceptions undeclared
       ConfigException full = DiskFull.of(e, "the analysis under " + in.results());
       throw full != null ? full : unreadable(e);
     }
@@ -101,7 +101,7 @@ public final class Analysis {
    * A one-line {@link ConfigException} naming the file for a Spark read that failed on a
    * corrupt file (a page the footer check could not see), else {@code e} itself.
    */
-  static RuntimeException unreadable(RuntimeException e) {
+  static RuntimeException unreadable(Exception e) {
     for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
       java.util.regex.Matcher m = java.util.regex.Pattern
           .compile("error while reading file (\\S+?)\\.?(\\s|$)")
@@ -115,7 +115,7 @@ public final class Analysis {
             + String.valueOf(root.getMessage()).lines().findFirst().orElse("") + ")");
       }
     }
-    return e;
+    return e instanceof RuntimeException r ? r : new IllegalStateException(e);
   }
 
   private static Summary run(SparkSession spark, Inputs in, Options options, String folder,
