@@ -146,11 +146,29 @@ class BadInputTest {
             "must be a mapping of keys to values, not a list"),
         text("YAML scalar instead of a mapping", "just some words\n",
             "must be a mapping of keys to values, not a single value"),
-        text("tab indentation", BASE.replace("epochs: 4", "epochs:\n\t4"), "experiment file"),
+        text("tab indentation", BASE.replace("epochs: 4", "epochs:\n\t4"),
+            "line 8, column 1: tab character; YAML indents and separates with spaces"),
         text("empty file", "", "is empty"),
         text("comments only", "# nothing here\n", "is empty"),
         text("binary garbage", "\u0000\u0001\u00ff\u00fe PK\u0003\u0004", "experiment file"),
-        text("duplicate key", BASE + "epochs: 5\n", "Duplicate field 'epochs'"),
+        text("duplicate key", BASE + "epochs: 5\n", "line 12: duplicate key 'epochs'"),
+        new Case("experiment file over 1 MiB", dir -> {
+          // A valid experiment padded with comments: refused by its size, before it is read.
+          String pad = ("#" + "x".repeat(1022) + "\n").repeat(1024); // 1 MiB
+          return train(write(dir.resolve("e.yaml"), BASE + pad));
+        }, "{dir}/e.yaml: " + (BASE.length() + (1 << 20)) + " bytes, larger than the limit of "
+            + (1 << 20) + " bytes"),
+        new Case("experiment file in Latin-1", dir -> train(writeBytes(dir.resolve("e.yaml"),
+            BASE.replace("name: bad-input", "name: bad-input\ndescription: caf\u00e9")
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1))),
+            "{dir}/e.yaml: not UTF-8: byte 0xe9 at offset " + ("name: bad-input\n"
+                + "description: caf").length() + " (line 2)"),
+        text("two YAML documents", BASE + "---\n" + BASE.replace("bad-input", "second"),
+            "holds 2 YAML documents (the second starts at line 13); one experiment per file"),
+        text("merge key", BASE.replace("optimizer: {", "optimizer: {<<: {epochs: 3}, "),
+            "line 6: merge keys (<<) are not supported"),
+        text("alias of an undefined anchor", BASE.replace("epochs: 4", "epochs: *four"),
+            "found undefined alias four"),
         new Case("experiment file missing", dir -> train(dir.resolve("nope.yaml")), "not found"),
         new Case("experiment file is a folder", dir -> train(dir), "not found"),
         // --- unknown keys and wrong types
