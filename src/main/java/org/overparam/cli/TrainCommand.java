@@ -42,11 +42,11 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     // Everything a user can get wrong is checked before Spark starts.
+    String m = SparkSessions.master(master);
     ExperimentConfig cfg = ExperimentFile.read(experiment);
     List<RunSpec> runs = Grid.runs(cfg);
     Datasets.check(cfg.dataset(), cfg.trainSizes().stream().mapToInt(Integer::intValue).max()
         .orElseThrow());
-    String m = SparkSessions.master(master);
     SparkSessions.checkReachable(m);
     ResultsStore store = ResultsStore.open(results);
 

@@ -330,11 +330,23 @@ class BadInputTest {
         // --- the master
         new Case("unreachable master", dir -> train(write(dir.resolve("e.yaml"), BASE)),
             "--master {closed}: no Spark master answers there"),
-        new Case("master URL without a port", dir -> {
-          String[] a = train(write(dir.resolve("e.yaml"), BASE));
-          a[a.length - 1] = "spark://localhost";
-          return a;
-        }, "--master spark://localhost: not a spark://host:port URL"),
+        master("spark://localhost"),
+        master("lcoal[2]"),
+        master("local[0]"),
+        master("local[x]"),
+        master("local[2,0]"),
+        master("local[-1]"),
+        master("spark//h:1"),
+        master("spark://h:0"),
+        master("spark://h:7077,"),
+        master("spark://h:70777"),
+        master("local-cluster[2,1]"),
+        master("yarn-client"),
+        master("k8s://"),
+        master("LOCAL"),
+        master(" local[2]"),
+        new Case("Mesos master", dir -> withMaster(dir, "mesos://h:5050"),
+            "--master mesos://h:5050: Mesos is not supported"),
         // --- the command line
         new Case("unknown option", dir -> train(write(dir.resolve("e.yaml"), BASE), "--fast"),
             "Unknown option: '--fast'"),
@@ -388,6 +400,23 @@ class BadInputTest {
   }
 
   // ---------------------------------------------------------------------------------------
+
+  /** {@code overparam train} of the base experiment with {@code --master url}. */
+  static String[] withMaster(Path dir, String url) {
+    return withMaster(dir, url, BASE);
+  }
+
+  static String[] withMaster(Path dir, String url, String experiment) {
+    String[] a = train(write(dir.resolve("e.yaml"), experiment));
+    a[a.length - 1] = url;
+    return a;
+  }
+
+  /** A --master that is no Spark master URL. */
+  static Case master(String url) {
+    return new Case("master " + url, dir -> withMaster(dir, url), "--master " + url
+        + ": not a Spark master URL (expected local[N], spark://host:port, yarn or k8s://...)");
+  }
 
   static String[] resultsAt(Path dir, String root) {
     // A reachable-looking local master: the results root is checked after the master.
