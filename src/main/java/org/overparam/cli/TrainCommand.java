@@ -3,6 +3,7 @@ package org.overparam.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.overparam.analysis.Analysis;
@@ -16,6 +17,7 @@ import org.overparam.data.Datasets;
 import org.overparam.metrics.Provenance;
 import org.overparam.metrics.ResultsStore;
 import org.overparam.report.Report;
+import org.overparam.train.Capacity;
 import org.overparam.train.spark.Sweep;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -44,9 +46,11 @@ final class TrainCommand implements Callable<Integer> {
     // Everything a user can get wrong is checked before Spark starts.
     String m = SparkSessions.master(master);
     ExperimentConfig cfg = ExperimentFile.read(experiment);
+    Capacity.checkGrid(cfg);
     List<RunSpec> runs = Grid.runs(cfg);
     Datasets.check(cfg.dataset(), cfg.trainSizes().stream().mapToInt(Integer::intValue).max()
         .orElseThrow());
+    Capacity.checkMemory(runs, Capacity.available(m, new SparkConf()));
     SparkSessions.checkReachable(m);
     ResultsStore store = ResultsStore.open(results);
 

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Assumptions;
@@ -230,6 +231,23 @@ class BadInputTest {
             "strategy.kind: 'magic'"),
         yaml("negative workers", "epochs: 4", "epochs: 4\nstrategy: {workers: -1}",
             "strategy.workers: must be >= 0"),
+        // --- what the grid asks of the machine
+        text("grid of more than 100,000 runs", BASE.replace("seeds: [0]", "seeds: "
+                + IntStream.range(0, 1000).boxed().toList()).replace("widths: [4]", "widths: "
+                + IntStream.rangeClosed(1, 101).boxed().toList()),
+            "grid: 1 train_sizes x 1 label_noise x 1 model.depths x 101 model.widths x 1 "
+                + "weight_decay x 1 dropout x 1000 seeds = 101,000 runs, more than the limit of "
+                + "100,000 runs per experiment"),
+        text("model too large for an executor", BASE.replace("depths: [1], widths: [4]",
+            "depths: [64], widths: [4, 65536]"), "model.widths: width 65536 at depth 64 has "
+                + "270,587,854,851 parameters; training it needs about 3.7 TiB (4-byte "
+                + "parameters, gradients, sgd state and activations, +25%), more than the 1.4 GiB "
+                + "of an executor's spark.executor.memory + spark.executor.memoryOverhead "
+                + "(1024 + 384 MiB)"),
+        new Case("model too large for the driver", dir -> withMaster(dir, "local[1]",
+            BASE.replace("depths: [1], widths: [4]", "depths: [64], widths: [65536]")),
+            "model.widths: width 65536 at depth 64 has 270,587,854,851 parameters; training it "
+                + "needs about 3.7 TiB"),
         // --- names that would escape their folder
         yaml("name with a path separator", "name: bad-input", "name: a/b", "name: 'a/b'"),
         yaml("name of two dots", "name: bad-input", "name: '..'", "name: '..'"),
