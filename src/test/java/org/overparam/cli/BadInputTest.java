@@ -289,6 +289,15 @@ class BadInputTest {
             b -> Arrays.copyOf(b, b.length - 100)), "train-images-idx3-ubyte.gz: truncated"),
         idx("IDX empty file", file("t10k-images", gz -> new byte[0]),
             "t10k-images-idx3-ubyte.gz: truncated"),
+        idx("IDX test images of another shape", content("t10k-images",
+            b -> images(20, 14, 14)),
+            "data files {dir}/idx/train-images-idx3-ubyte.gz (100 images of 28x28) and "
+                + "{dir}/idx/t10k-images-idx3-ubyte.gz (20 images of 14x14): train and test "
+                + "images differ in shape"),
+        idx("IDX images not 28x28", (name, gz) -> name.contains("images")
+            ? gzip(images(name.startsWith("train") ? 100 : 20, 14, 14)) : gz,
+            "data file {dir}/idx/train-images-idx3-ubyte.gz: images of 14x14, Fashion-MNIST's "
+                + "are 28x28 (784 pixels)"),
         yaml("Fashion-MNIST test size above 10000", "{kind: teacher-student, input_dim: 8, "
                 + "classes: 3, test_size: 100}", "{kind: fashion-mnist, test_size: 20000}",
             "dataset.test_size: must be in 1..10000"),
@@ -434,6 +443,15 @@ class BadInputTest {
   static Case master(String url) {
     return new Case("master " + url, dir -> withMaster(dir, url), "--master " + url
         + ": not a Spark master URL (expected local[N], spark://host:port, yarn or k8s://...)");
+  }
+
+  /** An uncompressed IDX image file of {@code n} images of {@code rows x cols}. */
+  static byte[] images(int n, int rows, int cols) {
+    try {
+      return idxBytes(0x803, new int[] {n, rows, cols}, n * rows * cols, 3);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   static String[] resultsAt(Path dir, String root) {
