@@ -3,6 +3,7 @@ package org.overparam.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.overparam.analysis.Analysis;
@@ -17,6 +18,7 @@ import org.overparam.metrics.Provenance;
 import org.overparam.metrics.RecordedRuns;
 import org.overparam.metrics.ResultsStore;
 import org.overparam.report.Report;
+import org.overparam.train.Capacity;
 import org.overparam.train.spark.Sweep;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -43,11 +45,13 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     // Everything a user can get wrong is checked before Spark starts.
+    String m = SparkSessions.master(master);
     ExperimentConfig cfg = ExperimentFile.read(experiment);
+    Capacity.checkGrid(cfg);
     List<RunSpec> runs = Grid.runs(cfg);
     Datasets.check(cfg.dataset(), cfg.trainSizes().stream().mapToInt(Integer::intValue).max()
         .orElseThrow());
-    String m = SparkSessions.master(master);
+    Capacity.checkMemory(runs, Capacity.available(m, new SparkConf()));
     SparkSessions.checkReachable(m);
     ResultsStore store = ResultsStore.open(results);
     RecordedRuns found = store.repair(cfg.name(), System.out);

@@ -16,6 +16,13 @@ import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Collectors;
@@ -48,18 +55,69 @@ public final class ExperimentFile {
     return m;
   }
 
-  /** Reads and validates {@code file}; every failure is a {@link ConfigException} of one line. */
+  /**
+   * Largest experiment file read, in bytes (1 MiB). A real one is a few KB; a larger file is a
+   * mistake (a data file given in its place) and is refused before a byte of it is read.
+   */
+  public static final long MAX_BYTES = 1 << 20;
+
+  /**
+   * Reads and validates {@code file}; every failure is a {@link ConfigException} of one line.
+   * The file must be at most {@link #MAX_BYTES} of UTF-8 (a leading byte-order mark is allowed)
+   * holding one YAML document; anchors and aliases are resolved.
+   */
   public static ExperimentConfig read(Path file) {
     if (!Files.isRegularFile(file)) {
       throw new ConfigException("experiment file " + file + ": not found");
     }
-    String text;
+    byte[] bytes;
     try {
-      text = Files.readString(file);
+      long size = Files.size(file);
+      if (size > MAX_BYTES) {
+        throw tooLarge(file, size);
+      }
+      try (InputStream in = Files.newInputStream(file)) {
+        bytes = in.readNBytes((int) MAX_BYTES + 1); // the file may have grown since
+      }
     } catch (IOException e) {
       throw new ConfigException("experiment file " + file + ": cannot read: " + e.getMessage());
     }
-    return parse(text, file.toString());
+    if (bytes.length > MAX_BYTES) {
+      throw tooLarge(file, bytes.length);
+    }
+    return parse(utf8(bytes, file.toString()), file.toString());
+  }
+
+  private static ConfigException tooLarge(Path file, long size) {
+    return new ConfigException("experiment file " + file + ": " + size + " bytes, larger than "
+        + "the limit of " + MAX_BYTES + " bytes (1 MiB) for an experiment file");
+  }
+
+  /** Strict UTF-8: the first malformed or unmappable byte is named by its offset and line. */
+  static String utf8(byte[] bytes, String origin) {
+    CharsetDecoder d = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    CharBuffer out = CharBuffer.allocate(bytes.length + 1);
+    CoderResult r = d.decode(in, out, true);
+    if (!r.isError()) {
+      r = d.flush(out);
+    }
+    if (r.isError()) {
+      int at = in.position();
+      int line = 1;
+      for (int i = 0; i < at; i++) {
+        if (bytes[i] == '\n') {
+          line++;
+        }
+      }
+      throw new ConfigException(String.format("experiment file %s: not UTF-8: byte 0x%02x at "
+          + "offset %d (line %d)", origin, bytes[at] & 0xff, at, line));
+    }
+    out.flip();
+    String text = out.toString();
+    return text.startsWith("\uFEFF") ? text.substring(1) : text;
   }
 
   /** Parses YAML text; {@code origin} names it in errors. */
@@ -67,17 +125,22 @@ public final class ExperimentFile {
     if (yaml.isBlank()) {
       throw new ConfigException("experiment file " + origin + ": is empty");
     }
+    JsonNode tree;
     try {
-      // A file of comments only is empty; a list or a scalar is not an experiment.
-      JsonNode tree = yamlMapper().readTree(yaml);
-      if (tree == null || tree.isMissingNode() || tree.isNull()) {
-        throw new ConfigException("experiment file " + origin + ": is empty");
-      }
-      if (!tree.isObject()) {
-        throw new ConfigException("experiment file " + origin + ": must be a mapping of keys "
-            + "to values, not " + (tree.isArray() ? "a list" : "a single value"));
-      }
-      ExperimentConfig c = yamlMapper().readValue(yaml, ExperimentConfig.class);
+      tree = YamlTree.read(yaml);
+    } catch (ConfigException e) {
+      throw new ConfigException("experiment file " + origin + ": " + e.getMessage(), e);
+    }
+    // A file of comments only is empty; a list or a scalar is not an experiment.
+    if (tree == null || tree.isNull()) {
+      throw new ConfigException("experiment file " + origin + ": is empty");
+    }
+    if (!tree.isObject()) {
+      throw new ConfigException("experiment file " + origin + ": must be a mapping of keys "
+          + "to values, not " + (tree.isArray() ? "a list" : "a single value"));
+    }
+    try {
+      ExperimentConfig c = yamlMapper().treeToValue(tree, ExperimentConfig.class);
       if (c == null) {
         throw new ConfigException("experiment file " + origin + ": is empty");
       }

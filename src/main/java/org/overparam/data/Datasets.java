@@ -42,6 +42,7 @@ public final class Datasets {
         throw new DataException("dataset.path " + dir + ": no such folder (install Debian's "
             + "dataset-fashion-mnist or set dataset.path)");
       }
+      checkShapes(dir, f);
       Examples pool = idx(dir, "train");
       Examples test = idx(dir, "t10k").head(f.testSize());
       return new DataSource(pool, test, f.describe());
@@ -58,6 +59,26 @@ public final class Datasets {
       return new DataSource(null, corpus.validation(t.testSize()), t.describe(), corpus);
     }
     throw new IllegalArgumentException("unknown dataset " + cfg);
+  }
+
+  /**
+   * Train and test images must have one shape, the one the models are built for; checked from
+   * the files' headers before the images are read.
+   */
+  private static void checkShapes(Path dir, DatasetConfig.FashionMnist f) {
+    Path train = IdxReader.locate(dir, "train-images-idx3-ubyte");
+    Path test = IdxReader.locate(dir, "t10k-images-idx3-ubyte");
+    int[] a = IdxReader.imageShape(train);
+    int[] b = IdxReader.imageShape(test);
+    if (a[1] != b[1] || a[2] != b[2]) {
+      throw new DataException("data files " + train + " (" + a[0] + " images of " + a[1] + "x"
+          + a[2] + ") and " + test + " (" + b[0] + " images of " + b[1] + "x" + b[2]
+          + "): train and test images differ in shape");
+    }
+    if ((long) a[1] * a[2] != f.featureDim()) {
+      throw new DataException("data file " + train + ": images of " + a[1] + "x" + a[2]
+          + ", Fashion-MNIST's are 28x28 (" + f.featureDim() + " pixels)");
+    }
   }
 
   private static Examples idx(Path dir, String split) {

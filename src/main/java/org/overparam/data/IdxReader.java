@@ -29,21 +29,43 @@ public final class IdxReader {
     throw new DataException("data file " + gz + ": not found (nor " + plain + ")");
   }
 
+  /**
+   * The dimensions {@code {count, rows, cols}} of an IDX image file, from its 16-byte header
+   * alone (the images are not read).
+   */
+  public static int[] imageShape(Path file) {
+    try (DataInputStream in = open(file)) {
+      return header(file, in);
+    } catch (EOFException e) {
+      throw new DataException("data file " + file + ": truncated");
+    } catch (IOException e) {
+      throw new DataException("data file " + file + ": unreadable (" + e.getMessage() + ")");
+    }
+  }
+
+  private static int[] header(Path file, DataInputStream in) throws IOException {
+    int magic = in.readInt();
+    if (magic != IMAGES_MAGIC) {
+      throw new DataException("data file " + file + ": not an IDX image file (magic 0x"
+          + Integer.toHexString(magic) + ")");
+    }
+    int n = in.readInt();
+    int rows = in.readInt();
+    int cols = in.readInt();
+    if (n <= 0 || rows <= 0 || cols <= 0 || (long) n * rows * cols > Integer.MAX_VALUE) {
+      throw new DataException("data file " + file + ": bad dimensions " + n + "x" + rows + "x"
+          + cols);
+    }
+    return new int[] {n, rows, cols};
+  }
+
   /** Images scaled to [0, 1], one row of rows*cols values each. */
   public static float[] images(Path file, int[] countOut) {
     try (DataInputStream in = open(file)) {
-      int magic = in.readInt();
-      if (magic != IMAGES_MAGIC) {
-        throw new DataException("data file " + file + ": not an IDX image file (magic 0x"
-            + Integer.toHexString(magic) + ")");
-      }
-      int n = in.readInt();
-      int rows = in.readInt();
-      int cols = in.readInt();
-      if (n <= 0 || rows <= 0 || cols <= 0 || (long) n * rows * cols > Integer.MAX_VALUE) {
-        throw new DataException("data file " + file + ": bad dimensions " + n + "x" + rows + "x"
-            + cols);
-      }
+      int[] shape = header(file, in);
+      int n = shape[0];
+      int rows = shape[1];
+      int cols = shape[2];
       byte[] raw = new byte[n * rows * cols];
       in.readFully(raw);
       float[] out = new float[raw.length];

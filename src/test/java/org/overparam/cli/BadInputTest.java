@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Assumptions;
@@ -146,11 +147,29 @@ class BadInputTest {
             "must be a mapping of keys to values, not a list"),
         text("YAML scalar instead of a mapping", "just some words\n",
             "must be a mapping of keys to values, not a single value"),
-        text("tab indentation", BASE.replace("epochs: 4", "epochs:\n\t4"), "experiment file"),
+        text("tab indentation", BASE.replace("epochs: 4", "epochs:\n\t4"),
+            "line 8, column 1: tab character; YAML indents and separates with spaces"),
         text("empty file", "", "is empty"),
         text("comments only", "# nothing here\n", "is empty"),
         text("binary garbage", "\u0000\u0001\u00ff\u00fe PK\u0003\u0004", "experiment file"),
-        text("duplicate key", BASE + "epochs: 5\n", "Duplicate field 'epochs'"),
+        text("duplicate key", BASE + "epochs: 5\n", "line 12: duplicate key 'epochs'"),
+        new Case("experiment file over 1 MiB", dir -> {
+          // A valid experiment padded with comments: refused by its size, before it is read.
+          String pad = ("#" + "x".repeat(1022) + "\n").repeat(1024); // 1 MiB
+          return train(write(dir.resolve("e.yaml"), BASE + pad));
+        }, "{dir}/e.yaml: " + (BASE.length() + (1 << 20)) + " bytes, larger than the limit of "
+            + (1 << 20) + " bytes"),
+        new Case("experiment file in Latin-1", dir -> train(writeBytes(dir.resolve("e.yaml"),
+            BASE.replace("name: bad-input", "name: bad-input\ndescription: caf\u00e9")
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1))),
+            "{dir}/e.yaml: not UTF-8: byte 0xe9 at offset " + ("name: bad-input\n"
+                + "description: caf").length() + " (line 2)"),
+        text("two YAML documents", BASE + "---\n" + BASE.replace("bad-input", "second"),
+            "holds 2 YAML documents (the second starts at line 13); one experiment per file"),
+        text("merge key", BASE.replace("optimizer: {", "optimizer: {<<: {epochs: 3}, "),
+            "line 6: merge keys (<<) are not supported"),
+        text("alias of an undefined anchor", BASE.replace("epochs: 4", "epochs: *four"),
+            "found undefined alias four"),
         new Case("experiment file missing", dir -> train(dir.resolve("nope.yaml")), "not found"),
         new Case("experiment file is a folder", dir -> train(dir), "not found"),
         // --- unknown keys and wrong types
@@ -212,6 +231,23 @@ class BadInputTest {
             "strategy.kind: 'magic'"),
         yaml("negative workers", "epochs: 4", "epochs: 4\nstrategy: {workers: -1}",
             "strategy.workers: must be >= 0"),
+        // --- what the grid asks of the machine
+        text("grid of more than 100,000 runs", BASE.replace("seeds: [0]", "seeds: "
+                + IntStream.range(0, 1000).boxed().toList()).replace("widths: [4]", "widths: "
+                + IntStream.rangeClosed(1, 101).boxed().toList()),
+            "grid: 1 train_sizes x 1 label_noise x 1 model.depths x 101 model.widths x 1 "
+                + "weight_decay x 1 dropout x 1000 seeds = 101,000 runs, more than the limit of "
+                + "100,000 runs per experiment"),
+        text("model too large for an executor", BASE.replace("depths: [1], widths: [4]",
+            "depths: [64], widths: [4, 65536]"), "model.widths: width 65536 at depth 64 has "
+                + "270,587,854,851 parameters; training it needs about 3.7 TiB (4-byte "
+                + "parameters, gradients, sgd state and activations, +25%), more than the 1.4 GiB "
+                + "of an executor's spark.executor.memory + spark.executor.memoryOverhead "
+                + "(1024 + 384 MiB)"),
+        new Case("model too large for the driver", dir -> withMaster(dir, "local[1]",
+            BASE.replace("depths: [1], widths: [4]", "depths: [64], widths: [65536]")),
+            "model.widths: width 65536 at depth 64 has 270,587,854,851 parameters; training it "
+                + "needs about 3.7 TiB"),
         // --- names that would escape their folder
         yaml("name with a path separator", "name: bad-input", "name: a/b", "name: 'a/b'"),
         yaml("name of two dots", "name: bad-input", "name: '..'", "name: '..'"),
@@ -253,6 +289,15 @@ class BadInputTest {
             b -> Arrays.copyOf(b, b.length - 100)), "train-images-idx3-ubyte.gz: truncated"),
         idx("IDX empty file", file("t10k-images", gz -> new byte[0]),
             "t10k-images-idx3-ubyte.gz: truncated"),
+        idx("IDX test images of another shape", content("t10k-images",
+            b -> images(20, 14, 14)),
+            "data files {dir}/idx/train-images-idx3-ubyte.gz (100 images of 28x28) and "
+                + "{dir}/idx/t10k-images-idx3-ubyte.gz (20 images of 14x14): train and test "
+                + "images differ in shape"),
+        idx("IDX images not 28x28", (name, gz) -> name.contains("images")
+            ? gzip(images(name.startsWith("train") ? 100 : 20, 14, 14)) : gz,
+            "data file {dir}/idx/train-images-idx3-ubyte.gz: images of 14x14, Fashion-MNIST's "
+                + "are 28x28 (784 pixels)"),
         yaml("Fashion-MNIST test size above 10000", "{kind: teacher-student, input_dim: 8, "
                 + "classes: 3, test_size: 100}", "{kind: fashion-mnist, test_size: 20000}",
             "dataset.test_size: must be in 1..10000"),
@@ -312,11 +357,23 @@ class BadInputTest {
         // --- the master
         new Case("unreachable master", dir -> train(write(dir.resolve("e.yaml"), BASE)),
             "--master {closed}: no Spark master answers there"),
-        new Case("master URL without a port", dir -> {
-          String[] a = train(write(dir.resolve("e.yaml"), BASE));
-          a[a.length - 1] = "spark://localhost";
-          return a;
-        }, "--master spark://localhost: not a spark://host:port URL"),
+        master("spark://localhost"),
+        master("lcoal[2]"),
+        master("local[0]"),
+        master("local[x]"),
+        master("local[2,0]"),
+        master("local[-1]"),
+        master("spark//h:1"),
+        master("spark://h:0"),
+        master("spark://h:7077,"),
+        master("spark://h:70777"),
+        master("local-cluster[2,1]"),
+        master("yarn-client"),
+        master("k8s://"),
+        master("LOCAL"),
+        master(" local[2]"),
+        new Case("Mesos master", dir -> withMaster(dir, "mesos://h:5050"),
+            "--master mesos://h:5050: Mesos is not supported"),
         // --- the command line
         new Case("unknown option", dir -> train(write(dir.resolve("e.yaml"), BASE), "--fast"),
             "Unknown option: '--fast'"),
@@ -370,6 +427,32 @@ class BadInputTest {
   }
 
   // ---------------------------------------------------------------------------------------
+
+  /** {@code overparam train} of the base experiment with {@code --master url}. */
+  static String[] withMaster(Path dir, String url) {
+    return withMaster(dir, url, BASE);
+  }
+
+  static String[] withMaster(Path dir, String url, String experiment) {
+    String[] a = train(write(dir.resolve("e.yaml"), experiment));
+    a[a.length - 1] = url;
+    return a;
+  }
+
+  /** A --master that is no Spark master URL. */
+  static Case master(String url) {
+    return new Case("master " + url, dir -> withMaster(dir, url), "--master " + url
+        + ": not a Spark master URL (expected local[N], spark://host:port, yarn or k8s://...)");
+  }
+
+  /** An uncompressed IDX image file of {@code n} images of {@code rows x cols}. */
+  static byte[] images(int n, int rows, int cols) {
+    try {
+      return idxBytes(0x803, new int[] {n, rows, cols}, n * rows * cols, 3);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 
   static String[] resultsAt(Path dir, String root) {
     // A reachable-looking local master: the results root is checked after the master.

@@ -71,4 +71,113 @@ class ExperimentFileTest {
         .hasMessageContaining(expected.strip())
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
   }
+
+  @Test
+  void anchorsAndAliasesReadAsTheValuesTheyName() {
+    String plain = GOOD + "weight_decay: [0.0, 0.05]\ndropout: [0.0]\n";
+    // The same experiment: anchored scalars, a list and a mapping, and aliases of each kind.
+    String anchored = """
+        name: &name tiny
+        dataset: &data {kind: teacher-student, input_dim: 8, classes: 3, test_size: 100}
+        train_sizes: &sizes [64, 128]
+        label_noise: [&zero 0.0, 0.2]
+        model: {family: mlp, depths: [1], widths: [4, 16]}
+        optimizer: &opt
+          kind: sgd
+          learning_rate: &lr 0.05
+          momentum: 0.9
+          batch_size: 32
+        epochs: 3
+        seeds: [0, 1]
+        weight_decay: [*zero, *lr]
+        dropout: &none [*zero]
+        """;
+    ExperimentConfig expected = ExperimentFile.parse(plain, "plain.yaml");
+    ExperimentConfig got = ExperimentFile.parse(anchored, "anchored.yaml");
+    assertThat(got).isEqualTo(expected);
+    assertThat(got.weightDecay()).containsExactly(0.0, 0.05);
+    assertThat(Grid.runs(got).stream().map(RunSpec::runId))
+        .containsExactlyElementsOf(Grid.runs(expected).stream().map(RunSpec::runId).toList());
+  }
+
+  @Test
+  void anAliasOfAMappingOrAListIsAFullCopyOfIt() {
+    var t = YamlTree.read("a: &m {x: 1, y: [2, &s three]}\nb: *m\nc: &l [*m, *s]\nd: *l\n");
+    assertThat(t.toString()).isEqualTo("{\"a\":{\"x\":1,\"y\":[2,\"three\"]},"
+        + "\"b\":{\"x\":1,\"y\":[2,\"three\"]},"
+        + "\"c\":[{\"x\":1,\"y\":[2,\"three\"]},\"three\"],"
+        + "\"d\":[{\"x\":1,\"y\":[2,\"three\"]},\"three\"]}");
+  }
+
+  @Test
+  void refusesAliasesThatExpandBeyondTheLimit() {
+    // Nine levels of ten aliases each: 10^9 values from a file of a few hundred bytes.
+    StringBuilder y = new StringBuilder("l0: &l0 [0, 0, 0, 0, 0, 0, 0, 0, 0, 0]\n");
+    for (int i = 1; i <= 9; i++) {
+      y.append("l").append(i).append(": &l").append(i).append(" [");
+      for (int k = 0; k < 10; k++) {
+        y.append(k > 0 ? ", " : "").append("*l").append(i - 1);
+      }
+      y.append("]\n");
+    }
+    assertThatThrownBy(() -> YamlTree.read(y.toString()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("expands to more than 1000000 values through its aliases");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      tab indentation          | epochs: 3                   | epochs:\\n\\t3                        | line 8, column 1: tab character
+      second document          | epochs: 3                   | epochs: 3\\n---\\nname: two             | holds 2 YAML documents (the second starts at line 9); one experiment per file
+      duplicate key            | epochs: 3                   | epochs: 3\\nepochs: 4                 | line 8: duplicate key 'epochs'
+      alias of nothing         | epochs: 3                   | epochs: *three                      | found undefined alias three
+      merge key                | optimizer: {kind: sgd,      | optimizer: {<<: {}, kind: sgd,      | merge keys (<<) are not supported
+      custom tag               | epochs: 3                   | epochs: !big 3                      | line 7: tag !big is not supported
+      aliased string for int   | epochs: 3                   | description: &e three\\nepochs: *e   | epochs: wrong type
+      """)
+  void refusesYamlItCannotReadWithTheLine(String what, String from, String to,
+      String expected) {
+    String yaml = GOOD.replace(from.strip(), to.strip().replace("\\n", "\n")
+        .replace("\\t", "\t"));
+    assertThat(yaml).isNotEqualTo(GOOD);
+    assertThatThrownBy(() -> ExperimentFile.parse(yaml, "bad.yaml"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("experiment file bad.yaml: ")
+        .hasMessageContaining(expected.strip())
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+  }
+
+  @Test
+  void refusesBytesThatAreNotUtf8ByOffsetAndLine() {
+    byte[] good = GOOD.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] bad = java.util.Arrays.copyOf(good, good.length);
+    int at = GOOD.indexOf("tiny") + 1;
+    bad[at] = (byte) 0xe9; // Latin-1 e-acute
+    assertThat(ExperimentFile.utf8(good, "g.yaml")).isEqualTo(GOOD);
+    assertThatThrownBy(() -> ExperimentFile.utf8(bad, "bad.yaml"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("experiment file bad.yaml: not UTF-8: byte 0xe9 at offset " + at
+            + " (line 1)");
+    byte[] bom = new byte[good.length + 3];
+    bom[0] = (byte) 0xef;
+    bom[1] = (byte) 0xbb;
+    bom[2] = (byte) 0xbf;
+    System.arraycopy(good, 0, bom, 3, good.length);
+    assertThat(ExperimentFile.utf8(bom, "bom.yaml")).isEqualTo(GOOD);
+  }
+
+  @Test
+  void keepsJacksonsScalarTypes() {
+    // Only true/false are booleans, quoted numbers are strings, '_' separates digits.
+    assertThat(ExperimentFile.parse(GOOD.replace("epochs: 3", "epochs: 1_0"), "u").epochs())
+        .isEqualTo(10);
+    assertThat(ExperimentFile.parse(GOOD.replace("name: tiny", "name: tiny\ndescription: yes"),
+        "y").description()).isEqualTo("yes");
+    assertThat(ExperimentFile.parse(GOOD.replace("name: tiny", "name: 'no'"), "n").name())
+        .isEqualTo("no");
+    assertThatThrownBy(() -> ExperimentFile.parse(GOOD.replace("epochs: 3", "epochs: '3'"), "q"))
+        .hasMessageContaining("epochs: wrong type");
+    assertThatThrownBy(() -> ExperimentFile.parse(GOOD.replace("epochs: 3", "epochs: true"), "b"))
+        .hasMessageContaining("epochs: wrong type");
+  }
 }
