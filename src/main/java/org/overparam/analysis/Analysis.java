@@ -91,7 +91,8 @@ public final class Analysis {
       folder.commit(s.experiments());
       out.println("overparam: analysis tables in " + folder.live() + " (" + s.time() + ")");
       return new Summary(s.experiments(), folder.live(), s.curves(), s.modelWise(), s.time());
-    } catch (Exception e) { // Spark throws checked exceptions undeclared
+    } catch (Exception | org.apache.hadoop.fs.FSError e) {
+      // Spark throws checked exceptions undeclared; a local disk that is full throws FSError.
       ConfigException full = DiskFull.of(e, "the analysis under " + in.results());
       throw full != null ? full : unreadable(e);
     }
@@ -101,7 +102,7 @@ public final class Analysis {
    * A one-line {@link ConfigException} naming the file for a Spark read that failed on a
    * corrupt file (a page the footer check could not see), else {@code e} itself.
    */
-  static RuntimeException unreadable(Exception e) {
+  static RuntimeException unreadable(Throwable e) {
     for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
       java.util.regex.Matcher m = java.util.regex.Pattern
           .compile("error while reading file (\\S+?)\\.?(\\s|$)")

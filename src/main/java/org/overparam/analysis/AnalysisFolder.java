@@ -75,6 +75,15 @@ public final class AnalysisFolder implements AutoCloseable {
   static AnalysisFolder begin(String results, Configuration conf, long waitMillis,
       PrintStream out) {
     try {
+      return open(results, conf, waitMillis, out);
+    } catch (org.apache.hadoop.fs.FSError e) {
+      throw failure(results, new IOException(e.getMessage(), e));
+    }
+  }
+
+  private static AnalysisFolder open(String results, Configuration conf, long waitMillis,
+      PrintStream out) {
+    try {
       Path root = new Path(results);
       FileSystem fs = root.getFileSystem(conf);
       root = fs.makeQualified(root);
@@ -156,6 +165,8 @@ public final class AnalysisFolder implements AutoCloseable {
       fs.delete(old2, true);
     } catch (IOException e) {
       throw failure(live.toString(), e);
+    } catch (org.apache.hadoop.fs.FSError e) {
+      throw failure(live.toString(), new IOException(e.getMessage(), e));
     }
   }
 
@@ -227,18 +238,28 @@ public final class AnalysisFolder implements AutoCloseable {
     long lastSaid = 0;
     String me = holder();
     while (true) {
-      try (OutputStream o = fs.create(lock, false)) {
-        o.write(me.getBytes(StandardCharsets.UTF_8));
-        return;
+      OutputStream o;
+      try {
+        o = fs.create(lock, false);
       } catch (FileAlreadyExistsException e) {
-        // held: below
+        o = null; // held: below
       } catch (IOException e) {
         if (!fs.exists(lock)) {
           throw e;
         }
+        o = null;
+      }
+      if (o != null) {
+        try (OutputStream w = o) {
+          w.write(me.getBytes(StandardCharsets.UTF_8));
+          return;
+        } catch (IOException | org.apache.hadoop.fs.FSError e) {
+          fs.delete(lock, false); // a lock nobody holds would stop every later analysis
+          throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+        }
       }
       String held = readLock();
-      if (held != null && gone(held)) {
+      if (held != null && (gone(held) || (held.isEmpty() && stale()))) {
         fs.delete(lock, false);
         continue;
       }
@@ -258,6 +279,15 @@ public final class AnalysisFolder implements AutoCloseable {
         Thread.currentThread().interrupt();
         throw new IOException("interrupted waiting for " + lock);
       }
+    }
+  }
+
+  /** Whether the lock file is over a minute old (an empty one was left by a killed writer). */
+  private boolean stale() {
+    try {
+      return fs.getFileStatus(lock).getModificationTime() < System.currentTimeMillis() - 60_000;
+    } catch (IOException e) {
+      return false;
     }
   }
 

@@ -105,12 +105,13 @@ final class AtomicFiles {
    * The error for a failed write of {@code target}: a one-line {@link ConfigException} naming
    * the path when the disk or a quota is full, else an {@link java.io.UncheckedIOException}.
    */
-  static RuntimeException failure(Path target, IOException e) {
+  static RuntimeException failure(Path target, Throwable e) {
     ConfigException full = DiskFull.of(e, target.toString());
     if (full != null) {
       return full;
     }
-    return new java.io.UncheckedIOException("writing " + target + ": " + e.getMessage(), e);
+    IOException io = e instanceof IOException x ? x : new IOException(e.getMessage(), e);
+    return new java.io.UncheckedIOException("writing " + target + ": " + e.getMessage(), io);
   }
 
   static void deleteQuietly(FileSystem fs, Path p) {

@@ -48,7 +48,8 @@ final class ParquetFiles {
         }
       }
       AtomicFiles.replace(fs, tmp, target, conf);
-    } catch (IOException e) {
+    } catch (IOException | org.apache.hadoop.fs.FSError e) {
+      // The local file system reports a full disk as an FSError.
       AtomicFiles.deleteQuietly(fs, tmp);
       throw AtomicFiles.failure(target, e);
     } catch (RuntimeException e) {

@@ -259,7 +259,7 @@ class ResultsFaultTest {
         new Case("a master with no one listening", root -> {}, "train {dir}/e.yaml --results "
             + "{root} --master spark://127.0.0.1:9", 2, "no Spark master answers", UNCHANGED),
         new Case("a standalone master without a port", root -> {}, "train {dir}/e.yaml "
-            + "--results {root} --master spark://localhost", 2, "not a spark://host:port",
+            + "--results {root} --master spark://localhost", 2, "not a Spark master URL",
             UNCHANGED),
         new Case("an experiment file with a tab", root -> {}, "train {dir}/tab.yaml --results "
             + "{root} --master local[2]", 2, "experiment file", UNCHANGED),
@@ -289,8 +289,8 @@ class ResultsFaultTest {
     write(dir.resolve("compress.yaml"), BASE + "compression: {sparsities: [0.5]}\n");
     write(dir.resolve("tab.yaml"), BASE.replace("epochs: 3", "epochs:\n\t3"));
     write(dir.resolve("two.yaml"), BASE + "---\n" + BASE);
-    write(dir.resolve("huge.yaml"), BASE.replace("input_dim: 8", "input_dim: 60000")
-        .replace("widths: [4, 8]", "widths: [65536]").replace("depths: [1]", "depths: [64]"));
+    write(dir.resolve("huge.yaml"), BASE.replace("widths: [4, 8]", "widths: [65536]")
+        .replace("depths: [1]", "depths: [64]"));
     writeBytes(dir.resolve("latin1.yaml"), (BASE + "description: caf\u00e9\n")
         .getBytes(StandardCharsets.ISO_8859_1));
   }
@@ -346,6 +346,58 @@ class ResultsFaultTest {
     assertThat(r.code).as(r.toString()).isZero();
   }
 
+  /**
+   * A full disk (a small tmpfs): train and analyze each refuse in one line naming the path,
+   * leave every recorded file and the analysis as they were and no temporary file behind; once
+   * space is freed, the same train records the new runs whole.
+   */
+  @Test
+  void aFullDiskDamagesNothing() throws Exception {
+    Path mount = Files.createTempDirectory("overparam-tmpfs");
+    Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs",
+        mount.toString()).redirectErrorStream(true).start();
+    boolean mounted = p.waitFor() == 0;
+    org.junit.jupiter.api.Assumptions.assumeTrue(mounted, "mounting a tmpfs needs root: "
+        + new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    try {
+      Path root = mount.resolve("results");
+      copyTree(template, root);
+      Path dir = Files.createDirectories(tmp.resolve("full-case"));
+      experimentFiles(dir);
+      Path filler = mount.resolve("filler");
+      long free = Files.getFileStore(mount).getUsableSpace();
+      writeBytes(filler, new byte[(int) Math.max(0, free - 2048)]);
+      Map<String, String> before = BadInputTest.hashes(root);
+
+      Result train = run(("train " + dir + "/seed.yaml --results " + root + " --master local[2]")
+          .split(" "));
+      faults++;
+      assertThat(train.code).as(train.toString()).isEqualTo(2);
+      assertThat(train.err).as(train.toString()).contains("disk full writing " + "file:" + root)
+          .doesNotContain("\tat ");
+      assertThat(BadInputTest.hashes(root)).as("the results root after a full disk")
+          .isEqualTo(before);
+
+      Result analyze = run(ANALYZE.replace("{root}", root.toString()).split(" "));
+      faults++;
+      assertThat(analyze.code).as(analyze.toString()).isEqualTo(2);
+      assertThat(analyze.err).as(analyze.toString()).contains("disk full writing the analysis");
+      assertThat(BadInputTest.hashes(root)).as("the results root after a full disk")
+          .isEqualTo(before);
+
+      delete(filler);
+      Result again = run(("train " + dir + "/seed.yaml --results " + root
+          + " --master local[2] --no-report").split(" "));
+      assertThat(again.code).as(again.toString()).isZero();
+      assertWhole(root, RUNS + 2);
+    } finally {
+      if (mounted) {
+        new ProcessBuilder("umount", "-l", mount.toString()).start().waitFor();
+      }
+      Files.deleteIfExists(mount);
+    }
+  }
+
   // ---- what a root must hold
 
   /** Every one of {@code runs} runs recorded whole; one metrics row per (run, epoch). */
@@ -361,6 +413,8 @@ class ResultsFaultTest {
         .get(0);
     assertThat(((Number) m.get("n")).longValue()).as("metrics rows").isEqualTo(
         (long) runs * EPOCHS);
+    assertThat(found.strays()).allSatisfy(x -> assertThat(found.recorded())
+        .doesNotContainKey(x.file().getName().replace(".parquet", "")));
     assertThat(((Number) m.get("keys")).longValue()).as("distinct (run, epoch)")
         .isEqualTo((long) runs * EPOCHS);
     assertThat(((Number) m.get("ids")).longValue()).isEqualTo(runs);
