@@ -238,25 +238,8 @@ public final class AnalysisFolder implements AutoCloseable {
     long lastSaid = 0;
     String me = holder();
     while (true) {
-      OutputStream o;
-      try {
-        o = fs.create(lock, false);
-      } catch (FileAlreadyExistsException e) {
-        o = null; // held: below
-      } catch (IOException e) {
-        if (!fs.exists(lock)) {
-          throw e;
-        }
-        o = null;
-      }
-      if (o != null) {
-        try (OutputStream w = o) {
-          w.write(me.getBytes(StandardCharsets.UTF_8));
-          return;
-        } catch (IOException | org.apache.hadoop.fs.FSError e) {
-          fs.delete(lock, false); // a lock nobody holds would stop every later analysis
-          throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
-        }
+      if (tryLock(me)) {
+        return;
       }
       String held = readLock();
       if (held != null && (gone(held) || (held.isEmpty() && stale()))) {
@@ -279,6 +262,46 @@ public final class AnalysisFolder implements AutoCloseable {
         Thread.currentThread().interrupt();
         throw new IOException("interrupted waiting for " + lock);
       }
+    }
+  }
+
+  /**
+   * Creates the lock holding {@code me} if no one holds it: with O_EXCL on a local disk (Hadoop's
+   * local create checks, then creates), with the NameNode's exclusive create on HDFS.
+   */
+  private boolean tryLock(String me) throws IOException {
+    byte[] bytes = me.getBytes(StandardCharsets.UTF_8);
+    java.net.URI u = fs.makeQualified(lock).toUri();
+    if ("file".equals(u.getScheme())) {
+      java.nio.file.Path p = java.nio.file.Paths.get(u);
+      try {
+        java.nio.file.Files.write(p, bytes, java.nio.file.StandardOpenOption.CREATE_NEW,
+            java.nio.file.StandardOpenOption.WRITE);
+        return true;
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        return false;
+      } catch (IOException e) {
+        java.nio.file.Files.deleteIfExists(p); // a lock nobody holds would stop every analysis
+        throw e;
+      }
+    }
+    OutputStream o;
+    try {
+      o = fs.create(lock, false);
+    } catch (FileAlreadyExistsException e) {
+      return false;
+    } catch (IOException e) {
+      if (fs.exists(lock)) {
+        return false;
+      }
+      throw e;
+    }
+    try (OutputStream w = o) {
+      w.write(bytes);
+      return true;
+    } catch (IOException | org.apache.hadoop.fs.FSError e) {
+      fs.delete(lock, false);
+      throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
     }
   }
 

@@ -73,10 +73,15 @@ public record RunSpec(
   public String runId() {
     RunSpec key = new RunSpec("", dataset, family, depth, width, embedding, trainSize, labelNoise,
         weightDecay, dropout, seed, optimizer, epochs, evalEvery, 0, strategy, null);
+    return sha256Hex(key.toJson(), 8);
+  }
+
+  /** The first {@code bytes} bytes of SHA-256 over {@code text}, in hex. */
+  private static String sha256Hex(String text, int bytes) {
     try {
       byte[] h = MessageDigest.getInstance("SHA-256")
-          .digest(key.toJson().getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(h, 0, 8);
+          .digest(text.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(h, 0, bytes);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
@@ -105,13 +110,7 @@ public record RunSpec(
   public static String configId(String json) {
     StringBuilder sb = new StringBuilder();
     configFields(json).forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
-    try {
-      byte[] h = MessageDigest.getInstance("SHA-256")
-          .digest(sb.toString().getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(h, 0, 4);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return sha256Hex(sb.toString(), 4);
   }
 
   /**
