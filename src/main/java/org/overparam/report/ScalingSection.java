@@ -77,7 +77,12 @@ final class ScalingSection {
         .append(". N = parameters, D = training examples")
         .append(unit == Unit.NATS ? "" : " (predicted characters)")
         .append(". Bands: 2.5% to 97.5% bootstrap percentiles of the fitted curve.</p>\n");
-    List<Row> curves = r.table("scaling_curves");
+    // The curves and frontier of a fit that is not identified are not drawn.
+    java.util.Set<List<Object>> unidentified = new java.util.HashSet<>();
+    fits.stream().filter(f -> "fitted".equals(f.getAs("status")) && !identified(f))
+        .forEach(f -> unidentified.add(key(f)));
+    List<Row> curves = r.table("scaling_curves").stream()
+        .filter(c -> !unidentified.contains(key(c))).toList();
     List<Row> cells = r.table("curves");
     Map<Setting, List<Row>> bySetting = new LinkedHashMap<>();
     fits.stream().filter(f -> "fitted".equals(f.getAs("status")))
@@ -97,7 +102,11 @@ final class ScalingSection {
       chart(r, s, "L(D)", "params", "N", mine, lines, "train_size", shown, unit);
     }
     coefficients(html, fits, unit);
-    List<Row> optimal = r.table("compute_optimal");
+    java.util.Set<Setting> jointUnidentified = new java.util.HashSet<>();
+    fits.stream().filter(f -> "L(N,D)".equals(f.getAs("law")) && "fitted".equals(
+        f.getAs("status")) && !identified(f)).forEach(f -> jointUnidentified.add(Setting.of(f)));
+    List<Row> optimal = r.table("compute_optimal").stream()
+        .filter(o -> !jointUnidentified.contains(Setting.of(o))).toList();
     frontier(r, optimal, unit);
     optimal(html, optimal, unit);
   }
@@ -204,11 +213,11 @@ final class ScalingSection {
         + "<th>alpha</th><th>B</th><th>beta</th><th>R&sup2; (log L)</th>"
         + "<th>largest size predicted from the smaller: error</th></tr>\n");
     int rows = 0;
-    List<String> skipped = new ArrayList<>();
+    // Skipped fits by the category of their reason, in order of first appearance.
+    Map<String, Integer> skipped = new LinkedHashMap<>();
     for (Row f : fits) {
       if (!"fitted".equals(f.getAs("status"))) {
-        skipped.add(Setting.of(f).title() + ", " + f.getAs("law") + fixed(f) + ": "
-            + f.getAs("reason"));
+        skipped.merge(category(f.getAs("reason")), 1, Integer::sum);
         continue;
       }
       if (rows++ >= MAX_ROWS) {
@@ -219,6 +228,12 @@ final class ScalingSection {
           .append(f.<Object>getAs("dropout")).append("</td><td>")
           .append(Report.esc(f.getAs("law"))).append("</td><td>").append(fixed(f).trim())
           .append("</td><td>").append(f.<Object>getAs("points")).append("</td>");
+      if (!identified(f)) {
+        // The numbers of a fit that means nothing are not shown; why is.
+        html.append("<td colspan=\"7\">not identified: ")
+            .append(Report.esc(String.valueOf(f.<Object>getAs("reason")))).append("</td></tr>\n");
+        continue;
+      }
       for (String k : List.of("e", "a", "alpha", "b", "beta")) {
         html.append("<td>").append(withInterval(f, k, k.startsWith("alpha")
             || k.startsWith("beta") ? Unit.NONE : unit)).append("</td>");
@@ -233,11 +248,38 @@ final class ScalingSection {
       html.append("<p>").append(rows - MAX_ROWS).append(" more fits in scaling_fits.</p>\n");
     }
     if (!skipped.isEmpty()) {
-      html.append("<p>Skipped fits:</p>\n<ul>\n");
-      skipped.stream().limit(MAX_ROWS).forEach(s -> html.append("<li>").append(Report.esc(s))
+      html.append("<p>Skipped fits (scaling_fits has each with its reason):</p>\n<ul>\n");
+      skipped.forEach((reason, count) -> html.append("<li>").append(count)
+          .append(count == 1 ? " fit" : " fits").append(" skipped: ").append(Report.esc(reason))
           .append("</li>\n"));
       html.append("</ul>\n");
     }
+  }
+
+  /**
+   * Whether a fitted row is identified; rows of tables written before the column existed count
+   * as identified.
+   */
+  static boolean identified(Row f) {
+    if (f.schema() == null || !java.util.Arrays.asList(f.schema().fieldNames())
+        .contains("identified")) {
+      return true;
+    }
+    Boolean id = f.getAs("identified");
+    return id == null || id;
+  }
+
+  /** The category of a reason: its text before the first ": " (see Identification). */
+  static String category(Object reason) {
+    String r = reason == null ? "no reason given" : reason.toString();
+    int i = r.indexOf(": ");
+    return i < 0 ? r : r.substring(0, i);
+  }
+
+  /** A fit's identity in scaling_fits and scaling_curves: setting, law and the fixed size. */
+  private static List<Object> key(Row f) {
+    return java.util.Arrays.asList(f.getAs("label_noise"), f.getAs("weight_decay"),
+        f.getAs("dropout"), f.getAs("law"), f.getAs("train_size"), f.getAs("params"));
   }
 
   private static String fixed(Row f) {
