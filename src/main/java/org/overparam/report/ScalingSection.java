@@ -77,12 +77,7 @@ final class ScalingSection {
         .append(". N = parameters, D = training examples")
         .append(unit == Unit.NATS ? "" : " (predicted characters)")
         .append(". Bands: 2.5% to 97.5% bootstrap percentiles of the fitted curve.</p>\n");
-    // The curves and frontier of a fit that is not identified are not drawn.
-    java.util.Set<List<Object>> unidentified = new java.util.HashSet<>();
-    fits.stream().filter(f -> "fitted".equals(f.getAs("status")) && !identified(f))
-        .forEach(f -> unidentified.add(key(f)));
-    List<Row> curves = r.table("scaling_curves").stream()
-        .filter(c -> !unidentified.contains(key(c))).toList();
+    List<Row> curves = r.table("scaling_curves");
     List<Row> cells = r.table("curves");
     Map<Setting, List<Row>> bySetting = new LinkedHashMap<>();
     fits.stream().filter(f -> "fitted".equals(f.getAs("status")))
@@ -97,25 +92,30 @@ final class ScalingSection {
       List<Row> mine = cells.stream().filter(c -> s.equals(Setting.of(c))
           && c.getAs("best_test_loss") != null).toList();
       List<Row> lines = curves.stream().filter(c -> s.equals(Setting.of(c))).toList();
-      chart(r, s, "L(N)", "train_size", "n", mine, lines, "params", shown, unit);
-      chart(r, s, "L(N,D)", "train_size", "n", mine, lines, "params", shown, unit);
-      chart(r, s, "L(D)", "params", "N", mine, lines, "train_size", shown, unit);
+      chart(r, s, "L(N)", "train_size", "n", mine, lines, "params", shown, unit,
+          note(bySetting.get(s), "L(N)"));
+      chart(r, s, "L(N,D)", "train_size", "n", mine, lines, "params", shown, unit,
+          note(bySetting.get(s), "L(N,D)"));
+      chart(r, s, "L(D)", "params", "N", mine, lines, "train_size", shown, unit,
+          note(bySetting.get(s), "L(D)"));
     }
     coefficients(html, fits, unit);
-    java.util.Set<Setting> jointUnidentified = new java.util.HashSet<>();
+    // The frontier comes from the joint fit: where that is not identified, say so instead.
+    Map<Setting, String> jointUnidentified = new LinkedHashMap<>();
     fits.stream().filter(f -> "L(N,D)".equals(f.getAs("law")) && "fitted".equals(
-        f.getAs("status")) && !identified(f)).forEach(f -> jointUnidentified.add(Setting.of(f)));
-    List<Row> optimal = r.table("compute_optimal").stream()
-        .filter(o -> !jointUnidentified.contains(Setting.of(o))).toList();
-    frontier(r, optimal, unit);
-    optimal(html, optimal, unit);
+        f.getAs("status")) && !identified(f))
+        .forEach(f -> jointUnidentified.put(Setting.of(f), f.getAs("reason")));
+    List<Row> optimal = r.table("compute_optimal");
+    frontier(r, optimal, unit, jointUnidentified);
+    optimal(html, optimal, unit, jointUnidentified);
   }
 
   /**
    * The compute-optimal frontier of each setting: N_opt and D_opt against the budget C on one
    * chart, L_opt against C on another, with their bootstrap bands.
    */
-  private static void frontier(Report r, List<Row> optimal, Unit unit) {
+  private static void frontier(Report r, List<Row> optimal, Unit unit,
+      Map<Setting, String> unidentified) {
     Map<Setting, List<Row>> bySetting = new LinkedHashMap<>();
     optimal.forEach(o -> bySetting.computeIfAbsent(Setting.of(o), k -> new ArrayList<>()).add(o));
     int shown = 0;
@@ -134,7 +134,8 @@ final class ScalingSection {
             : "D_opt (training examples)", c, column(rows, k, 1), g++, false));
         bands.add(band(rows, k, c, 1));
       }
-      String title = "compute-optimal frontier: " + e.getKey().title();
+      String title = "compute-optimal frontier: " + e.getKey().title()
+          + (unidentified.containsKey(e.getKey()) ? " (fit not identified)" : "");
       r.image("frontier-" + shown + "-nd.png", Plots.logLog(title, "training compute C = 6 N D "
           + "(FLOPs)", "N_opt, D_opt", List.of(), lines, bands), title);
       r.image("frontier-" + shown + "-loss.png", Plots.logLog("least loss on the frontier: "
@@ -162,7 +163,7 @@ final class ScalingSection {
    * {@code xColumn}, with the law's curves and bands.
    */
   private static void chart(Report r, Setting s, String law, String group, String label,
-      List<Row> cells, List<Row> curves, String xColumn, int index, Unit unit) {
+      List<Row> cells, List<Row> curves, String xColumn, int index, Unit unit, String note) {
     Map<Object, List<Row>> lines = new TreeMap<>();
     for (Row c : curves) {
       if (law.equals(c.getAs("law"))) {
@@ -200,7 +201,7 @@ final class ScalingSection {
               .toArray()), g, false));
       g++;
     }
-    String title = law + ": " + s.title();
+    String title = law + ": " + s.title() + (note.isEmpty() ? "" : " (" + note + ")");
     String xTitle = xColumn.equals("params") ? "parameters N" : "training examples D";
     r.image("scaling-" + index + "-" + law.replaceAll("[^A-Za-z]", "") + ".png",
         Plots.logLog(title, xTitle, "least test loss, " + unit.name(), pts, fitted, bands),
@@ -256,6 +257,14 @@ final class ScalingSection {
     }
   }
 
+  /** "k of m fits not identified" for a setting's fits of one law, or "" when all are. */
+  private static String note(List<Row> fitted, String law) {
+    List<Row> mine = fitted.stream().filter(f -> law.equals(f.getAs("law"))).toList();
+    long not = mine.stream().filter(f -> !identified(f)).count();
+    return not == 0 ? "" : not + " of " + mine.size() + (mine.size() == 1 ? " fit" : " fits")
+        + " not identified";
+  }
+
   /**
    * Whether a fitted row is identified; rows of tables written before the column existed count
    * as identified.
@@ -300,14 +309,27 @@ final class ScalingSection {
         : " [" + Report.fmt(lo) + ", " + Report.fmt(hi) + "]");
   }
 
-  private static void optimal(StringBuilder html, List<Row> rows, Unit unit) {
+  private static void optimal(StringBuilder html, List<Row> rows, Unit unit,
+      Map<Setting, String> unidentified) {
     if (rows.isEmpty()) {
       return;
     }
     html.append("<h3>Compute-optimal allocation (C = 6 N D)</h3>\n<table><tr><th>noise</th>"
         + "<th>wd</th><th>dropout</th><th>C (FLOPs)</th><th>N_opt</th><th>D_opt</th>"
         + "<th>L_opt</th></tr>\n");
+    java.util.Set<Setting> said = new java.util.HashSet<>();
     for (Row o : rows.stream().limit(MAX_ROWS).toList()) {
+      Setting s = Setting.of(o);
+      if (unidentified.containsKey(s)) {
+        // One row per setting whose joint fit means nothing: why, instead of its numbers.
+        if (said.add(s)) {
+          html.append("<tr><td>").append(s.noise).append("</td><td>").append(s.wd)
+              .append("</td><td>").append(s.dropout).append("</td><td colspan=\"4\">L(N, D) "
+                  + "not identified: ").append(Report.esc(unidentified.get(s)))
+              .append("</td></tr>\n");
+        }
+        continue;
+      }
       html.append("<tr><td>").append(o.<Object>getAs("label_noise")).append("</td><td>")
           .append(o.<Object>getAs("weight_decay")).append("</td><td>")
           .append(o.<Object>getAs("dropout")).append("</td><td>")
