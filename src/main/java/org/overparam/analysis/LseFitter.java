@@ -105,6 +105,12 @@ final class LseFitter {
   /** {@link #fromStart}, on the reduced problem or not as {@code reduce} says. */
   static Outcome fromStart(HuberLseObjective f, double[] centredStart, int maxEvaluations,
       boolean reduce) {
+    return fromStart(f, centredStart, maxEvaluations, reduce, TOLERANCE);
+  }
+
+  /** {@link #fromStart} to relative tolerance {@code tolerance}. */
+  static Outcome fromStart(HuberLseObjective f, double[] centredStart, int maxEvaluations,
+      boolean reduce, double tolerance) {
     int n = f.points();
     int k = f.dimension();
     MultivariateJacobianFunction model = reduce ? point -> reduced(f, point.toArray()) : point -> {
@@ -121,9 +127,9 @@ final class LseFitter {
         .maxIterations(maxEvaluations)
         .build();
     LevenbergMarquardtOptimizer lm = new LevenbergMarquardtOptimizer()
-        .withCostRelativeTolerance(TOLERANCE)
-        .withParameterRelativeTolerance(TOLERANCE)
-        .withOrthoTolerance(TOLERANCE);
+        .withCostRelativeTolerance(tolerance)
+        .withParameterRelativeTolerance(tolerance)
+        .withOrthoTolerance(tolerance);
     try {
       Optimum o = lm.optimize(problem);
       double[] c = o.getPoint().toArray();

@@ -58,6 +58,11 @@ public record ScalingFit(ScalingLaw law, int points, double objective, double gr
    * more is far from every basin the other starts find, and counts as failed.
    */
   public static final int SCREEN_MAX_EVALUATIONS = 200;
+  /**
+   * Relative tolerance of a start on the sample: enough to tell the basins apart; the
+   * refinement on all points goes to {@link LseFitter#TOLERANCE}.
+   */
+  public static final double SCREEN_TOLERANCE = 1e-6;
   /** Optima of the sampled grid refined on all points. */
   public static final int SCREEN_KEEP = 3;
 
@@ -128,7 +133,8 @@ public record ScalingFit(ScalingLaw law, int points, double objective, double gr
   /**
    * The grid on a seeded sample of {@link #SCREEN_POINTS} points, then its {@link #SCREEN_KEEP}
    * best distinct optima refined on every point; starts, failures and starts at best are the
-   * sample's (each start capped at {@link #SCREEN_MAX_EVALUATIONS}), evaluations both.
+   * sample's (each start capped at {@link #SCREEN_MAX_EVALUATIONS}, to
+   * {@link #SCREEN_TOLERANCE}), evaluations both.
    */
   private static LseFitter.Best screened(HuberLseObjective f, List<double[]> grid,
       int maxEvaluations, FitProgress progress) {
@@ -138,7 +144,8 @@ public record ScalingFit(ScalingLaw law, int points, double objective, double gr
     LseFitter.Outcome[] out = IntStream.range(0, grid.size()).parallel()
         .mapToObj(i -> {
           LseFitter.Outcome o = LseFitter.fromStart(sample, sample.toCentred(grid.get(i)),
-              Math.min(maxEvaluations, SCREEN_MAX_EVALUATIONS));
+              Math.min(maxEvaluations, SCREEN_MAX_EVALUATIONS),
+              sample.points() > LseFitter.REDUCE_ABOVE, SCREEN_TOLERANCE);
           progress.step();
           return o;
         }).toArray(LseFitter.Outcome[]::new);
