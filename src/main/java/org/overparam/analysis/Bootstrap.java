@@ -25,23 +25,40 @@ public record Bootstrap(List<ScalingLaw> laws, int failed, long seed) {
     }
   }
 
+  /** Resamples drawn and refitted at a time: bounds the counts held to this many x points. */
+  static final int BATCH = 32;
+
   /** Resamples the objective's points and refits each resample. */
   static Bootstrap run(HuberLseObjective f, double[] bestCentred, int resamples, long seed,
       int maxEvaluations) {
-    // Draw every resample first, in order, so the draws do not depend on thread timing.
+    return run(f, bestCentred, resamples, seed, maxEvaluations, FitProgress.NONE);
+  }
+
+  /** {@link #run}, one {@link FitProgress#step} per resample refitted. */
+  static Bootstrap run(HuberLseObjective f, double[] bestCentred, int resamples, long seed,
+      int maxEvaluations, FitProgress progress) {
+    // Draw the resamples in order from one generator, a batch at a time, so the draws depend
+    // neither on thread timing nor on the batch size, and memory on the batch only.
     SplittableRandom rng = new SplittableRandom(seed);
     int n = f.points();
-    int[][] counts = new int[resamples][n];
-    for (int[] c : counts) {
-      for (int i = 0; i < n; i++) {
-        c[rng.nextInt(n)]++;
+    LseFitter.Outcome[] out = new LseFitter.Outcome[resamples];
+    for (int from = 0; from < resamples; from += BATCH) {
+      int size = Math.min(BATCH, resamples - from);
+      int[][] counts = new int[size][n];
+      for (int[] c : counts) {
+        for (int i = 0; i < n; i++) {
+          c[rng.nextInt(n)]++;
+        }
       }
+      // Each refit starts from the full-data optimum instead of the whole grid of starts: a
+      // resample's optimum lies close to it, and one start costs about 1/5000 of the grid.
+      int base = from;
+      IntStream.range(0, size).parallel().forEach(r -> {
+        out[base + r] = LseFitter.fromStart(f.reweighted(counts[r]), bestCentred,
+            maxEvaluations);
+        progress.step();
+      });
     }
-    // Each refit starts from the full-data optimum instead of the whole grid of starts: a
-    // resample's optimum lies close to it, and one start costs about 1/5000 of the grid.
-    LseFitter.Outcome[] out = IntStream.range(0, resamples).parallel()
-        .mapToObj(r -> LseFitter.fromStart(f.reweighted(counts[r]), bestCentred, maxEvaluations))
-        .toArray(LseFitter.Outcome[]::new);
     List<ScalingLaw> laws = new ArrayList<>();
     int failed = 0;
     for (LseFitter.Outcome o : out) {

@@ -60,6 +60,11 @@ public record HuberFitter(StartGrid grid, int resamples) implements ScalingFitte
     }
 
     @Override
+    public Identification identification() {
+      return fit.identification();
+    }
+
+    @Override
     public int failedResamples() {
       return fit.bootstrap() == null ? 0 : fit.bootstrap().failed();
     }

@@ -23,6 +23,7 @@ final class HuberLseObjective {
   private final double centreD;
   private final double delta;
   private final int[] weights; // null: every point once
+  private final int[] drawn; // indices of the points of weight > 0; null: every point
 
   HuberLseObjective(double[] n, double[] d, double[] loss, double delta) {
     this(logs(n), d == null ? null : logs(d), logs(loss), delta, null);
@@ -37,6 +38,7 @@ final class HuberLseObjective {
     this.logL = logL;
     this.delta = delta;
     this.weights = weights;
+    this.drawn = drawn(weights);
   }
 
   private HuberLseObjective(HuberLseObjective base, int[] weights) {
@@ -47,6 +49,13 @@ final class HuberLseObjective {
     this.centreD = base.centreD;
     this.delta = base.delta;
     this.weights = weights;
+    this.drawn = drawn(weights);
+  }
+
+  private static int[] drawn(int[] weights) {
+    return weights == null ? null
+        : java.util.stream.IntStream.range(0, weights.length).filter(i -> weights[i] > 0)
+            .toArray();
   }
 
   /** The same objective with point i counted {@code counts[i]} times (same centring). */
@@ -179,6 +188,192 @@ final class HuberLseObjective {
       double[] row = jac[i];
       pack(row, h * x1, h * x2, h * x3, -h * x1 * logN[i], j ? -h * x2 * logD[i] : 0);
     }
+  }
+
+  /**
+   * The least-squares form of {@link #residuals} reduced to its normal equations in one pass over
+   * the points, with no per-point storage: fills {@code jtj} (k x k, row-major, k =
+   * {@link #dimension}) with J^T J and {@code jtr} with J^T rho, and returns rho^T rho (twice
+   * {@link #value}). Points of weight 0 are skipped, so a bootstrap resample costs only the
+   * points it drew.
+   */
+  double normalEquations(double[] c, double[] jtj, double[] jtr) {
+    return joint() ? normalJoint(c, jtj, jtr) : normalSingle(c, jtj, jtr);
+  }
+
+  // The two forms written out with the products in locals: the JIT keeps them in registers,
+  // where loops over a row array cost twice as much per point.
+  private double normalJoint(double[] c, double[] jtj, double[] jtr) {
+    double a = c[0];
+    double b = c[1];
+    double e = c[2];
+    double alpha = c[3];
+    double beta = c[4];
+    double s00 = 0, s01 = 0, s02 = 0, s03 = 0, s04 = 0, s11 = 0, s12 = 0, s13 = 0, s14 = 0;
+    double s22 = 0, s23 = 0, s24 = 0, s33 = 0, s34 = 0, s44 = 0;
+    double g0 = 0, g1 = 0, g2 = 0, g3 = 0, g4 = 0;
+    double rr = 0;
+    int count = drawn == null ? logL.length : drawn.length;
+    for (int t = 0; t < count; t++) {
+      // Only the points drawn, so a resample's pass has no branch on its weights.
+      int i = drawn == null ? t : drawn[t];
+      int w = weights == null ? 1 : weights[i];
+      double ln = logN[i];
+      double ld = logD[i];
+      double u1 = a - alpha * ln;
+      double u2 = b - beta * ld;
+      double m = Math.max(Math.max(u1, u2), e);
+      double x1 = Math.exp(u1 - m);
+      double x2 = Math.exp(u2 - m);
+      double x3 = Math.exp(e - m);
+      double sum = x1 + x2 + x3;
+      double r = m + Math.log(sum) - logL[i];
+      double ar = Math.abs(r);
+      double rho;
+      double drho;
+      if (ar <= delta) {
+        rho = r;
+        drho = 1;
+      } else {
+        double q = Math.sqrt(2 * delta * ar - delta * delta);
+        rho = Math.copySign(q, r);
+        drho = delta / q;
+      }
+      double h = drho / sum;
+      double j0 = h * x1;
+      double j1 = h * x2;
+      double j2 = h * x3;
+      double j3 = -j0 * ln;
+      double j4 = -j1 * ld;
+      double w0 = w * j0;
+      double w1 = w * j1;
+      double w2 = w * j2;
+      double w3 = w * j3;
+      double w4 = w * j4;
+      s00 += w0 * j0;
+      s01 += w0 * j1;
+      s02 += w0 * j2;
+      s03 += w0 * j3;
+      s04 += w0 * j4;
+      s11 += w1 * j1;
+      s12 += w1 * j2;
+      s13 += w1 * j3;
+      s14 += w1 * j4;
+      s22 += w2 * j2;
+      s23 += w2 * j3;
+      s24 += w2 * j4;
+      s33 += w3 * j3;
+      s34 += w3 * j4;
+      s44 += w4 * j4;
+      g0 += w0 * rho;
+      g1 += w1 * rho;
+      g2 += w2 * rho;
+      g3 += w3 * rho;
+      g4 += w4 * rho;
+      rr += w * rho * rho;
+    }
+    double[] upper = {s00, s01, s02, s03, s04, s11, s12, s13, s14, s22, s23, s24, s33, s34, s44};
+    fill(jtj, upper, 5);
+    jtr[0] = g0;
+    jtr[1] = g1;
+    jtr[2] = g2;
+    jtr[3] = g3;
+    jtr[4] = g4;
+    return rr;
+  }
+
+  private double normalSingle(double[] c, double[] jtj, double[] jtr) {
+    double a = c[0];
+    double e = c[1];
+    double alpha = c[2];
+    double s00 = 0, s01 = 0, s02 = 0, s11 = 0, s12 = 0, s22 = 0;
+    double g0 = 0, g1 = 0, g2 = 0;
+    double rr = 0;
+    int count = drawn == null ? logL.length : drawn.length;
+    for (int t = 0; t < count; t++) {
+      // Only the points drawn, so a resample's pass has no branch on its weights.
+      int i = drawn == null ? t : drawn[t];
+      int w = weights == null ? 1 : weights[i];
+      double ln = logN[i];
+      double u1 = a - alpha * ln;
+      double m = Math.max(u1, e);
+      double x1 = Math.exp(u1 - m);
+      double x3 = Math.exp(e - m);
+      double sum = x1 + x3;
+      double r = m + Math.log(sum) - logL[i];
+      double ar = Math.abs(r);
+      double rho;
+      double drho;
+      if (ar <= delta) {
+        rho = r;
+        drho = 1;
+      } else {
+        double q = Math.sqrt(2 * delta * ar - delta * delta);
+        rho = Math.copySign(q, r);
+        drho = delta / q;
+      }
+      double h = drho / sum;
+      double j0 = h * x1;
+      double j1 = h * x3;
+      double j2 = -j0 * ln;
+      double w0 = w * j0;
+      double w1 = w * j1;
+      double w2 = w * j2;
+      s00 += w0 * j0;
+      s01 += w0 * j1;
+      s02 += w0 * j2;
+      s11 += w1 * j1;
+      s12 += w1 * j2;
+      s22 += w2 * j2;
+      g0 += w0 * rho;
+      g1 += w1 * rho;
+      g2 += w2 * rho;
+      rr += w * rho * rho;
+    }
+    fill(jtj, new double[] {s00, s01, s02, s11, s12, s22}, 3);
+    jtr[0] = g0;
+    jtr[1] = g1;
+    jtr[2] = g2;
+    return rr;
+  }
+
+  /** Fills a symmetric k x k row-major matrix from its upper triangle, row by row. */
+  private static void fill(double[] out, double[] upper, int k) {
+    int u = 0;
+    for (int p = 0; p < k; p++) {
+      for (int q = p; q < k; q++) {
+        out[p * k + q] = upper[u];
+        out[q * k + p] = upper[u];
+        u++;
+      }
+    }
+  }
+
+  /** The same objective on the points {@code rows} only (same centring). */
+  HuberLseObjective subset(int[] rows) {
+    double[] n = new double[rows.length];
+    double[] dd = logD == null ? null : new double[rows.length];
+    double[] l = new double[rows.length];
+    for (int i = 0; i < rows.length; i++) {
+      n[i] = logN[rows[i]];
+      if (dd != null) {
+        dd[i] = logD[rows[i]];
+      }
+      l[i] = logL[rows[i]];
+    }
+    return new HuberLseObjective(this, n, dd, l);
+  }
+
+  private HuberLseObjective(HuberLseObjective base, double[] logN, double[] logD,
+      double[] logL) {
+    this.logN = logN;
+    this.logD = logD;
+    this.logL = logL;
+    this.centreN = base.centreN;
+    this.centreD = base.centreD;
+    this.delta = base.delta;
+    this.weights = null;
+    this.drawn = null;
   }
 
   /** Residuals log L-hat - log L at centred parameters (unweighted, every point). */

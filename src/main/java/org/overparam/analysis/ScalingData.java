@@ -51,21 +51,32 @@ public record ScalingData(String source, double[] n, double[] d, double[] loss) 
    * @throws ConfigException when the file or a column is missing or a value is unusable
    */
   public static ScalingData read(Path path, String nCol, String dCol, String lossCol) {
+    return read(path, nCol, dCol, lossCol, Integer.MAX_VALUE);
+  }
+
+  /**
+   * {@link #read(Path, String, String, String)}, refusing a table of more than {@code maxRows}
+   * rows as soon as it reads one row too many.
+   *
+   * @throws ConfigException as there, and for a table over {@code maxRows} rows
+   */
+  public static ScalingData read(Path path, String nCol, String dCol, String lossCol,
+      int maxRows) {
     List<String> cols = new ArrayList<>(List.of(nCol, lossCol));
     if (dCol != null) {
       cols.add(1, dCol);
     }
     double[][] v;
     if (Files.isDirectory(path)) {
-      v = readParquetFolder(path, cols);
+      v = readParquetFolder(path, cols, maxRows);
     } else if (!Files.isRegularFile(path)) {
       throw new ConfigException(path + ": no such file");
     } else if (isParquet(path)) {
-      v = readParquet(path, cols);
+      v = readParquet(path, cols, new int[] {maxRows, maxRows});
     } else if (path.getFileName().toString().toLowerCase().endsWith(".parquet")) {
       throw new ConfigException(path + ": not a Parquet file (no PAR1 header)");
     } else {
-      v = readCsv(path, cols);
+      v = readCsv(path, cols, maxRows);
     }
     for (int k = 0; k < cols.size(); k++) {
       positive(path, cols.get(k), v[k]);
@@ -101,7 +112,12 @@ public record ScalingData(String source, double[] n, double[] d, double[] loss) 
 
   // ---- CSV
 
-  private static double[][] readCsv(Path file, List<String> cols) {
+  private static ConfigException tooMany(Path file, int maxRows) {
+    return new ConfigException(file + ": more than " + maxRows + " data rows; a scaling fit "
+        + "takes at most " + maxRows + " (fit a sample)");
+  }
+
+  private static double[][] readCsv(Path file, List<String> cols, int maxRows) {
     List<String[]> rows = new ArrayList<>();
     CsvMapper mapper = new CsvMapper().enable(CsvParser.Feature.WRAP_AS_ARRAY)
         .enable(CsvParser.Feature.TRIM_SPACES);
@@ -109,7 +125,12 @@ public record ScalingData(String source, double[] n, double[] d, double[] loss) 
         file.toFile())) {
       while (it.hasNextValue()) {
         rows.add(it.nextValue());
+        if (rows.size() - 1 > maxRows) {
+          throw tooMany(file, maxRows);
+        }
       }
+    } catch (ConfigException e) {
+      throw e;
     } catch (IOException | RuntimeException e) {
       throw new ConfigException(file + ": not a readable CSV file: " + firstLine(e));
     }
@@ -150,7 +171,7 @@ public record ScalingData(String source, double[] n, double[] d, double[] loss) 
     }
   }
 
-  private static double[][] readParquetFolder(Path dir, List<String> cols) {
+  private static double[][] readParquetFolder(Path dir, List<String> cols, int maxRows) {
     List<Path> files;
     try (Stream<Path> s = Files.walk(dir)) {
       files = s.filter(Files::isRegularFile)
@@ -165,8 +186,9 @@ public record ScalingData(String source, double[] n, double[] d, double[] loss) 
       throw new ConfigException(dir + ": folder holds no .parquet files");
     }
     List<double[][]> parts = new ArrayList<>();
+    int[] left = {maxRows, maxRows};
     for (Path f : files) {
-      parts.add(readParquet(f, cols));
+      parts.add(readParquet(f, cols, left));
     }
     double[][] out = new double[cols.size()][];
     for (int k = 0; k < cols.size(); k++) {
@@ -176,7 +198,11 @@ public record ScalingData(String source, double[] n, double[] d, double[] loss) 
     return out;
   }
 
-  private static double[][] readParquet(Path file, List<String> cols) {
+  /**
+   * Reads a Parquet file; {@code left[0]}: rows still allowed, decreased by those read;
+   * {@code left[1]}: the limit, for the message.
+   */
+  private static double[][] readParquet(Path file, List<String> cols, int[] left) {
     Configuration conf = new Configuration();
     org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(file.toAbsolutePath().toUri());
     // Check the schema first, so a wrong column is named before any row is read.
@@ -202,6 +228,9 @@ public record ScalingData(String source, double[] n, double[] d, double[] loss) 
           row[k] = value(file, g, fields.get(k), rows.size() + 1);
         }
         rows.add(row);
+        if (--left[0] < 0) {
+          throw tooMany(file, left[1]);
+        }
       }
     } catch (IOException | org.apache.parquet.io.ParquetDecodingException e) {
       throw new ConfigException(file + ": not a readable Parquet file: " + firstLine(e));

@@ -1,8 +1,14 @@
 package org.overparam.analysis;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.IntStream;
 
 /**
  * A scaling law fitted the way Besiroglu et al. (2024) refitted Chinchilla's Approach 3: the sum
@@ -28,14 +34,47 @@ import java.util.function.ToDoubleFunction;
  * @param startsAtBest starts that ended within 1e-6 (relative) of the best objective
  * @param evaluations objective evaluations over all starts
  * @param bootstrap the resampled fits, or null when none were asked for
+ * @param screenPoints points of the sample the start grid ran on ({@link #SCREEN_POINTS}), or
+ *     0 when it ran on all points
+ * @param identification whether the fit means anything, and why not ({@link Identification})
  */
 public record ScalingFit(ScalingLaw law, int points, double objective, double gradientNorm,
     double r2LogLoss, double rmseLogLoss, double rmseLoss, int starts, int startsFailed,
-    int startsAtBest, long evaluations, Bootstrap bootstrap) {
+    int startsAtBest, long evaluations, Bootstrap bootstrap, int screenPoints,
+    Identification identification) {
+  /**
+   * Most points a fit takes. A fit's time grows with points times (starts + resamples);
+   * 10^6 points with the full grid and 200 resamples take a few minutes on 2 cores.
+   */
+  public static final int MAX_POINTS = 2_000_000;
+  /**
+   * Above this many points the start grid runs on a seeded sample of this many, and its
+   * {@link #SCREEN_KEEP} best distinct optima are refined on all points: the grid only has to
+   * find the basin, which a sample of a smooth law's points locates as well as all of them.
+   */
+  public static final int SCREEN_POINTS = 500;
+  /**
+   * Evaluations allowed a start on the sample (at most the options' cap): a start that needs
+   * more is far from every basin the other starts find, and counts as failed.
+   */
+  public static final int SCREEN_MAX_EVALUATIONS = 200;
+  /**
+   * Relative tolerance of a start on the sample: enough to tell the basins apart; the
+   * refinement on all points goes to {@link LseFitter#TOLERANCE}.
+   */
+  public static final double SCREEN_TOLERANCE = 1e-6;
+  /** Optima of the sampled grid refined on all points. */
+  public static final int SCREEN_KEEP = 3;
+
   public ScalingFit {
-    if (law == null) {
-      throw new IllegalArgumentException("scaling fit: law is required");
+    if (law == null || identification == null) {
+      throw new IllegalArgumentException("scaling fit: law and identification are required");
     }
+  }
+
+  /** True when the fit means something (see {@link Identification}). */
+  public boolean identified() {
+    return identification.identified();
   }
 
   /**
@@ -43,24 +82,123 @@ public record ScalingFit(ScalingLaw law, int points, double objective, double gr
    * null. All values must be finite and > 0; the arrays are not modified.
    *
    * @throws IllegalArgumentException for unusable data, naming the array and row
+   * @throws Identification.NoFit for data no fit can be made of (too few points or sizes, all
+   *     losses equal), with the reason
    */
   public static ScalingFit fit(double[] n, double[] d, double[] loss, ScalingFitOptions options) {
+    return fit(n, d, loss, options, FitProgress.NONE);
+  }
+
+  /** {@link #fit(double[], double[], double[], ScalingFitOptions)}, reporting progress. */
+  public static ScalingFit fit(double[] n, double[] d, double[] loss, ScalingFitOptions options,
+      FitProgress progress) {
     check(n, d, loss);
+    Identification data = Identification.ofData(n, d, loss);
+    if (!data.identified()) {
+      throw new Identification.NoFit(data);
+    }
     HuberLseObjective f = new HuberLseObjective(n, d, loss, options.huberDelta());
-    // Every start of the grid, the best kept.
-    LseFitter.Best best = LseFitter.multiStart(f, options.grid().points(f.joint()),
-        options.maxEvaluations());
+    List<double[]> grid = options.grid().points(f.joint());
+    LseFitter.Best best;
+    int screen = 0;
+    if (f.points() <= SCREEN_POINTS) {
+      // Every start of the grid, the best kept.
+      progress.phase("start grid", grid.size(), grid.size() + " starts on " + f.points()
+          + " points");
+      best = LseFitter.multiStart(f, grid, options.maxEvaluations(), progress);
+    } else {
+      screen = SCREEN_POINTS;
+      best = screened(f, grid, options.maxEvaluations(), progress);
+    }
     double[] c = best.best().centred();
     // Fit quality on the data itself.
     double[] grad = new double[f.dimension()];
     f.value(c, grad);
     double[] res = f.logResiduals(c);
     ScalingLaw law = ScalingLaw.fromLse(f.fromCentred(c));
-    Bootstrap boot = options.bootstrap() == 0 ? null
-        : Bootstrap.run(f, c, options.bootstrap(), options.seed(), options.maxEvaluations());
-    return new ScalingFit(law, loss.length, best.best().objective(), norm(grad),
+    Bootstrap boot = null;
+    if (options.bootstrap() > 0) {
+      progress.phase("bootstrap", options.bootstrap(), options.bootstrap() + " resamples of "
+          + f.points() + " points");
+      boot = Bootstrap.run(f, c, options.bootstrap(), options.seed(), options.maxEvaluations(),
+          progress);
+    }
+    progress.idle();
+    ScalingFit fit = new ScalingFit(law, loss.length, best.best().objective(), norm(grad),
         r2(res, f.logLoss()), rms(res), rmseLoss(law, n, d, loss), best.starts(),
-        best.failed(), best.atBest(), best.evaluations(), boot);
+        best.failed(), best.atBest(), best.evaluations(), boot, screen, Identification.YES);
+    return fit.withIdentification(Identification.ofFit(fit, n, d, loss));
+  }
+
+  /**
+   * The grid on a seeded sample of {@link #SCREEN_POINTS} points, then its {@link #SCREEN_KEEP}
+   * best distinct optima refined on every point; starts, failures and starts at best are the
+   * sample's (each start capped at {@link #SCREEN_MAX_EVALUATIONS}, to
+   * {@link #SCREEN_TOLERANCE}), evaluations both.
+   */
+  private static LseFitter.Best screened(HuberLseObjective f, List<double[]> grid,
+      int maxEvaluations, FitProgress progress) {
+    HuberLseObjective sample = f.subset(sample(f.points(), SCREEN_POINTS, 0x5ca1eL));
+    progress.phase("start grid", grid.size(), grid.size() + " starts on a sample of "
+        + SCREEN_POINTS + " of " + f.points() + " points");
+    LseFitter.Outcome[] out = IntStream.range(0, grid.size()).parallel()
+        .mapToObj(i -> {
+          LseFitter.Outcome o = LseFitter.fromStart(sample, sample.toCentred(grid.get(i)),
+              Math.min(maxEvaluations, SCREEN_MAX_EVALUATIONS),
+              sample.points() > LseFitter.REDUCE_ABOVE, SCREEN_TOLERANCE);
+          progress.step();
+          return o;
+        }).toArray(LseFitter.Outcome[]::new);
+    LseFitter.Best onSample = LseFitter.best(out);
+    // The best distinct optima, best first (ties: earliest start).
+    List<LseFitter.Outcome> keep = new ArrayList<>();
+    Integer[] order = new Integer[out.length];
+    Arrays.setAll(order, i -> i);
+    Arrays.sort(order, Comparator.comparingDouble(i -> out[i].ok() ? out[i].objective()
+        : Double.POSITIVE_INFINITY));
+    for (int i : order) {
+      LseFitter.Outcome o = out[i];
+      if (!o.ok() || keep.size() >= SCREEN_KEEP) {
+        break;
+      }
+      boolean same = keep.stream().anyMatch(k -> Math.abs(k.objective() - o.objective())
+          <= 1e-6 * Math.abs(k.objective()));
+      if (!same) {
+        keep.add(o);
+      }
+    }
+    progress.phase("refining", keep.size(), keep.size() + " best starts on all " + f.points()
+        + " points");
+    LseFitter.Outcome[] refined = keep.parallelStream().map(o -> {
+      LseFitter.Outcome r = LseFitter.fromStart(f, o.centred(), maxEvaluations);
+      progress.step();
+      return r;
+    }).toArray(LseFitter.Outcome[]::new);
+    LseFitter.Best best = LseFitter.best(refined);
+    return new LseFitter.Best(best.best(), onSample.starts(), onSample.failed(),
+        onSample.atBest(), onSample.evaluations() + best.evaluations());
+  }
+
+  /** {@code k} distinct indices of {@code 0..n-1}, drawn with a seeded partial shuffle. */
+  private static int[] sample(int n, int k, long seed) {
+    int[] idx = new int[n];
+    Arrays.setAll(idx, i -> i);
+    SplittableRandom rng = new SplittableRandom(seed);
+    for (int i = 0; i < k; i++) {
+      int j = i + rng.nextInt(n - i);
+      int t = idx[i];
+      idx[i] = idx[j];
+      idx[j] = t;
+    }
+    int[] out = Arrays.copyOf(idx, k);
+    Arrays.sort(out);
+    return out;
+  }
+
+  /** This fit with another identification. */
+  public ScalingFit withIdentification(Identification id) {
+    return new ScalingFit(law, points, objective, gradientNorm, r2LogLoss, rmseLogLoss, rmseLoss,
+        starts, startsFailed, startsAtBest, evaluations, bootstrap, screenPoints, id);
   }
 
   /** L(N) = E + A / N^alpha: the single-variable form (x may be N, D or any scale). */
@@ -97,10 +235,9 @@ public record ScalingFit(ScalingLaw law, int points, double objective, double gr
       throw new IllegalArgumentException("scaling fit: N, D and L differ in length: " + n.length
           + ", " + (d == null ? "-" : d.length) + ", " + loss.length);
     }
-    int params = d == null ? 3 : 5;
-    if (loss.length <= params) {
-      throw new IllegalArgumentException("scaling fit: " + loss.length + " points; fitting "
-          + params + " coefficients needs at least " + (params + 1));
+    if (loss.length > MAX_POINTS) {
+      throw new IllegalArgumentException("scaling fit: " + loss.length + " points; a fit takes "
+          + "at most " + MAX_POINTS + " (fit a sample)");
     }
     positive(n, "N");
     if (d != null) {

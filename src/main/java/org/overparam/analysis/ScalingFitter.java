@@ -12,7 +12,9 @@ public interface ScalingFitter {
    *
    * @param seed seed of the bootstrap resampling
    * @param intervals whether to bootstrap (without, every interval is NaN)
-   * @throws RuntimeException when the points cannot be fitted (too few, not positive, no start
+   * @throws Identification.NoFit when the points cannot be fitted (too few points or sizes, all
+   *     losses equal), with the reason
+   * @throws RuntimeException when the points cannot be fitted otherwise (not positive, no start
    *     converges)
    */
   Fitted fit(double[] n, double[] d, double[] loss, long seed, boolean intervals);
@@ -36,6 +38,9 @@ public interface ScalingFitter {
 
     /** Root mean square error on log L. */
     double rmseLogLoss();
+
+    /** Whether the fit means anything, and why not ({@link Identification}). */
+    Identification identification();
 
     /** Bootstrap resamples whose refit failed. */
     int failedResamples();

@@ -24,15 +24,12 @@ import org.apache.spark.sql.types.StructType;
  *       ones;</li>
  *   <li>for L(N, D), the compute-optimal N and D at budgets C = 6·N·D.</li>
  * </ul>
- * A fit with too few distinct sizes is skipped, its row saying why.
+ * A fit whose cells cannot be fitted (too few distinct sizes or points, all losses equal) is
+ * skipped, its row saying why; a fit that means nothing (loss not monotone in N, a coefficient
+ * at a bound, too wide an interval) is kept with {@code identified = false} and the reason.
+ * {@link Identification} decides both.
  */
-public final class ScalingTables {
-  /** Distinct sizes a one-scale law (3 coefficients) needs. */
-  public static final int MIN_SIZES = 4;
-  /** Distinct N and D a two-scale law needs, and the points (5 coefficients + 1). */
-  public static final int MIN_JOINT_SIZES = 3;
-  public static final int MIN_JOINT_POINTS = 6;
-  /** Points on each drawn curve. */
+public final class ScalingTables {  /** Points on each drawn curve. */
   static final int CURVE_POINTS = 40;
 
   private ScalingTables() {}
@@ -90,8 +87,9 @@ public final class ScalingTables {
     if (fitted == 0 && !joint) {
       out.lines().add(where(s) + ": scaling fits skipped: " + cells.stream()
           .mapToLong(c -> c.cell().params()).distinct().count() + " distinct model sizes and "
-          + byD.size() + " training-set sizes (L(N) and L(D) need at least " + MIN_SIZES
-          + " distinct sizes, L(N, D) at least " + MIN_JOINT_SIZES + " of each)");
+          + byD.size() + " training-set sizes (L(N) and L(D) need at least "
+          + Identification.MIN_SIZES + " distinct sizes, L(N, D) at least "
+          + Identification.MIN_JOINT_SIZES + " of each)");
     }
   }
 
@@ -103,10 +101,10 @@ public final class ScalingTables {
     double[] l = pts.stream().mapToDouble(c -> c.bestTestLoss().mean()).toArray();
     long sizes = Arrays.stream(x).distinct().count();
     String scaleName = law.equals("L(N)") ? "model" : "training-set";
-    if (fitter == null || sizes < MIN_SIZES) {
+    Identification data = Identification.ofData(x, null, l, law, scaleName, null);
+    if (fitter == null || !data.identified()) {
       out.fits().add(skipped(s, law, fixedD, fixedN, x.length, sizes, fitter == null
-          ? "no scaling-law fitter available"
-          : sizes + " distinct " + scaleName + " sizes; " + law + " needs at least " + MIN_SIZES));
+          ? "no scaling-law fitter available" : data.reason()));
       return false;
     }
     return fitAndRecord(s, law, fixedD, fixedN, x, null, l, sizes, fitter, seed,
@@ -120,14 +118,10 @@ public final class ScalingTables {
     double[] d = cells.stream().mapToDouble(c -> c.cell().trainSize()).toArray();
     double[] l = cells.stream().mapToDouble(c -> c.bestTestLoss().mean()).toArray();
     long ns = Arrays.stream(n).distinct().count();
-    long ds = Arrays.stream(d).distinct().count();
-    if (fitter == null || ns < MIN_JOINT_SIZES || ds < MIN_JOINT_SIZES
-        || l.length < MIN_JOINT_POINTS) {
+    Identification data = Identification.ofData(n, d, l, "L(N,D)", "model", "training-set");
+    if (fitter == null || !data.identified()) {
       out.fits().add(skipped(s, "L(N,D)", null, null, l.length, ns, fitter == null
-          ? "no scaling-law fitter available"
-          : ns + " model sizes, " + ds + " training-set sizes, " + l.length + " points; L(N, D) "
-              + "needs at least " + MIN_JOINT_SIZES + " of each and " + MIN_JOINT_POINTS
-              + " points"));
+          ? "no scaling-law fitter available" : data.reason()));
       return false;
     }
     return fitAndRecord(s, "L(N,D)", null, null, n, d, l, ns, fitter, seed, true, out);
@@ -143,6 +137,10 @@ public final class ScalingTables {
     ScalingFitter.Fitted f;
     try {
       f = fitter.fit(x, d, l, seed, full);
+    } catch (Identification.NoFit e) {
+      out.fits().add(skipped(s, law, fixedD, fixedN, l.length, sizes,
+          e.identification().reason()));
+      return false;
     } catch (RuntimeException e) {
       out.fits().add(skipped(s, law, fixedD, fixedN, l.length, sizes, "fit failed: "
           + e.getMessage()));
@@ -162,7 +160,9 @@ public final class ScalingTables {
               + "D^-%.3f (R^2 on log L %.3f)%s", where(s), c.get("E")[0], c.get("A")[0],
           c.get("alpha")[0], c.get("B")[0], c.get("beta")[0], f.r2LogLoss(),
           h == null ? "" : String.format(Locale.ROOT, "; the largest N predicted from the "
-              + "smaller within %.1f%%", 100 * h.meanAbsRelativeError())));
+              + "smaller within %.1f%%", 100 * h.meanAbsRelativeError()))
+          + (f.identification().identified() ? ""
+              : "; not identified: " + f.identification().reason()));
     }
     return true;
   }
@@ -182,16 +182,13 @@ public final class ScalingTables {
     }
     double[] tx = pick(x, train);
     double[] td = d == null ? null : pick(d, train);
-    long sizes = Arrays.stream(tx).distinct().count();
-    boolean enough = d == null ? sizes >= MIN_SIZES : sizes >= MIN_JOINT_SIZES
-        && Arrays.stream(td).distinct().count() >= MIN_JOINT_SIZES
-        && train.size() >= MIN_JOINT_POINTS;
-    if (!enough) {
+    double[] tl = pick(l, train);
+    if (!Identification.ofData(tx, td, tl).identified()) {
       return null;
     }
     ScalingFitter.Fitted f;
     try {
-      f = fitter.fit(tx, td, pick(l, train), seed, false);
+      f = fitter.fit(tx, td, tl, seed, false);
     } catch (RuntimeException e) {
       return null;
     }
@@ -227,8 +224,14 @@ public final class ScalingTables {
    * params                  long     N held fixed by L(D) (null otherwise)
    * points                  int      cells fitted (loss = mean least test loss over seeds)
    * sizes                   long     distinct sizes on the law's scale (N for L(N, D))
-   * status                  string   fitted | skipped
-   * reason                  string   why skipped, else empty
+   * status                  string   fitted | skipped (no fit possible: too few sizes or
+   *                                  points, all losses equal)
+   * identified              boolean  whether the fit means anything (Identification): false
+   *                                  when skipped, and for a fit whose loss is not monotone in
+   *                                  N, with a coefficient at a bound, or a 95% interval over
+   *                                  two decades wide
+   * reason                  string   why skipped or not identified ("category" or
+   *                                  "category: detail"), else empty
    * e, a, alpha             double   L = e + a·x^−alpha (x = N or D); each with _lo, _hi
    * b, beta                 double   + b·D^−beta, for L(N,D) only; each with _lo, _hi
    * r2_log_loss             double   R² of the fit on log L
@@ -247,7 +250,7 @@ public final class ScalingTables {
       "label_noise", Tables.DOUBLE, "weight_decay", Tables.DOUBLE, "dropout", Tables.DOUBLE,
       "law", Tables.STRING, "train_size", Tables.INT, "params", Tables.LONG,
       "points", Tables.INT, "sizes", Tables.LONG, "status", Tables.STRING,
-      "reason", Tables.STRING,
+      "identified", Tables.BOOLEAN, "reason", Tables.STRING,
       "e", Tables.DOUBLE, "e_lo", Tables.DOUBLE, "e_hi", Tables.DOUBLE,
       "a", Tables.DOUBLE, "a_lo", Tables.DOUBLE, "a_hi", Tables.DOUBLE,
       "alpha", Tables.DOUBLE, "alpha_lo", Tables.DOUBLE, "alpha_hi", Tables.DOUBLE,
@@ -261,14 +264,16 @@ public final class ScalingTables {
   private static Row skipped(Setting s, String law, Integer fixedD, Long fixedN, int points,
       long sizes, String reason) {
     Object[] v = new Object[FITS_SCHEMA.size()];
-    head(v, s, law, fixedD, fixedN, points, sizes, "skipped", reason);
+    head(v, s, law, fixedD, fixedN, points, sizes, "skipped", false, reason);
     return RowFactory.create(v);
   }
 
   private static Row fitted(Setting s, String law, Integer fixedD, Long fixedN, int points,
       long sizes, ScalingFitter.Fitted f, int resamples, long seed, Holdout h) {
     Object[] v = new Object[FITS_SCHEMA.size()];
-    int i = head(v, s, law, fixedD, fixedN, points, sizes, "fitted", "");
+    Identification id = f.identification();
+    int i = head(v, s, law, fixedD, fixedN, points, sizes, "fitted", id.identified(),
+        id.reason());
     for (String k : List.of("E", "A", "alpha", "B", "beta")) {
       double[] c = f.coefficients().get(k);
       for (int j = 0; j < 3; j++) {
@@ -288,9 +293,9 @@ public final class ScalingTables {
   }
 
   private static int head(Object[] v, Setting s, String law, Integer fixedD, Long fixedN,
-      int points, long sizes, String status, String reason) {
+      int points, long sizes, String status, boolean identified, String reason) {
     Object[] h = {s.experiment(), s.labelNoise(), s.weightDecay(), s.dropout(), law, fixedD,
-        fixedN, points, sizes, status, reason};
+        fixedN, points, sizes, status, identified, reason};
     System.arraycopy(h, 0, v, 0, h.length);
     return h.length;
   }

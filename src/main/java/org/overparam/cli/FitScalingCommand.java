@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.overparam.analysis.ComputeOptimal;
 import org.overparam.analysis.CoefficientEstimate;
+import org.overparam.analysis.FitProgress;
 import org.overparam.analysis.ScalingExtrapolation;
 import org.overparam.analysis.ScalingData;
 import org.overparam.analysis.ScalingFit;
@@ -36,12 +37,23 @@ import picocli.CommandLine.Spec;
  * objective           summed Huber loss on log L at the fit; huber_delta its delta
  * gradient_norm       norm of the objective's gradient at the fit
  * r2_log_loss, rmse_log_loss, rmse_loss   fit quality on log L and on L
+ * identified          false when the fit means nothing (see Identification: loss not
+ *                     monotone in N, a coefficient at a bound, a 95% interval spanning more
+ *                     than two decades, ...); reason says why ("" when identified). Such a fit
+ *                     still exits 0: it is a real fit, merely a weak one
  * grid, starts, starts_failed, starts_at_best, evaluations   the multi-start search
+ * screen_points       above 500 points the grid runs on a seeded sample of 500 and its 3
+ *                     best optima are refined on all points; null when it ran on all points
  * bootstrap           {"resamples", "converged", "seed"}
  * compute_optimal     joint form only: G, params/tokens exponents with intervals, and the
  *                     frontier {flops, params, tokens, loss} at each --flops budget
  * extrapolation       with --extrapolate K: the fit without the K largest N, and its error there
  * </pre>
+ *
+ * <p>Data no fit can be made of (fewer points than coefficients + 1, all losses equal, a single
+ * N or, for L(N, D), a single D, too few distinct sizes) and tables over {@code --max-points}
+ * rows (at most {@link ScalingFit#MAX_POINTS}) are refused with a one-line error and exit 2, before any
+ * fitting. Progress (each phase, then a line every 2 s while it runs) goes to stderr.
  */
 @Command(name = "fit-scaling", mixinStandardHelpOptions = true,
     description = "Fit a Chinchilla-style scaling law to a CSV or Parquet table and print JSON.")
@@ -98,22 +110,36 @@ final class FitScalingCommand implements Callable<Integer> {
           + "predicting them (default: ${DEFAULT-VALUE}: off).")
   int extrapolate;
 
+  @Option(names = "--max-points", defaultValue = "2000000", paramLabel = "N",
+      description = "Refuse a table of more than N rows, before fitting; at most and by default "
+          + "${DEFAULT-VALUE} (a fit of 10^6 rows with the full grid and 200 resamples takes "
+          + "minutes on 2 cores).")
+  int maxPoints;
+
   private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   @Override
   public Integer call() throws JsonProcessingException {
     ScalingFitOptions options = options();
-    ScalingData data = ScalingData.read(input, nCol, dCol, lossCol);
-    if (excludeTopLoss > 0) {
-      data = data.withoutHighestLoss(excludeTopLoss);
-    }
-    long t0 = System.nanoTime();
-    ScalingFit fit = fitOrExplain(data, options);
-    ObjectNode out = report(data, fit, options);
-    if (extrapolate > 0) {
-      out.set("extrapolation", extrapolation(data, options.withBootstrap(0, seed)));
-    }
     PrintWriter err = spec.commandLine().getErr();
+    ScalingData data;
+    ScalingFit fit;
+    ObjectNode out;
+    long t0;
+    try (FitProgress progress = FitProgress.to(err, "overparam: fit-scaling")) {
+      progress.phase("reading " + input, 0, null);
+      data = ScalingData.read(input, nCol, dCol, lossCol, maxPoints);
+      if (excludeTopLoss > 0) {
+        data = data.withoutHighestLoss(excludeTopLoss);
+      }
+      progress.idle();
+      t0 = System.nanoTime();
+      fit = fitOrExplain(data, options, progress);
+      out = report(data, fit, options);
+      if (extrapolate > 0) {
+        out.set("extrapolation", extrapolation(data, options.withBootstrap(0, seed), progress));
+      }
+    }
     err.printf("overparam: fit-scaling: %d points, %d starts, %d resamples in %.1fs%n",
         data.size(), fit.starts(), bootstrap, (System.nanoTime() - t0) / 1e9);
     err.flush();
@@ -130,6 +156,10 @@ final class FitScalingCommand implements Callable<Integer> {
     }
     if (bootstrap < 0) {
       throw new ConfigException("--bootstrap: must be >= 0, got " + bootstrap);
+    }
+    if (maxPoints < 1 || maxPoints > ScalingFit.MAX_POINTS) {
+      throw new ConfigException("--max-points: must be 1 to " + ScalingFit.MAX_POINTS + ", got "
+          + maxPoints);
     }
     if (extrapolate < 0) {
       throw new ConfigException("--extrapolate: must be >= 0, got " + extrapolate);
@@ -150,9 +180,10 @@ final class FitScalingCommand implements Callable<Integer> {
         .withBootstrap(bootstrap, seed);
   }
 
-  private static ScalingFit fitOrExplain(ScalingData data, ScalingFitOptions options) {
+  private static ScalingFit fitOrExplain(ScalingData data, ScalingFitOptions options,
+      FitProgress progress) {
     try {
-      return ScalingFit.fit(data.n(), data.d(), data.loss(), options);
+      return ScalingFit.fit(data.n(), data.d(), data.loss(), options, progress);
     } catch (IllegalArgumentException e) {
       // Too few points, mostly: the data's fault, so name the file.
       throw new ConfigException(data.source() + ": " + e.getMessage());
@@ -174,6 +205,8 @@ final class FitScalingCommand implements Callable<Integer> {
     for (Map.Entry<String, CoefficientEstimate> e : fit.estimates().entrySet()) {
       out.set(e.getKey(), estimate(e.getValue()));
     }
+    out.put("identified", fit.identified());
+    out.put("reason", fit.identification().reason());
     out.put("objective", fit.objective());
     out.put("huber_delta", options.huberDelta());
     out.put("gradient_norm", fit.gradientNorm());
@@ -185,6 +218,11 @@ final class FitScalingCommand implements Callable<Integer> {
     out.put("starts_failed", fit.startsFailed());
     out.put("starts_at_best", fit.startsAtBest());
     out.put("evaluations", fit.evaluations());
+    if (fit.screenPoints() > 0) {
+      out.put("screen_points", fit.screenPoints());
+    } else {
+      out.putNull("screen_points");
+    }
     ObjectNode boot = out.putObject("bootstrap");
     boot.put("resamples", options.bootstrap());
     boot.put("converged", fit.bootstrap() == null ? 0 : fit.bootstrap().size());
@@ -221,9 +259,11 @@ final class FitScalingCommand implements Callable<Integer> {
     return co;
   }
 
-  private ObjectNode extrapolation(ScalingData data, ScalingFitOptions options) {
+  private ObjectNode extrapolation(ScalingData data, ScalingFitOptions options,
+      FitProgress progress) {
     ScalingExtrapolation x;
     try {
+      progress.phase("extrapolation", 0, "fit without the " + extrapolate + " largest N");
       x = ScalingExtrapolation.toLargest(data.n(), data.d(), data.loss(), extrapolate, options);
     } catch (IllegalArgumentException e) {
       throw new ConfigException("--extrapolate: " + data.source() + ": " + e.getMessage());
@@ -231,6 +271,8 @@ final class FitScalingCommand implements Callable<Integer> {
     ObjectNode out = json.createObjectNode();
     out.put("held_out_scales", extrapolate);
     out.put("n_points_fitted", x.fit().points());
+    out.put("identified", x.fit().identified());
+    out.put("reason", x.fit().identification().reason());
     ObjectNode law = out.putObject("fit");
     x.fit().law().coefficients().forEach(law::put);
     ArrayNode pts = out.putArray("points");

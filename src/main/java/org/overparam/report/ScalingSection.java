@@ -92,21 +92,30 @@ final class ScalingSection {
       List<Row> mine = cells.stream().filter(c -> s.equals(Setting.of(c))
           && c.getAs("best_test_loss") != null).toList();
       List<Row> lines = curves.stream().filter(c -> s.equals(Setting.of(c))).toList();
-      chart(r, s, "L(N)", "train_size", "n", mine, lines, "params", shown, unit);
-      chart(r, s, "L(N,D)", "train_size", "n", mine, lines, "params", shown, unit);
-      chart(r, s, "L(D)", "params", "N", mine, lines, "train_size", shown, unit);
+      chart(r, s, "L(N)", "train_size", "n", mine, lines, "params", shown, unit,
+          note(bySetting.get(s), "L(N)"));
+      chart(r, s, "L(N,D)", "train_size", "n", mine, lines, "params", shown, unit,
+          note(bySetting.get(s), "L(N,D)"));
+      chart(r, s, "L(D)", "params", "N", mine, lines, "train_size", shown, unit,
+          note(bySetting.get(s), "L(D)"));
     }
     coefficients(html, fits, unit);
+    // The frontier comes from the joint fit: where that is not identified, say so instead.
+    Map<Setting, String> jointUnidentified = new LinkedHashMap<>();
+    fits.stream().filter(f -> "L(N,D)".equals(f.getAs("law")) && "fitted".equals(
+        f.getAs("status")) && !identified(f))
+        .forEach(f -> jointUnidentified.put(Setting.of(f), f.getAs("reason")));
     List<Row> optimal = r.table("compute_optimal");
-    frontier(r, optimal, unit);
-    optimal(html, optimal, unit);
+    frontier(r, optimal, unit, jointUnidentified);
+    optimal(html, optimal, unit, jointUnidentified);
   }
 
   /**
    * The compute-optimal frontier of each setting: N_opt and D_opt against the budget C on one
    * chart, L_opt against C on another, with their bootstrap bands.
    */
-  private static void frontier(Report r, List<Row> optimal, Unit unit) {
+  private static void frontier(Report r, List<Row> optimal, Unit unit,
+      Map<Setting, String> unidentified) {
     Map<Setting, List<Row>> bySetting = new LinkedHashMap<>();
     optimal.forEach(o -> bySetting.computeIfAbsent(Setting.of(o), k -> new ArrayList<>()).add(o));
     int shown = 0;
@@ -125,7 +134,8 @@ final class ScalingSection {
             : "D_opt (training examples)", c, column(rows, k, 1), g++, false));
         bands.add(band(rows, k, c, 1));
       }
-      String title = "compute-optimal frontier: " + e.getKey().title();
+      String title = "compute-optimal frontier: " + e.getKey().title()
+          + (unidentified.containsKey(e.getKey()) ? " (fit not identified)" : "");
       r.image("frontier-" + shown + "-nd.png", Plots.logLog(title, "training compute C = 6 N D "
           + "(FLOPs)", "N_opt, D_opt", List.of(), lines, bands), title);
       r.image("frontier-" + shown + "-loss.png", Plots.logLog("least loss on the frontier: "
@@ -153,7 +163,7 @@ final class ScalingSection {
    * {@code xColumn}, with the law's curves and bands.
    */
   private static void chart(Report r, Setting s, String law, String group, String label,
-      List<Row> cells, List<Row> curves, String xColumn, int index, Unit unit) {
+      List<Row> cells, List<Row> curves, String xColumn, int index, Unit unit, String note) {
     Map<Object, List<Row>> lines = new TreeMap<>();
     for (Row c : curves) {
       if (law.equals(c.getAs("law"))) {
@@ -191,7 +201,7 @@ final class ScalingSection {
               .toArray()), g, false));
       g++;
     }
-    String title = law + ": " + s.title();
+    String title = law + ": " + s.title() + (note.isEmpty() ? "" : " (" + note + ")");
     String xTitle = xColumn.equals("params") ? "parameters N" : "training examples D";
     r.image("scaling-" + index + "-" + law.replaceAll("[^A-Za-z]", "") + ".png",
         Plots.logLog(title, xTitle, "least test loss, " + unit.name(), pts, fitted, bands),
@@ -204,11 +214,11 @@ final class ScalingSection {
         + "<th>alpha</th><th>B</th><th>beta</th><th>R&sup2; (log L)</th>"
         + "<th>largest size predicted from the smaller: error</th></tr>\n");
     int rows = 0;
-    List<String> skipped = new ArrayList<>();
+    // Skipped fits by the category of their reason, in order of first appearance.
+    Map<String, Integer> skipped = new LinkedHashMap<>();
     for (Row f : fits) {
       if (!"fitted".equals(f.getAs("status"))) {
-        skipped.add(Setting.of(f).title() + ", " + f.getAs("law") + fixed(f) + ": "
-            + f.getAs("reason"));
+        skipped.merge(category(f.getAs("reason")), 1, Integer::sum);
         continue;
       }
       if (rows++ >= MAX_ROWS) {
@@ -219,6 +229,12 @@ final class ScalingSection {
           .append(f.<Object>getAs("dropout")).append("</td><td>")
           .append(Report.esc(f.getAs("law"))).append("</td><td>").append(fixed(f).trim())
           .append("</td><td>").append(f.<Object>getAs("points")).append("</td>");
+      if (!identified(f)) {
+        // The numbers of a fit that means nothing are not shown; why is.
+        html.append("<td colspan=\"7\">not identified: ")
+            .append(Report.esc(String.valueOf(f.<Object>getAs("reason")))).append("</td></tr>\n");
+        continue;
+      }
       for (String k : List.of("e", "a", "alpha", "b", "beta")) {
         html.append("<td>").append(withInterval(f, k, k.startsWith("alpha")
             || k.startsWith("beta") ? Unit.NONE : unit)).append("</td>");
@@ -233,11 +249,46 @@ final class ScalingSection {
       html.append("<p>").append(rows - MAX_ROWS).append(" more fits in scaling_fits.</p>\n");
     }
     if (!skipped.isEmpty()) {
-      html.append("<p>Skipped fits:</p>\n<ul>\n");
-      skipped.stream().limit(MAX_ROWS).forEach(s -> html.append("<li>").append(Report.esc(s))
+      html.append("<p>Skipped fits (scaling_fits has each with its reason):</p>\n<ul>\n");
+      skipped.forEach((reason, count) -> html.append("<li>").append(count)
+          .append(count == 1 ? " fit" : " fits").append(" skipped: ").append(Report.esc(reason))
           .append("</li>\n"));
       html.append("</ul>\n");
     }
+  }
+
+  /** "k of m fits not identified" for a setting's fits of one law, or "" when all are. */
+  private static String note(List<Row> fitted, String law) {
+    List<Row> mine = fitted.stream().filter(f -> law.equals(f.getAs("law"))).toList();
+    long not = mine.stream().filter(f -> !identified(f)).count();
+    return not == 0 ? "" : not + " of " + mine.size() + (mine.size() == 1 ? " fit" : " fits")
+        + " not identified";
+  }
+
+  /**
+   * Whether a fitted row is identified; rows of tables written before the column existed count
+   * as identified.
+   */
+  static boolean identified(Row f) {
+    if (f.schema() == null || !java.util.Arrays.asList(f.schema().fieldNames())
+        .contains("identified")) {
+      return true;
+    }
+    Boolean id = f.getAs("identified");
+    return id == null || id;
+  }
+
+  /** The category of a reason: its text before the first ": " (see Identification). */
+  static String category(Object reason) {
+    String r = reason == null ? "no reason given" : reason.toString();
+    int i = r.indexOf(": ");
+    return i < 0 ? r : r.substring(0, i);
+  }
+
+  /** A fit's identity in scaling_fits and scaling_curves: setting, law and the fixed size. */
+  private static List<Object> key(Row f) {
+    return java.util.Arrays.asList(f.getAs("label_noise"), f.getAs("weight_decay"),
+        f.getAs("dropout"), f.getAs("law"), f.getAs("train_size"), f.getAs("params"));
   }
 
   private static String fixed(Row f) {
@@ -258,14 +309,27 @@ final class ScalingSection {
         : " [" + Report.fmt(lo) + ", " + Report.fmt(hi) + "]");
   }
 
-  private static void optimal(StringBuilder html, List<Row> rows, Unit unit) {
+  private static void optimal(StringBuilder html, List<Row> rows, Unit unit,
+      Map<Setting, String> unidentified) {
     if (rows.isEmpty()) {
       return;
     }
     html.append("<h3>Compute-optimal allocation (C = 6 N D)</h3>\n<table><tr><th>noise</th>"
         + "<th>wd</th><th>dropout</th><th>C (FLOPs)</th><th>N_opt</th><th>D_opt</th>"
         + "<th>L_opt</th></tr>\n");
+    java.util.Set<Setting> said = new java.util.HashSet<>();
     for (Row o : rows.stream().limit(MAX_ROWS).toList()) {
+      Setting s = Setting.of(o);
+      if (unidentified.containsKey(s)) {
+        // One row per setting whose joint fit means nothing: why, instead of its numbers.
+        if (said.add(s)) {
+          html.append("<tr><td>").append(s.noise).append("</td><td>").append(s.wd)
+              .append("</td><td>").append(s.dropout).append("</td><td colspan=\"4\">L(N, D) "
+                  + "not identified: ").append(Report.esc(unidentified.get(s)))
+              .append("</td></tr>\n");
+        }
+        continue;
+      }
       html.append("<tr><td>").append(o.<Object>getAs("label_noise")).append("</td><td>")
           .append(o.<Object>getAs("weight_decay")).append("</td><td>")
           .append(o.<Object>getAs("dropout")).append("</td><td>")

@@ -59,6 +59,16 @@ class ScalingTablesTest {
         }
       }
     }
+    // A setting (noise 0.2) whose loss against N has a double-descent bump at one data size
+    // and rises at large N at the others: its L(N) fits are fitted but not identified.
+    long[] wide = {10_000, 30_000, 100_000, 300_000, 1_000_000, 3_000_000, 10_000_000};
+    for (int i = 0; i < wide.length; i++) {
+      for (int d : new int[] {1000, 3000}) {
+        Run r = new Run("law", 0.2, 0, 0, d, 1, (int) (wide[i] / 1000), wide[i], 1);
+        double l = law(wide[i], d) * (i == 3 ? 1.25 : 1);
+        s.epoch(r, 1, 1, 1, 0.1, l, 0.3, "completed").run(r, "completed", "", TEXT);
+      }
+    }
     // A setting with three model sizes and one data size: every fit is skipped.
     for (int w : new int[] {4, 8, 16}) {
       Run r = new Run("law", 0.1, 0, 0, 1000, 1, w, 100L * w, 1);
@@ -149,6 +159,22 @@ class ScalingTablesTest {
   }
 
   @Test
+  void fitsSayWhetherTheyAreIdentified() {
+    Row joint = rows("scaling_fits", "law = 'L(N,D)' and label_noise = 0").get(0);
+    assertThat(joint.<Boolean>getAs("identified")).isTrue();
+    assertThat(joint.<String>getAs("reason")).isEmpty();
+    List<Row> bump = rows("scaling_fits", "law = 'L(N)' and label_noise = 0.2");
+    assertThat(bump).hasSize(2).allSatisfy(f -> {
+      assertThat(f.<String>getAs("status")).isEqualTo("fitted");
+      assertThat(f.<Boolean>getAs("identified")).isFalse();
+      assertThat(f.<String>getAs("reason")).startsWith("loss not monotone in size: mean loss "
+          + "rises").contains("double descent");
+    });
+    assertThat(rows("scaling_fits", "status = 'skipped'")).isNotEmpty().allSatisfy(f ->
+        assertThat(f.<Boolean>getAs("identified")).isFalse());
+  }
+
+  @Test
   void theReportDrawsTheFitsAndListsTheCoefficients() throws Exception {
     List<String> pages = Report.write(TestSpark.get(), results, List.of("law"),
         new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
@@ -156,7 +182,12 @@ class ScalingTablesTest {
     String html = Files.readString(index);
     assertThat(html).contains("<h2>Scaling laws</h2>").contains("Fitted coefficients")
         .contains("Compute-optimal allocation").contains("scaling-1-LN.png")
-        .contains("scaling-1-LND.png").contains("3 distinct model sizes; L(N) needs at least 4");
+        .contains("scaling-1-LND.png")
+        .contains("1 fit skipped: 3 distinct model sizes; L(N) needs at least 4");
+    // Skipped fits: one line per reason, not one per fit.
+    assertThat(html).containsOnlyOnce("fits skipped: single training-set size</li>");
+    // A fit not identified shows why instead of its numbers.
+    assertThat(html).contains("<td colspan=\"7\">not identified: loss not monotone in size");
     for (String png : List.of("scaling-1-LN.png", "scaling-1-LND.png", "scaling-1-LD.png",
         "frontier-1-nd.png", "frontier-1-loss.png")) {
       assertThat(Files.size(index.resolveSibling(png))).as(png).isGreaterThan(5000);

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -133,5 +134,109 @@ class FitScalingCommandTest {
 
     Run badOption = run("fit-scaling", "--input", csv.toString(), "--bootstrap", "many");
     assertThat(badOption.code()).isEqualTo(Main.EXIT_BAD_INPUT);
+  }
+
+  /** Exit code, stdout and stderr through {@link Main#run(PrintWriter, PrintWriter, String...)}. */
+  private static Run runWith(String... args) {
+    java.io.StringWriter o = new java.io.StringWriter();
+    java.io.StringWriter e = new java.io.StringWriter();
+    int code = Main.run(new java.io.PrintWriter(o, true), new java.io.PrintWriter(e, true), args);
+    return new Run(code, o.toString(), e.toString());
+  }
+
+  private Path table(String name, double[] n, double[] loss) throws IOException {
+    StringBuilder csv = new StringBuilder("params,loss\n");
+    for (int i = 0; i < n.length; i++) {
+      csv.append(n[i]).append(',').append(loss[i]).append('\n');
+    }
+    return Files.writeString(dir.resolve(name), csv);
+  }
+
+  @Test
+  void allEqualLossesAreRefusedInOneLineWithExitTwo() throws IOException {
+    Path f = table("flat.csv", new double[] {1e3, 1e4, 1e5, 1e6, 1e7, 1e8},
+        new double[] {2, 2, 2, 2, 2, 2});
+    Run r = runWith("fit-scaling", "--input", f.toString(), "--bootstrap", "20");
+    assertThat(r.code()).isEqualTo(Main.EXIT_BAD_INPUT);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err().strip().lines()).singleElement().asString().contains(f.toString())
+        .contains("all losses equal");
+  }
+
+  @Test
+  void aSingleModelSizeIsRefusedInOneLineWithExitTwo() throws IOException {
+    Path f = table("one-n.csv", new double[] {1e6, 1e6, 1e6, 1e6, 1e6, 1e6},
+        new double[] {3.1, 3.0, 2.9, 2.85, 2.8, 2.78});
+    Run r = runWith("fit-scaling", "--input", f.toString());
+    assertThat(r.code()).isEqualTo(Main.EXIT_BAD_INPUT);
+    assertThat(r.err().strip().lines()).singleElement().asString().contains(f.toString())
+        .contains("single model size");
+  }
+
+  @Test
+  void aDoubleDescentCurveIsFittedButNotIdentified() throws IOException {
+    int k = 16;
+    double[] n = new double[k];
+    double[] l = new double[k];
+    for (int i = 0; i < k; i++) {
+      n[i] = Math.pow(10, 3 + 3.0 * i / (k - 1));
+      double z = (Math.log10(n[i]) - 4.5) / 0.3;
+      l[i] = (0.5 + 20 * Math.pow(n[i], -0.5)) * (1 + 0.3 * Math.exp(-z * z));
+    }
+    Run r = runWith("fit-scaling", "--input", table("dd.csv", n, l).toString(), "--grid", "thin",
+        "--bootstrap", "20");
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode j = r.json();
+    assertThat(j.get("identified").asBoolean()).isFalse();
+    assertThat(j.get("reason").asText()).startsWith("loss not monotone in size")
+        .contains("double descent");
+    // The reference fit is identified.
+    Run ref = runWith("fit-scaling", "--input", CHINCHILLA.toString(), "--d-col", "tokens",
+        "--exclude-top-loss", "5", "--grid", "thin", "--bootstrap", "50");
+    assertThat(ref.json().get("identified").asBoolean()).as(ref.json().get("reason").asText())
+        .isTrue();
+    assertThat(ref.json().get("reason").asText()).isEmpty();
+  }
+
+  /**
+   * A table over --max-points rows is refused before fitting (the default and most,
+   * ScalingFit.MAX_POINTS = 2·10^6, takes the same path); a large table is fitted with
+   * progress on stderr: the grid on a sample, refined on all points, then the bootstrap.
+   * (10^6 rows with the full grid and 200 resamples take minutes: too long for a test.)
+   */
+  @Test
+  void largeTablesAreFittedWithProgressOrRefusedOverTheLimit() throws IOException {
+    java.util.Random rng = new java.util.Random(5);
+    StringBuilder csv = new StringBuilder("params,tokens,loss\n");
+    int rows = 20_000;
+    for (int i = 0; i < rows; i++) {
+      double n = Math.pow(10, 6 + 4 * rng.nextDouble());
+      double d = Math.pow(10, 8 + 4 * rng.nextDouble());
+      double l = (1.69 + 406.4 * Math.pow(n, -0.34) + 410.7 * Math.pow(d, -0.28))
+          * Math.exp(0.01 * rng.nextGaussian());
+      csv.append(n).append(',').append(d).append(',').append(l).append('\n');
+    }
+    Path f = Files.writeString(dir.resolve("big.csv"), csv);
+    Run refused = runWith("fit-scaling", "--input", f.toString(), "--d-col", "tokens",
+        "--max-points", String.valueOf(rows - 1));
+    assertThat(refused.code()).isEqualTo(Main.EXIT_BAD_INPUT);
+    assertThat(refused.out()).isEmpty();
+    assertThat(refused.err().strip().lines()).singleElement().asString()
+        .contains(f.toString()).contains("more than " + (rows - 1) + " data rows");
+    Run tooHigh = runWith("fit-scaling", "--input", f.toString(), "--max-points", "2000001");
+    assertThat(tooHigh.code()).isEqualTo(Main.EXIT_BAD_INPUT);
+
+    Run r = runWith("fit-scaling", "--input", f.toString(), "--d-col", "tokens", "--grid",
+        "thin", "--bootstrap", "10");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.err()).contains("overparam: fit-scaling: start grid: 243 starts on a sample "
+        + "of 500 of 20000 points").contains("overparam: fit-scaling: refining: ")
+        .contains("overparam: fit-scaling: bootstrap: 10 resamples of 20000 points");
+    JsonNode j = r.json();
+    assertThat(j.get("screen_points").asInt()).isEqualTo(500);
+    assertThat(j.get("identified").asBoolean()).as(j.get("reason").asText()).isTrue();
+    assertThat(j.at("/alpha/value").asDouble()).isCloseTo(0.34, within(0.01));
+    assertThat(j.at("/beta/value").asDouble()).isCloseTo(0.28, within(0.01));
+    assertThat(j.at("/bootstrap/converged").asInt()).isEqualTo(10);
   }
 }
