@@ -131,7 +131,8 @@ public final class Analysis {
 
     // What was left out, and the configurations each experiment holds.
     List<String> inputLines = inputLines(in);
-    Tables.write(spark, folder, "configurations", CONFIGURATIONS_SCHEMA, configurations(in));
+    Tables.write(spark, folder, "configurations", CONFIGURATIONS_SCHEMA, configurations(in)
+        .stream().filter(r -> experiments.contains(r.getString(0))).toList());
 
     // The one pass over the metrics rows: each cell at each epoch, over seeds.
     Tables.write(Curves.epochCurves(metrics), folder, "epoch_curves");

@@ -88,6 +88,7 @@ public final class AnalysisFolder implements AutoCloseable {
       FileSystem fs = root.getFileSystem(conf);
       root = fs.makeQualified(root);
       AnalysisFolder f = new AnalysisFolder(fs, root);
+      fs.mkdirs(root); // a CSV input's results root may not exist yet
       f.acquire(waitMillis, out);
       try {
         f.recover();

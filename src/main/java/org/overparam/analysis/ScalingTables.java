@@ -35,7 +35,7 @@ public final class ScalingTables {  /** Points on each drawn curve. */
   private ScalingTables() {}
 
   /** A setting: the cells that share everything but model and data size. */
-  public record Setting(String experiment, double labelNoise, double weightDecay,
+  public record Setting(String experiment, String config, double labelNoise, double weightDecay,
       double dropout) {}
 
   /** What the scaling analysis produced: rows of its three tables and summary lines. */
@@ -57,7 +57,7 @@ public final class ScalingTables {  /** Points on each drawn curve. */
       double l = c.bestTestLoss().mean();
       if (c.measured() && l > 0 && Double.isFinite(l)) {
         Cell k = c.cell();
-        out.computeIfAbsent(new Setting(k.experiment(), k.labelNoise(), k.weightDecay(),
+        out.computeIfAbsent(new Setting(k.experiment(), k.config(), k.labelNoise(), k.weightDecay(),
             k.dropout()), x -> new ArrayList<>()).add(c);
       }
     }
@@ -218,6 +218,7 @@ public final class ScalingTables {  /** Points on each drawn curve. */
    * <pre>
    * column                  type     meaning
    * experiment              string   partition column
+   * config                  string   configuration id, as in curves
    * label_noise, weight_decay, dropout: the setting
    * law                     string   L(N) | L(D) | L(N,D)
    * train_size              int      D held fixed by L(N) (null otherwise)
@@ -247,7 +248,7 @@ public final class ScalingTables {  /** Points on each drawn curve. */
    * </pre>
    */
   static final StructType FITS_SCHEMA = Tables.schema("experiment", Tables.STRING,
-      "label_noise", Tables.DOUBLE, "weight_decay", Tables.DOUBLE, "dropout", Tables.DOUBLE,
+      Inputs.CONFIG, Tables.STRING, "label_noise", Tables.DOUBLE, "weight_decay", Tables.DOUBLE, "dropout", Tables.DOUBLE,
       "law", Tables.STRING, "train_size", Tables.INT, "params", Tables.LONG,
       "points", Tables.INT, "sizes", Tables.LONG, "status", Tables.STRING,
       "identified", Tables.BOOLEAN, "reason", Tables.STRING,
@@ -294,7 +295,7 @@ public final class ScalingTables {  /** Points on each drawn curve. */
 
   private static int head(Object[] v, Setting s, String law, Integer fixedD, Long fixedN,
       int points, long sizes, String status, boolean identified, String reason) {
-    Object[] h = {s.experiment(), s.labelNoise(), s.weightDecay(), s.dropout(), law, fixedD,
+    Object[] h = {s.experiment(), s.config(), s.labelNoise(), s.weightDecay(), s.dropout(), law, fixedD,
         fixedN, points, sizes, status, identified, reason};
     System.arraycopy(h, 0, v, 0, h.length);
     return h.length;
@@ -310,6 +311,7 @@ public final class ScalingTables {  /** Points on each drawn curve. */
    * <pre>
    * column       type    meaning
    * experiment   string  partition column
+   * config       string  configuration id, as in curves
    * label_noise, weight_decay, dropout, law, train_size, params: the fit, as in scaling_fits
    * curve_d      int     the D of an L(N,D) curve (null for the one-scale laws)
    * x            double  the size on the law's scale (N, or D for L(D))
@@ -319,7 +321,7 @@ public final class ScalingTables {  /** Points on each drawn curve. */
    * </pre>
    */
   static final StructType CURVES_SCHEMA = Tables.schema("experiment", Tables.STRING,
-      "label_noise", Tables.DOUBLE, "weight_decay", Tables.DOUBLE, "dropout", Tables.DOUBLE,
+      Inputs.CONFIG, Tables.STRING, "label_noise", Tables.DOUBLE, "weight_decay", Tables.DOUBLE, "dropout", Tables.DOUBLE,
       "law", Tables.STRING, "train_size", Tables.INT, "params", Tables.LONG,
       "curve_d", Tables.INT, "x", Tables.DOUBLE, "loss", Tables.DOUBLE,
       "loss_lo", Tables.DOUBLE, "loss_hi", Tables.DOUBLE);
@@ -334,7 +336,8 @@ public final class ScalingTables {  /** Points on each drawn curve. */
       for (int i = 0; i < CURVE_POINTS; i++) {
         double xi = lo * Math.pow(hi / lo, i / (CURVE_POINTS - 1.0));
         double[] band = f.interval(xi, dd);
-        out.curves().add(RowFactory.create(s.experiment(), s.labelNoise(), s.weightDecay(),
+        out.curves().add(RowFactory.create(s.experiment(), s.config(), s.labelNoise(),
+            s.weightDecay(),
             s.dropout(), law, fixedD, fixedN, Double.isNaN(dd) ? null : (int) dd, xi,
             Tables.num(f.predict(xi, dd)), Tables.num(band[0]), Tables.num(band[1])));
       }
@@ -352,6 +355,7 @@ public final class ScalingTables {  /** Points on each drawn curve. */
    * <pre>
    * column         type    meaning
    * experiment     string  partition column
+   * config         string  configuration id, as in curves
    * label_noise, weight_decay, dropout: the setting
    * budget_flops   double  C
    * params_opt     double  N_opt(C); params_opt_lo, params_opt_hi
@@ -360,7 +364,7 @@ public final class ScalingTables {  /** Points on each drawn curve. */
    * </pre>
    */
   static final StructType OPTIMAL_SCHEMA = Tables.schema("experiment", Tables.STRING,
-      "label_noise", Tables.DOUBLE, "weight_decay", Tables.DOUBLE, "dropout", Tables.DOUBLE,
+      Inputs.CONFIG, Tables.STRING, "label_noise", Tables.DOUBLE, "weight_decay", Tables.DOUBLE, "dropout", Tables.DOUBLE,
       "budget_flops", Tables.DOUBLE, "params_opt", Tables.DOUBLE, "params_opt_lo", Tables.DOUBLE,
       "params_opt_hi", Tables.DOUBLE, "data_opt", Tables.DOUBLE, "data_opt_lo", Tables.DOUBLE,
       "data_opt_hi", Tables.DOUBLE, "loss_opt", Tables.DOUBLE, "loss_opt_lo", Tables.DOUBLE,
@@ -391,7 +395,8 @@ public final class ScalingTables {  /** Points on each drawn curve. */
         out.lines().add(where(s) + ": no compute-optimal frontier: " + e.getMessage());
         return;
       }
-      out.optimal().add(RowFactory.create(s.experiment(), s.labelNoise(), s.weightDecay(),
+      out.optimal().add(RowFactory.create(s.experiment(), s.config(), s.labelNoise(),
+          s.weightDecay(),
           s.dropout(), c, Tables.num(o[0][0]), Tables.num(o[0][1]), Tables.num(o[0][2]),
           Tables.num(o[1][0]), Tables.num(o[1][1]), Tables.num(o[1][2]), Tables.num(o[2][0]),
           Tables.num(o[2][1]), Tables.num(o[2][2])));

@@ -25,9 +25,10 @@ final class ScalingSection {
 
   private ScalingSection() {}
 
-  private record Setting(Object noise, Object wd, Object dropout) {
+  private record Setting(Object config, Object noise, Object wd, Object dropout) {
     static Setting of(Row r) {
-      return new Setting(r.getAs("label_noise"), r.getAs("weight_decay"), r.getAs("dropout"));
+      return new Setting(r.getAs("config"), r.getAs("label_noise"), r.getAs("weight_decay"),
+          r.getAs("dropout"));
     }
 
     String title() {
