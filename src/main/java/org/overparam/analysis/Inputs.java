@@ -112,19 +112,20 @@ public record Inputs(String results, String metricsPath, boolean csv, String exp
     if (exists(new Path(results, ResultsStore.MARKER), conf)) {
       return checkStore(results, experiment, conf);
     }
-    Path metrics = new Path(results, "metrics");
+    Path metrics = new Path(results, ResultsLayout.METRICS);
     List<Path> files = parquetFiles(metrics, experiment, conf);
     boolean status = checkAll(files, METRICS, "metrics", conf);
-    Path runs = new Path(results, "runs");
+    Path runs = new Path(results, ResultsLayout.RUNS);
     String runsPath = null;
     if (exists(runs, conf)) {
       checkAll(parquetFiles(runs, experiment, conf), RUNS, "runs", conf);
       runsPath = runs.toString();
     }
-    Path compression = new Path(results, "compression");
+    Path compression = new Path(results, ResultsLayout.COMPRESSION);
     String compressionPath = null;
     if (exists(experiment == null ? compression
-        : new Path(compression, "experiment=" + experiment), conf)) {
+        : ResultsLayout.partition(new Path(results), ResultsLayout.COMPRESSION, experiment),
+        conf)) {
       List<Path> parts = parquetFiles(compression, experiment, conf);
       if (!parts.isEmpty()) {
         checkAll(parts, COMPRESSION, "compression", conf);
@@ -292,8 +293,9 @@ public record Inputs(String results, String metricsPath, boolean csv, String exp
       for (FileStatus st : p.getFileSystem(spark.sparkContext().hadoopConfiguration())
           .listStatus(p)) {
         String n = st.getPath().getName();
-        if (st.isDirectory() && n.startsWith("experiment=")) {
-          out.add(n.substring("experiment=".length()));
+        String prefix = ResultsLayout.PARTITION + "=";
+        if (st.isDirectory() && n.startsWith(prefix)) {
+          out.add(n.substring(prefix.length()));
         }
       }
     } catch (IOException e) {
@@ -366,7 +368,8 @@ public record Inputs(String results, String metricsPath, boolean csv, String exp
   // ---- Parquet: every file's footer names its columns.
 
   private static List<Path> parquetFiles(Path table, String experiment, Configuration conf) {
-    Path dir = experiment == null ? table : new Path(table, "experiment=" + experiment);
+    Path dir = experiment == null ? table
+        : new Path(table, ResultsLayout.PARTITION + "=" + experiment);
     if (!exists(dir, conf)) {
       throw new ConfigException(experiment == null
           ? "metrics table " + table + ": not found (run overparam train first, or give "
@@ -381,7 +384,7 @@ public record Inputs(String results, String metricsPath, boolean csv, String exp
     } catch (IOException e) {
       throw new ConfigException("metrics table " + dir + ": cannot list: " + e.getMessage());
     }
-    if (out.isEmpty() && table.getName().equals("metrics")) {
+    if (out.isEmpty() && table.getName().equals(ResultsLayout.METRICS)) {
       throw new ConfigException("metrics table " + dir + ": holds no Parquet files");
     }
     return out;

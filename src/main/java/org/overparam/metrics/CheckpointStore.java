@@ -39,7 +39,7 @@ import org.overparam.train.EpochMetrics;
  * another host finds no checkpoint and starts over (its results are still correct).
  */
 final class CheckpointStore implements Checkpoints {
-  static final String DIR = "_checkpoints";
+  static final String DIR = ResultsLayout.CHECKPOINTS;
   private static final Pattern FILE = Pattern.compile("epoch-(\\d+)\\.(zip|json)");
   private static final ObjectMapper JSON = new ObjectMapper()
       .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
@@ -54,7 +54,7 @@ final class CheckpointStore implements Checkpoints {
   }
 
   Path runDir(String experiment, String runId) {
-    return new Path(new Path(new Path(root, DIR), "experiment=" + experiment), runId);
+    return new Path(ResultsLayout.partition(new Path(root), DIR, experiment), runId);
   }
 
   @Override

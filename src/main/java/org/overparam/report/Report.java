@@ -24,7 +24,10 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.overparam.analysis.AnalysisFolder;
+import org.overparam.analysis.DoubleDescent;
+import org.overparam.analysis.EpochWise;
 import org.overparam.config.ConfigException;
+import org.overparam.metrics.ResultsLayout;
 
 /**
  * {@code overparam report}: one HTML page per experiment, {@code
@@ -35,6 +38,9 @@ import org.overparam.config.ConfigException;
  * a few sentences on where the threshold and peak fell.
  */
 public final class Report {
+  /** The train-error threshold of the findings drawn: the analysis's primary one. */
+  static final double EPSILON = DoubleDescent.PRIMARY_EPSILON;
+
   /** At most this many model-wise panels (each an error and a loss chart) per page. */
   static final int MAX_PANELS = 12;
   /** At most this many heat maps per page. */
@@ -61,7 +67,7 @@ public final class Report {
     this.results = results;
     this.experiment = experiment;
     this.conf = spark.sparkContext().hadoopConfiguration();
-    this.dir = new Path(new Path(results, "report"), experiment);
+    this.dir = new Path(new Path(results, ResultsLayout.REPORT), experiment);
   }
 
   /**
@@ -69,15 +75,16 @@ public final class Report {
    * returns the experiments to report on.
    */
   public static List<String> check(String results, String experiment) {
-    Path curves = new Path(new Path(results, "analysis"), "curves");
+    Path curves = new Path(new Path(results, ResultsLayout.ANALYSIS), "curves");
     List<String> found = new ArrayList<>();
     try {
       FileSystem fs = curves.getFileSystem(new Configuration());
       if (fs.exists(curves)) {
         for (FileStatus st : fs.listStatus(curves)) {
           String n = st.getPath().getName();
-          if (st.isDirectory() && n.startsWith("experiment=")) {
-            found.add(n.substring("experiment=".length()));
+          String prefix = ResultsLayout.PARTITION + "=";
+          if (st.isDirectory() && n.startsWith(prefix)) {
+            found.add(n.substring(prefix.length()));
           }
         }
       }
@@ -193,13 +200,13 @@ public final class Report {
   private void findings(List<Row> dd) {
     html.append("<h2>Where the threshold and peak fell</h2>\n<ul>\n");
     for (Row r : dd) {
-      if (r.<Double>getAs("epsilon") == 0.01) {
+      if (r.<Double>getAs("epsilon") == EPSILON) {
         html.append("<li>").append(esc(configLabel(r.getAs("config")) + sentence(r)))
             .append("</li>\n");
       }
     }
     html.append("</ul>\n<p>Interpolation threshold: the smallest model whose mean final train "
-        + "error is at most 0.01. Peak: the largest mean final test error among models within a "
+        + "error is at most " + EPSILON + ". Peak: the largest mean final test error among models within a "
         + "factor 4 in parameters of the threshold (and its grid neighbours). Means over seeds; "
         + "intervals are 95% Student-t.</p>\n");
   }
@@ -209,7 +216,8 @@ public final class Report {
             + "%d training examples, depth %d", r.getAs("label_noise"), r.getAs("weight_decay"),
         r.getAs("dropout"), r.<Integer>getAs("train_size"), r.<Integer>getAs("depth"));
     if (r.getAs("threshold_params") == null) {
-      return where + ": the train error never reaches 0.01 (" + r.getAs("sizes") + " sizes).";
+      return where + ": the train error never reaches " + EPSILON + " (" + r.getAs("sizes")
+          + " sizes).";
     }
     StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
         "%s: threshold at %,d parameters (width %d, %.2f per training example); test-error "
@@ -310,7 +318,7 @@ public final class Report {
   private static void marks(List<Row> dd, Row any, List<Row> pts, String what, List<double[]> thr,
       List<double[]> peak) {
     for (Row d : dd) {
-      boolean same = d.<Double>getAs("epsilon") == 0.01
+      boolean same = d.<Double>getAs("epsilon") == EPSILON
           && Objects.equals(d.getAs("config"), any.getAs("config"))
           && Objects.equals(d.getAs("label_noise"), any.getAs("label_noise"))
           && Objects.equals(d.getAs("weight_decay"), any.getAs("weight_decay"))
@@ -391,8 +399,8 @@ public final class Report {
         .collectAsList();
     long cells = spark.read().parquet(path("epoch_wise"))
         .filter(col("experiment").equalTo(experiment)).count();
-    html.append("<p>Epoch-wise double descent (mean test error falls, rises by at least 0.01, "
-        + "then falls by at least 0.01) in ").append(happened.size()).append(" of ")
+    html.append("<p>Epoch-wise double descent (mean test error falls, rises by at least "
+        + EpochWise.MIN_CHANGE + ", then falls by at least " + EpochWise.MIN_CHANGE + ") in ").append(happened.size()).append(" of ")
         .append(cells).append(" cells.</p>\n");
     if (!happened.isEmpty()) {
       html.append("<table><tr><th>noise</th><th>wd</th><th>dropout</th><th>n</th><th>depth</th>"
@@ -458,7 +466,8 @@ public final class Report {
   List<Row> table(String name) {
     Path p = new Path(path(name));
     try {
-      if (!p.getFileSystem(conf).exists(new Path(p, "experiment=" + experiment))) {
+      if (!p.getFileSystem(conf).exists(new Path(p, ResultsLayout.PARTITION + "="
+          + experiment))) {
         return List.of();
       }
     } catch (IOException e) {
@@ -469,7 +478,7 @@ public final class Report {
   }
 
   private String path(String table) {
-    return new Path(new Path(results, "analysis"), table).toString();
+    return new Path(new Path(results, ResultsLayout.ANALYSIS), table).toString();
   }
 
   /** Saves a chart as PNG beside index.html and links it. */

@@ -33,6 +33,20 @@ public record RunResult(RunSpec spec, String strategy, long params, long nonEmbe
     compression = compression == null ? List.of() : List.copyOf(compression);
   }
 
+  /**
+   * A run that failed before it recorded an epoch: no metrics, no backend, device or host.
+   *
+   * @param params parameters the model would have
+   * @param flopsPerExample its training FLOPs per example
+   * @param why the one-line reason
+   * @param startedAtMillis when the attempt started
+   */
+  public static RunResult failed(RunSpec spec, String strategy, long params, long flopsPerExample,
+      String why, long startedAtMillis) {
+    return new RunResult(spec, strategy, params, params, flopsPerExample, RunStatus.FAILED, why,
+        startedAtMillis, System.currentTimeMillis(), List.of(), "", "", "", List.of());
+  }
+
   public String runId() {
     return spec.runId();
   }

@@ -1,7 +1,5 @@
 package org.overparam.train.local;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.SplittableRandom;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -16,12 +14,14 @@ import org.overparam.train.Checkpoints;
 import org.overparam.train.Checkpoints.Checkpoint;
 import org.overparam.train.Compression;
 import org.overparam.train.EpochListener;
-import org.overparam.train.EpochMetrics;
+import org.overparam.train.EpochLoop;
 import org.overparam.train.Evaluator;
 import org.overparam.train.RunResult;
-import org.overparam.train.RunStatus;
 
-/** Trains one model in this JVM: the loop behind the {@code per-task} strategy. */
+/**
+ * Trains one model in this JVM, the {@code per-task} strategy: the shared {@link EpochLoop} with
+ * an epoch that is one pass over a fresh permutation of the training set.
+ */
 public final class LocalTrainer {
   private final EpochListener listener;
   private final Checkpoints checkpoints;
@@ -55,65 +55,36 @@ public final class LocalTrainer {
     SplittableRandom order = Seeds.rng(spec.seed(), "order");
     int batch = spec.optimizer().batchSize();
 
-    // --- resuming: the metrics so far, and the order stream replayed up to the checkpoint
+    // --- resuming: the order stream replayed up to the checkpoint
     int first = resumed != null ? resumed.epoch() + 1 : 1;
     for (int epoch = 1; epoch < first; epoch++) {
       Seeds.permutation(n, order);
     }
-    List<EpochMetrics> epochs = new ArrayList<>(resumed != null ? resumed.epochs() : List.of());
-    RunStatus status = RunStatus.COMPLETED;
-    String message = "";
-    for (int epoch = first; epoch <= spec.epochs(); epoch++) {
-      // --- one pass over a fresh permutation, minibatch by minibatch
-      long t0 = System.nanoTime();
-      int[] perm = Seeds.permutation(n, order);
-      INDArray xs = Nd4j.pullRows(x, 1, perm);
-      INDArray ys = Nd4j.pullRows(y, 1, perm);
-      for (int start = 0; start < n; start += batch) {
-        int end = Math.min(n, start + batch);
-        net.fit(new DataSet(xs.get(NDArrayIndex.interval(start, end), NDArrayIndex.all()),
-            ys.get(NDArrayIndex.interval(start, end), NDArrayIndex.all())));
-      }
-      double fitSeconds = (System.nanoTime() - t0) / 1e9;
 
-      // --- evaluate on the full train and test sets at the configured cadence
-      if (epoch % spec.evalEvery() != 0 && epoch != spec.epochs()) {
-        if (!Double.isFinite(net.score())) {
-          status = RunStatus.DIVERGED;
-          message = "training loss became " + net.score() + " in epoch " + epoch;
-          break;
-        }
-        checkpoint(spec, epoch, net, epochs);
-        continue;
-      }
-      long t1 = System.nanoTime();
-      double[] tr = Evaluator.evaluate(net, x, data.train());
-      double[] te = Evaluator.evaluate(net, xTest, data.test());
-      EpochMetrics m = new EpochMetrics(epoch, tr[0], tr[1], te[0], te[1], fitSeconds,
-          n / fitSeconds, (System.nanoTime() - t1) / 1e9);
+    // --- the shared loop; an epoch here is one pass over a fresh permutation, minibatch by
+    // minibatch, in this JVM
+    EpochLoop.Outcome out = EpochLoop.run(new EpochLoop.Run(spec, data, x, xTest, resumed,
+        listener, checkpoints), net, new EpochLoop.Step() {
+          @Override
+          public MultiLayerNetwork fit(MultiLayerNetwork model, int epoch) {
+            int[] perm = Seeds.permutation(n, order);
+            INDArray xs = Nd4j.pullRows(x, 1, perm);
+            INDArray ys = Nd4j.pullRows(y, 1, perm);
+            for (int start = 0; start < n; start += batch) {
+              int end = Math.min(n, start + batch);
+              model.fit(new DataSet(xs.get(NDArrayIndex.interval(start, end), NDArrayIndex.all()),
+                  ys.get(NDArrayIndex.interval(start, end), NDArrayIndex.all())));
+            }
+            return model;
+          }
 
-      // --- a non-finite loss ends the run as diverged; the sweep goes on
-      if (!m.finite()) {
-        status = RunStatus.DIVERGED;
-        message = "loss became non-finite in epoch " + epoch;
-        break;
-      }
-      epochs.add(m);
-      listener.onEpoch(spec, m);
-      checkpoint(spec, epoch, net, epochs);
-    }
-    RunResult result = new RunResult(spec, "per-task", params, Models.nonEmbeddingParams(net),
-        Models.trainingFlopsPerExample(spec, in, classes), status, message, started,
-        System.currentTimeMillis(), epochs, Nd4j.getBackend().getClass().getSimpleName(), device,
-        Hosts.name(), List.of());
-    return Compression.appendTo(result, net, xTest, data.test());
-  }
-
-  /** Every {@code checkpoint_every} epochs: network, optimiser state and the metrics so far. */
-  private void checkpoint(RunSpec spec, int epoch, MultiLayerNetwork net,
-      List<EpochMetrics> epochs) {
-    if (Checkpoints.due(spec, epoch)) {
-      checkpoints.save(spec, new Checkpoint(epoch, net, epochs));
-    }
+          @Override
+          public double score(MultiLayerNetwork model) {
+            return model.score();
+          }
+        });
+    RunResult result = out.result(spec, "per-task", params,
+        Models.trainingFlopsPerExample(spec, in, classes), started, device, Hosts.name());
+    return Compression.appendTo(result, out.net(), xTest, data.test());
   }
 }

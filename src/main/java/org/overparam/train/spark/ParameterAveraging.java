@@ -16,7 +16,6 @@ import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
-import org.nd4j.linalg.factory.Nd4j;
 import org.overparam.config.RunSpec;
 import org.overparam.config.StrategyConfig;
 import org.overparam.data.Datasets;
@@ -29,10 +28,9 @@ import org.overparam.train.Checkpoints.Checkpoint;
 import org.overparam.train.Compression;
 import org.overparam.train.Blas;
 import org.overparam.train.EpochListener;
-import org.overparam.train.EpochMetrics;
+import org.overparam.train.EpochLoop;
 import org.overparam.train.Evaluator;
 import org.overparam.train.RunResult;
-import org.overparam.train.RunStatus;
 import org.overparam.train.Threads;
 import org.overparam.train.local.Hosts;
 
@@ -47,7 +45,7 @@ import org.overparam.train.local.Hosts;
  * evaluates the averaged network on the full train and test sets itself (DL4J's
  * {@code calculateScore} releases the parameter buffer, so it is not used).
  *
- * <p>The driver saves checkpoints (network with averaged optimiser state, metrics so far) every
+ * <p>The epochs go through the shared {@link EpochLoop}. The driver saves checkpoints (network with averaged optimiser state, metrics so far) every
  * {@code checkpoint_every} epochs and resumes from them. Each epoch gets its own training master
  * seeded by (run seed, epoch), so how minibatches are split into averaging rounds never depends on
  * the epochs before: a resumed run repeats the splits an uninterrupted one makes.
@@ -81,52 +79,43 @@ final class ParameterAveraging {
     INDArray x = Evaluator.features(data.train());
     INDArray xTest = Evaluator.features(data.test());
 
-    List<EpochMetrics> epochs = new ArrayList<>(resumed != null ? resumed.epochs() : List.of());
-    int first = resumed != null ? resumed.epoch() + 1 : 1;
-    RunStatus status = RunStatus.COMPLETED;
-    String message = "";
+    // The shared loop; an epoch here is one fit of the cached minibatches by parameter averaging,
+    // evaluated on the driver.
+    EpochLoop.Outcome out;
     try {
-      for (int epoch = first; epoch <= spec.epochs(); epoch++) {
-        sc.setJobDescription("overparam run " + spec.runId() + " [" + spec.label() + "] epoch "
-            + epoch + "/" + spec.epochs() + " (parameter averaging, " + workers + " workers)");
-        long t0 = System.nanoTime();
-        SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, master(spec, workers,
-            epoch));
-        net = sparkNet.fit(batches);
-        double fitSeconds = (System.nanoTime() - t0) / 1e9;
-        if (epoch % spec.evalEvery() != 0 && epoch != spec.epochs()) {
-          if (!Double.isFinite(sparkNet.getScore())) {
-            status = RunStatus.DIVERGED;
-            message = "training loss became " + sparkNet.getScore() + " in epoch " + epoch;
-            break;
-          }
-          checkpoint(checkpoints, spec, epoch, net, epochs);
-          continue;
-        }
-        Threads.limit(taskCores()); // in local mode the workers shared this JVM
-        long t1 = System.nanoTime();
-        double[] tr = Evaluator.evaluate(net, x, data.train());
-        double[] te = Evaluator.evaluate(net, xTest, data.test());
-        EpochMetrics m = new EpochMetrics(epoch, tr[0], tr[1], te[0], te[1], fitSeconds,
-            data.train().count() / fitSeconds, (System.nanoTime() - t1) / 1e9);
-        if (!m.finite()) {
-          status = RunStatus.DIVERGED;
-          message = "loss became non-finite in epoch " + epoch;
-          break;
-        }
-        epochs.add(m);
-        listener.onEpoch(spec, m);
-        checkpoint(checkpoints, spec, epoch, net, epochs);
-      }
+      out = EpochLoop.run(new EpochLoop.Run(spec, data, x, xTest, resumed, listener,
+          checkpoints), net, new EpochLoop.Step() {
+            private double score = Double.NaN;
+
+            @Override
+            public MultiLayerNetwork fit(MultiLayerNetwork model, int epoch) {
+              sc.setJobDescription("overparam run " + spec.runId() + " [" + spec.label()
+                  + "] epoch " + epoch + "/" + spec.epochs() + " (parameter averaging, "
+                  + workers + " workers)");
+              SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, model,
+                  master(spec, workers, epoch));
+              MultiLayerNetwork fitted = sparkNet.fit(batches);
+              score = sparkNet.getScore();
+              return fitted;
+            }
+
+            @Override
+            public double score(MultiLayerNetwork model) {
+              return score;
+            }
+
+            @Override
+            public void beforeEvaluation() {
+              Threads.limit(taskCores()); // in local mode the workers shared this JVM
+            }
+          });
     } finally {
       batches.unpersist(false);
     }
     long flops = Models.trainingFlopsPerExample(spec, data.train().dim(), data.train().classes());
-    RunResult result = new RunResult(spec, "parameter-averaging", params,
-        Models.nonEmbeddingParams(net), flops, status, message, started,
-        System.currentTimeMillis(), epochs, Nd4j.getBackend().getClass().getSimpleName(), "cpu",
-        Hosts.name(), List.of());
-    return Compression.appendTo(result, net, xTest, data.test());
+    RunResult result = out.result(spec, "parameter-averaging", params, flops, started, "cpu",
+        Hosts.name());
+    return Compression.appendTo(result, out.net(), xTest, data.test());
   }
 
   /** One epoch's training master; its split of minibatches into rounds is seeded by the epoch. */
@@ -143,13 +132,6 @@ final class ParameterAveraging {
         .collectTrainingStats(false)
         .trainingHooks(new TaskThreads())
         .build();
-  }
-
-  private static void checkpoint(Checkpoints checkpoints, RunSpec spec, int epoch,
-      MultiLayerNetwork net, List<EpochMetrics> epochs) {
-    if (Checkpoints.due(spec, epoch)) {
-      checkpoints.save(spec, new Checkpoint(epoch, net, epochs));
-    }
   }
 
   /**

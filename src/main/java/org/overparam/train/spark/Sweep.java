@@ -134,10 +134,8 @@ public final class Sweep {
     } catch (Exception e) {
       String why = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst()
           .orElse(e.toString());
-      long params = Models.params(spec);
-      r = new RunResult(spec, strategy, params, params,
-          Models.trainingFlopsPerExample(spec), RunStatus.FAILED, why, start,
-          System.currentTimeMillis(), List.of(), "", "", "", List.of());
+      r = RunResult.failed(spec, strategy, Models.params(spec),
+          Models.trainingFlopsPerExample(spec), why, start);
     }
     sink.write(r);
     progress.finished(r);
