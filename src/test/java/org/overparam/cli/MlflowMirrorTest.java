@@ -50,12 +50,18 @@ class MlflowMirrorTest {
   @BeforeAll
   static void startServer() throws Exception {
     Path exe = MlflowServer.executable();
-    assumeTrue(exe != null, "no mlflow executable in the MLflow environment (submit/setup "
-        + "installs it in .venv-mlflow; or set OVERPARAM_MLFLOW_VENV)");
+    if (exe == null) {
+      return; // the tests that need it skip, saying why
+    }
     long t0 = System.nanoTime();
     server = MlflowServer.start(exe, serverDir);
     System.out.printf("mlflow server up at %s in %.1fs%n", server.uri(),
         (System.nanoTime() - t0) / 1e9);
+  }
+
+  private static void needServer() {
+    assumeTrue(server != null, "no mlflow executable in the MLflow environment (submit/setup "
+        + "installs it in .venv-mlflow; or set OVERPARAM_MLFLOW_VENV)");
   }
 
   @AfterAll
@@ -67,6 +73,7 @@ class MlflowMirrorTest {
 
   @Test
   void everyRunIsMirroredOnceWithItsParquetMetricsParamsAndTags() throws Exception {
+    needServer();
     Path yaml = Files.writeString(tmp.resolve("mirror.yaml"), EXPERIMENT.formatted("mirror",
         220));
     String results = tmp.resolve("results").toString();
@@ -146,6 +153,7 @@ class MlflowMirrorTest {
   @Test
   void aServerThatIsDownNeitherFailsNorSlowsTheSweepAndTheNextTrainMirrorsTheRuns()
       throws Exception {
+    needServer();
     TestSpark.get();
     // Warm up (native libraries, JIT) so that neither timed sweep pays for it.
     Path warm = Files.writeString(tmp.resolve("warm.yaml"), EXPERIMENT.formatted("warm", 2));
