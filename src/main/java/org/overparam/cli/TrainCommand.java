@@ -17,8 +17,10 @@ import org.overparam.data.Datasets;
 import org.overparam.metrics.Provenance;
 import org.overparam.metrics.RecordedRuns;
 import org.overparam.metrics.ResultsStore;
+import org.overparam.mlflow.MlflowMirror;
 import org.overparam.report.Report;
 import org.overparam.train.Capacity;
+import org.overparam.train.RunSink;
 import org.overparam.train.spark.Sweep;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,6 +44,15 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--no-report", description = "Do not run analyze and report at the end.")
   boolean noReport;
 
+  @Option(names = "--mlflow", paramLabel = "URI", description = "Also mirror each recorded run "
+      + "to this MLflow tracking server (http:// or https://), after its Parquet files are "
+      + "written; the server being down never fails the sweep.")
+  String mlflow;
+
+  @Option(names = "--mlflow-experiment", paramLabel = "NAME", description = "MLflow experiment "
+      + "the runs go to (default: the experiment's name).")
+  String mlflowExperiment;
+
   @Override
   public Integer call() {
     // Everything a user can get wrong is checked before Spark starts.
@@ -53,6 +64,7 @@ final class TrainCommand implements Callable<Integer> {
         .orElseThrow());
     Capacity.checkMemory(runs, Capacity.available(m, new SparkConf()));
     SparkSessions.checkReachable(m);
+    java.net.URI tracking = checkMlflow();
     ResultsStore store = ResultsStore.open(results);
     RecordedRuns found = store.repair(cfg.name(), System.out);
     describeRecorded(cfg, runs, found);
@@ -60,11 +72,21 @@ final class TrainCommand implements Callable<Integer> {
     SparkSession spark = SparkSessions.start(m, "overparam train " + cfg.name());
     try {
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-      Sweep.Summary s = new Sweep(sc, store.withProvenance(
-          Provenance.of(sc.master(), sc.sc().applicationId())), System.out).run(runs);
+      ResultsStore recording = store.withProvenance(
+          Provenance.of(sc.master(), sc.sc().applicationId()));
+      MlflowMirror mirror = tracking == null ? null : new MlflowMirror(recording, tracking,
+          mlflowExperiment == null ? cfg.name() : mlflowExperiment, System.out);
+      RunSink sink = mirror == null ? recording : mirror;
+      Sweep.Summary s = new Sweep(sc, sink, System.out).run(runs);
+      String mirrored = "";
+      if (mirror != null) {
+        MlflowMirror.Counts c = mirror.finish(runs, MLFLOW_WAIT);
+        mirrored = String.format("; mlflow: %d mirrored, %d already there, %d failed to mirror "
+            + "(%.1fs)", c.mirrored(), c.already(), c.failed(), c.seconds());
+      }
       System.out.printf("overparam: %s: %d runs, %d already recorded, %d completed, %d diverged, "
-              + "%d failed in %.1fs%n", cfg.name(), s.total(), s.skipped(), s.completed(),
-          s.diverged(), s.failed(), s.seconds());
+              + "%d failed in %.1fs%s%n", cfg.name(), s.total(), s.skipped(), s.completed(),
+          s.diverged(), s.failed(), s.seconds(), mirrored);
       System.out.println("overparam: metrics in " + store.metricsDir() + "/experiment="
           + cfg.name());
       System.out.println("overparam: runs in " + store.runsDir() + "/experiment=" + cfg.name());
@@ -73,6 +95,26 @@ final class TrainCommand implements Callable<Integer> {
     } finally {
       spark.stop();
     }
+  }
+
+  /**
+   * How long a sweep waits, once trained, for runs still being mirrored: those left count as
+   * failed to mirror and the next train mirrors them.
+   */
+  static final java.time.Duration MLFLOW_WAIT = java.time.Duration.ofSeconds(30);
+
+  /** The MLflow tracking URI, checked; null when mirroring is off. */
+  private java.net.URI checkMlflow() {
+    if (mlflow == null) {
+      if (mlflowExperiment != null) {
+        throw new ConfigException("--mlflow-experiment needs --mlflow URI");
+      }
+      return null;
+    }
+    if (mlflowExperiment != null && mlflowExperiment.isBlank()) {
+      throw new ConfigException("--mlflow-experiment: must not be empty");
+    }
+    return MlflowMirror.checkUri(mlflow);
   }
 
   /**

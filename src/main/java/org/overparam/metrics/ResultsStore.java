@@ -202,6 +202,19 @@ public final class ResultsStore implements RunSink {
     return null;
   }
 
+  /**
+   * The rows of one run's file in {@code table} ({@link ResultsLayout#METRICS},
+   * {@link ResultsLayout#RUNS}...) as committed; empty when the run has no such file.
+   */
+  public List<Group> runRows(String table, String experiment, String runId) {
+    Path f = file(table, experiment, runId);
+    try {
+      return f.getFileSystem(conf).exists(f) ? ParquetFiles.read(f, conf) : List.of();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   @Override
   public void tidy(String experiment, Set<String> finished) {
     for (String runId : checkpoints.runIds(experiment)) {
