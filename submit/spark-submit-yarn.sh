@@ -5,9 +5,10 @@
 # Environment: HADOOP_CONF_DIR or YARN_CONF_DIR (required: the cluster's client configuration);
 # SPARK_HOME (default: the venv's pyspark); OVERPARAM_SPARK_CONF (default
 # conf/spark-defaults.conf); OVERPARAM_DEPLOY_MODE (client, the default: the driver runs here and
-# writes the results root; cluster: give a results root on HDFS and an experiment file the
-# application master can read); OVERPARAM_GPU_DISCOVERY, where conf/gpu-discovery.sh lies on
-# every NodeManager (default: the same path as here; only with conf/spark-defaults-gpu.conf).
+# writes the results root; cluster: the driver runs in the application master, so give a results
+# root on HDFS or another shared file system); OVERPARAM_GPU_DISCOVERY, where
+# conf/gpu-discovery.sh lies on every NodeManager (default: the same path as here; only with
+# conf/spark-defaults-gpu.conf).
 # conf/log4j2.properties travels with the application (--files; files you pass with --files are
 # added to it). In cluster mode a local experiment file given to train travels the same way, so
 # the application master reads its own copy. Executors need the data (dataset.path) on every
