@@ -19,8 +19,24 @@ public final class Main {
       description = "Print stack traces of errors.")
   boolean verbose;
 
-  public static void main(String[] args) {
-    System.exit(run(args));
+  public static void main(String[] args) throws org.apache.spark.SparkException {
+    int code = run(args);
+    if (yarnClusterDriver()) {
+      // YARN's application master reports the final status once main returns; System.exit
+      // here would run its shutdown hook first, and a sweep that succeeded would be FAILED.
+      if (code != 0) {
+        throw new org.apache.spark.SparkUserAppException(code); // the master exits with it
+      }
+      return;
+    }
+    System.exit(code);
+  }
+
+  /** Whether this JVM is YARN's application master running the driver (cluster mode). */
+  static boolean yarnClusterDriver() {
+    // The application master sets the application's Spark properties as system properties.
+    return "cluster".equals(System.getProperty("spark.submit.deployMode"))
+        && "yarn".equals(System.getProperty("spark.master"));
   }
 
   /** Runs the command line and returns the exit code (tests call this). */

@@ -87,6 +87,12 @@ public final class ResultsStore implements RunSink {
           out.write("overparam results root, layout 1\n".getBytes(StandardCharsets.UTF_8));
         } catch (FileAlreadyExistsException e) {
           // another sweep opening the same new root wrote it first
+        } catch (IOException e) {
+          // HDFS refuses to create a file that another writer is still writing with
+          // AlreadyBeingCreatedException, not FileAlreadyExistsException: the marker is there.
+          if (!fs.exists(marker)) {
+            throw e;
+          }
         }
       }
     } catch (ConfigException e) {
