@@ -130,9 +130,10 @@ public final class Analysis {
     }
 
     // What was left out, and the configurations each experiment holds.
-    List<String> inputLines = inputLines(in);
-    Tables.write(spark, folder, "configurations", CONFIGURATIONS_SCHEMA, configurations(in)
-        .stream().filter(r -> experiments.contains(r.getString(0))).toList());
+    List<Row> configurations = configurations(in).stream()
+        .filter(r -> experiments.contains(r.getString(0))).toList();
+    List<String> inputLines = inputLines(in, configurations);
+    Tables.write(spark, folder, "configurations", CONFIGURATIONS_SCHEMA, configurations);
 
     // The one pass over the metrics rows: each cell at each epoch, over seeds.
     Tables.write(Curves.epochCurves(metrics), folder, "epoch_curves");
@@ -244,7 +245,7 @@ public final class Analysis {
   }
 
   /** Lines on what each experiment's inputs left out, and on its configurations. */
-  static List<String> inputLines(Inputs in) {
+  static List<String> inputLines(Inputs in, List<Row> configurations) {
     List<String> out = new ArrayList<>();
     if (in.recorded() == null) {
       return out;
@@ -253,7 +254,7 @@ public final class Analysis {
       r.leftOut().forEach(l -> out.add(r.experiment() + ": " + l));
     }
     Map<String, List<Row>> by = new TreeMap<>();
-    configurations(in).forEach(row -> by.computeIfAbsent(row.getString(0),
+    configurations.forEach(row -> by.computeIfAbsent(row.getString(0),
         k -> new ArrayList<>()).add(row));
     by.forEach((e, rows) -> {
       if (rows.size() > 1) {

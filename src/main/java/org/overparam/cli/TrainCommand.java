@@ -16,6 +16,7 @@ import org.overparam.config.RunSpec;
 import org.overparam.data.Datasets;
 import org.overparam.metrics.Provenance;
 import org.overparam.metrics.RecordedRuns;
+import org.overparam.train.RunStatus;
 import org.overparam.metrics.ResultsStore;
 import org.overparam.mlflow.MlflowMirror;
 import org.overparam.report.Report;
@@ -130,7 +131,7 @@ final class TrainCommand implements Callable<Integer> {
     }
     if (cfg.compression() != null) {
       long without = runs.stream().map(r -> found.recorded().get(r.runId()))
-          .filter(r -> r != null && r.status().equals("completed") && r.compressionFile() == null)
+          .filter(r -> r != null && r.status().equals(RunStatus.COMPLETED.label()) && r.compressionFile() == null)
           .count();
       if (without > 0) {
         System.out.println("overparam: " + cfg.name() + ": " + without + " recorded run(s) were "
