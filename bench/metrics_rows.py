@@ -1,5 +1,5 @@
 """Writes a results root holding N generated metric rows, in the layout and schemas of
-metrics/MetricsTable.java and metrics/RunsTable.java, for timing the analyze command.
+results/MetricsTable.java and results/RunsTable.java, for timing the analyze command.
 
   python metrics_rows.py ROOT N [--epochs 500]
 

@@ -17,8 +17,8 @@ import java.util.TreeMap;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
 import org.overparam.config.ConfigException;
-import org.overparam.metrics.DiskFull;
-import org.overparam.metrics.RecordedRuns;
+import org.overparam.results.DiskFull;
+import org.overparam.results.RecordedRuns;
 
 /**
  * {@code overparam analyze}: reads the metrics (and runs) tables and writes the analysis tables

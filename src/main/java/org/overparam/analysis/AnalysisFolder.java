@@ -25,8 +25,8 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.FileUtil;
 import org.apache.hadoop.fs.Path;
 import org.overparam.config.ConfigException;
-import org.overparam.metrics.DiskFull;
-import org.overparam.metrics.ResultsLayout;
+import org.overparam.results.DiskFull;
+import org.overparam.results.ResultsLayout;
 
 /**
  * The analysis tables of a results root, replaced as one unit. An analysis writes every table

@@ -29,9 +29,9 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.overparam.config.ConfigException;
 import org.overparam.config.RunSpec;
-import org.overparam.metrics.RecordedRuns;
-import org.overparam.metrics.ResultsLayout;
-import org.overparam.metrics.ResultsStore;
+import org.overparam.results.RecordedRuns;
+import org.overparam.results.ResultsLayout;
+import org.overparam.results.ResultsStore;
 
 /**
  * The tables analysis reads, checked before any Spark job: the metrics table (Parquet under

@@ -27,7 +27,7 @@ import org.overparam.analysis.AnalysisFolder;
 import org.overparam.analysis.DoubleDescent;
 import org.overparam.analysis.EpochWise;
 import org.overparam.config.ConfigException;
-import org.overparam.metrics.ResultsLayout;
+import org.overparam.results.ResultsLayout;
 
 /**
  * {@code overparam report}: one HTML page per experiment, {@code

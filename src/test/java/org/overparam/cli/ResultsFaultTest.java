@@ -29,7 +29,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.overparam.analysis.Analysis;
 import org.overparam.analysis.Inputs;
-import org.overparam.metrics.RecordedRuns;
+import org.overparam.results.RecordedRuns;
 import org.overparam.testing.Duck;
 import org.overparam.testing.TestSpark;
 

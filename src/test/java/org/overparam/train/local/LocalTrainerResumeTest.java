@@ -16,7 +16,7 @@ import org.overparam.config.Grid;
 import org.overparam.config.RunSpec;
 import org.overparam.data.Datasets;
 import org.overparam.data.TrainTest;
-import org.overparam.metrics.ResultsStore;
+import org.overparam.results.ResultsStore;
 import org.overparam.train.Checkpoints;
 import org.overparam.train.EpochListener;
 import org.overparam.train.EpochMetrics;

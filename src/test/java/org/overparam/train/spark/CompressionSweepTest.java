@@ -15,8 +15,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.overparam.config.ExperimentFile;
 import org.overparam.config.Grid;
 import org.overparam.config.RunSpec;
-import org.overparam.metrics.Provenance;
-import org.overparam.metrics.ResultsStore;
+import org.overparam.results.Provenance;
+import org.overparam.results.ResultsStore;
 import org.overparam.testing.TestSpark;
 
 /**

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.overparam.config.ExperimentFile;
 import org.overparam.config.Grid;
 import org.overparam.config.RunSpec;
-import org.overparam.metrics.Provenance;
-import org.overparam.metrics.ResultsStore;
+import org.overparam.results.Provenance;
+import org.overparam.results.ResultsStore;
 import org.overparam.testing.TestSpark;
 
 /**

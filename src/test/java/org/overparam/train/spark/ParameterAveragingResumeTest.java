@@ -11,7 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.overparam.config.ExperimentFile;
 import org.overparam.config.Grid;
 import org.overparam.config.RunSpec;
-import org.overparam.metrics.ResultsStore;
+import org.overparam.results.ResultsStore;
 import org.overparam.testing.TestSpark;
 import org.overparam.train.Checkpoints;
 import org.overparam.train.EpochListener;

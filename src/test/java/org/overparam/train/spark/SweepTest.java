@@ -17,8 +17,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.overparam.config.ExperimentFile;
 import org.overparam.config.Grid;
 import org.overparam.config.RunSpec;
-import org.overparam.metrics.Provenance;
-import org.overparam.metrics.ResultsStore;
+import org.overparam.results.Provenance;
+import org.overparam.results.ResultsStore;
 import org.overparam.testing.TestSpark;
 
 /** Trains a tiny real grid on a real local[2] Spark with each strategy and reads the rows back. */

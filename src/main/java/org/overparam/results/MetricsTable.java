@@ -1,4 +1,4 @@
-package org.overparam.metrics;
+package org.overparam.results;
 
 import static org.apache.parquet.schema.LogicalTypeAnnotation.stringType;
 import static org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.BINARY;

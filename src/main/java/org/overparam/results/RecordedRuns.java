@@ -1,4 +1,4 @@
-package org.overparam.metrics;
+package org.overparam.results;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

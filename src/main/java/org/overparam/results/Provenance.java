@@ -1,4 +1,4 @@
-package org.overparam.metrics;
+package org.overparam.results;
 
 import java.io.InputStream;
 import java.io.Serializable;

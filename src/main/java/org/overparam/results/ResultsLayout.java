@@ -1,4 +1,4 @@
-package org.overparam.metrics;
+package org.overparam.results;
 
 import org.apache.hadoop.fs.Path;
 
