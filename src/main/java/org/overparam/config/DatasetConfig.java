@@ -10,10 +10,15 @@ import java.io.Serializable;
   @JsonSubTypes.Type(value = DatasetConfig.FashionMnist.class, name = "fashion-mnist"),
   @JsonSubTypes.Type(value = DatasetConfig.TeacherStudent.class, name = "teacher-student"),
   @JsonSubTypes.Type(value = DatasetConfig.Text.class, name = "text"),
+  @JsonSubTypes.Type(value = DatasetConfig.Npz.class, name = "npz"),
+  @JsonSubTypes.Type(value = DatasetConfig.Parquet.class, name = "parquet"),
 })
 public sealed interface DatasetConfig extends Serializable {
 
-  /** Number of held-out test examples every run of the experiment is evaluated on. */
+  /**
+   * Number of held-out test examples every run of the experiment is evaluated on; 0 where only
+   * the data can tell (all the test examples a user's file holds).
+   */
   int testExamples();
 
   /** A short description that goes into each run's provenance. */
@@ -169,6 +174,179 @@ public sealed interface DatasetConfig extends Serializable {
     @Override
     public int numClasses() {
       return 0;
+    }
+  }
+
+  /**
+   * Features and integer class labels from files the user brings: a NumPy {@code .npz} ({@link
+   * Npz}) or a Parquet file ({@link Parquet}). The test examples come from a second file
+   * ({@code test_path}) or are a seeded share of the first ({@code test_fraction}, {@code
+   * split_seed}): a permutation of its rows drawn from the split seed, whose first {@code
+   * round(test_fraction x rows)} are the test set and the rest the pool every run's training set
+   * is drawn from, as from Fashion-MNIST's training split.
+   *
+   * <p>Features are used as given: no scaling or centring, since only the user knows what their
+   * numbers mean (MNIST-1D's generator, for one, already centres them and scales them to unit
+   * variance) and a statistic taken over the whole file would leak the test rows into training.
+   * They must be finite and are held as 32-bit floats, as the models compute. Labels must be
+   * integers in {@code 0 .. classes-1}. The experiment file states the shape ({@code input_dim},
+   * {@code classes}) and the data are checked against it before Spark starts, so a file of
+   * another shape is an error naming the file, not a model built for the wrong input.
+   */
+  sealed interface FileDataset extends DatasetConfig permits Npz, Parquet {
+    /** The file holding the training examples (and, without {@link #testPath}, the test ones). */
+    String path();
+
+    /** The file of test examples; null when they are split off {@link #path}. */
+    String testPath();
+
+    /** Share of {@link #path}'s rows held out for testing; null with {@link #testPath}. */
+    Double testFraction();
+
+    /** Seed of the train/test permutation; null with {@link #testPath}. */
+    Long splitSeed();
+
+    /** Name of the features (an array, a column or the prefix of numbered columns). */
+    String features();
+
+    /** Name of the labels (an array or a column). */
+    String labels();
+
+    /** Features per example. */
+    Integer inputDim();
+
+    /** Number of classes; labels are {@code 0 .. classes-1}. */
+    Integer classes();
+
+    /** Test examples used, the first ones of the test set; null: all of them. */
+    Integer testSize();
+
+    @Override
+    default int testExamples() {
+      return testSize() == null ? 0 : testSize();
+    }
+
+    @Override
+    default int featureDim() {
+      return inputDim();
+    }
+
+    @Override
+    default int numClasses() {
+      return classes();
+    }
+
+    /** What the runs' provenance records of the data: kind, files, split and names. */
+    default String describe(String kind) {
+      String test = testPath() != null ? ",test=" + testPath()
+          : ",test_fraction=" + testFraction() + ",split_seed=" + splitSeed();
+      return kind + ":" + path() + test + ",features=" + features() + ",labels=" + labels()
+          + ",d=" + inputDim() + ",k=" + classes();
+    }
+
+    /** Default name of the features. */
+    String FEATURES = "x";
+    /** Default name of the labels. */
+    String LABELS = "y";
+
+    /**
+     * Checks the fields both kinds share, already defaulted; each failure names its field.
+     * Exactly one of {@code test_path} and {@code test_fraction} says where the test set comes
+     * from, and {@code split_seed} only goes with the second.
+     */
+    static void check(String path, String testPath, Double testFraction, Long splitSeed,
+        String features, String labels, Integer inputDim, Integer classes, Integer testSize) {
+      if (Check.required(path, "path").isBlank()) {
+        throw new IllegalArgumentException("path: must not be empty");
+      }
+      if (testPath != null && testPath.isBlank()) {
+        throw new IllegalArgumentException("test_path: must not be empty");
+      }
+      if (testPath == null && testFraction == null) {
+        throw new IllegalArgumentException("test_path: is required unless test_fraction is "
+            + "given (a seeded share of path held out for testing)");
+      }
+      if (testPath != null && testFraction != null) {
+        throw new IllegalArgumentException("test_fraction: give test_path (a file of test "
+            + "examples) or test_fraction (a share of path), not both");
+      }
+      if (testPath != null && splitSeed != null) {
+        throw new IllegalArgumentException("split_seed: only goes with test_fraction; with "
+            + "test_path the test set is that file");
+      }
+      if (testFraction != null && !(testFraction > 0 && testFraction < 1)) {
+        throw new IllegalArgumentException("test_fraction: must be in (0, 1), got "
+            + testFraction);
+      }
+      if (features.isBlank()) {
+        throw new IllegalArgumentException("features: must not be empty");
+      }
+      if (labels.isBlank()) {
+        throw new IllegalArgumentException("labels: must not be empty");
+      }
+      if (features.equals(labels)) {
+        throw new IllegalArgumentException("labels: '" + labels + "' is also the features' "
+            + "name");
+      }
+      Check.positive(Check.required(inputDim, "input_dim"), "input_dim");
+      if (inputDim > 1 << 24) {
+        throw new IllegalArgumentException("input_dim: must be at most " + (1 << 24) + ", got "
+            + inputDim);
+      }
+      if (Check.required(classes, "classes") < 2 || classes > 1 << 16) {
+        throw new IllegalArgumentException("classes: must be in 2.." + (1 << 16) + ", got "
+            + classes);
+      }
+      if (testSize != null) {
+        Check.positive(testSize, "test_size");
+      }
+    }
+  }
+
+  /**
+   * Examples from NumPy {@code .npz} files ({@code numpy.savez} or {@code savez_compressed}): a
+   * features array of shape {@code (n, input_dim)} (or {@code (n, d1, d2, ...)} with
+   * {@code d1 x d2 x ... = input_dim}, read row by row in C order) of float32 or float64 (integer
+   * arrays are read as floats too) and a labels array of shape {@code (n,)} of an integer dtype.
+   * See {@link FileDataset} for the fields.
+   */
+  record Npz(String path, String testPath, Double testFraction, Long splitSeed, String features,
+      String labels, Integer inputDim, Integer classes, Integer testSize) implements FileDataset {
+    public Npz {
+      features = features == null ? FEATURES : features;
+      labels = labels == null ? LABELS : labels;
+      splitSeed = splitSeed == null && testFraction != null ? Long.valueOf(0) : splitSeed;
+      FileDataset.check(path, testPath, testFraction, splitSeed, features, labels, inputDim,
+          classes, testSize);
+    }
+
+    @Override
+    public String describe() {
+      return describe("npz");
+    }
+  }
+
+  /**
+   * Examples from Parquet files, one row each: the features either in one column of lists of
+   * {@code input_dim} numbers (a float or double list column, as pyarrow, pandas and Spark write
+   * an array) or in {@code input_dim} numeric columns named {@code features} followed by their
+   * number ({@code x0 .. x39}, or from 1: {@code pixel1 .. pixel784}), and the labels in an
+   * integer column. See {@link FileDataset} for the fields.
+   */
+  record Parquet(String path, String testPath, Double testFraction, Long splitSeed,
+      String features, String labels, Integer inputDim, Integer classes, Integer testSize)
+      implements FileDataset {
+    public Parquet {
+      features = features == null ? FEATURES : features;
+      labels = labels == null ? LABELS : labels;
+      splitSeed = splitSeed == null && testFraction != null ? Long.valueOf(0) : splitSeed;
+      FileDataset.check(path, testPath, testFraction, splitSeed, features, labels, inputDim,
+          classes, testSize);
+    }
+
+    @Override
+    public String describe() {
+      return describe("parquet");
     }
   }
 }

@@ -58,6 +58,9 @@ public final class Datasets {
       TextCorpus corpus = TextCorpus.read(Path.of(t.path()), t.context(), t.validationFraction());
       return new DataSource(null, corpus.validation(t.testSize()), t.describe(), corpus);
     }
+    if (cfg instanceof DatasetConfig.FileDataset f) {
+      return FileDatasets.load(f);
+    }
     throw new IllegalArgumentException("unknown dataset " + cfg);
   }
 
