@@ -1,8 +1,10 @@
 package org.overparam.config;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.io.Serializable;
+import java.util.List;
 
 /** Where a run's examples come from; the {@code kind} key of the file picks the record. */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
@@ -116,33 +118,46 @@ public sealed interface DatasetConfig extends Serializable {
   }
 
   /**
-   * Next-character prediction on a UTF-8 text. The vocabulary is the sorted set of the corpus's
-   * characters (Unicode code points); the first {@code 1 - validation_fraction} of the characters
-   * are the training part, the rest the validation part that runs are tested on. One example is
-   * the {@code context} characters before a position (their vocabulary indices) and the label is
-   * the character at it; sizes count such predicted characters (tokens). A run's training set
-   * is a seeded choice of 1024-character chunks of the training part (contiguous text within a
-   * chunk), the same chunks in the same order for every size, so smaller sets are prefixes of
-   * larger ones. A file whose every
-   * non-blank line starts with a verse label ({@code "Ge1:1 In the beginning"}, the output of
-   * Debian's {@code bible -f}) has the labels stripped.
+   * Next-token prediction on a text. With {@code tokens: char} (the default) the text is read as
+   * UTF-8 and its tokens are characters (Unicode code points): the vocabulary is the sorted set
+   * of the corpus's characters. With {@code tokens: byte} its tokens are its bytes: the
+   * vocabulary is all 256 byte values, with no pass over the data to find it, and any file will
+   * do (a UTF-8 character outside ASCII is several tokens). The first
+   * {@code 1 - validation_fraction} of the tokens are the training part, the rest the validation
+   * part that runs are tested on. For {@code charlm} and {@code charlstm} one example is the
+   * {@code context} tokens before a position and the label is the token at it; {@code gpt} reads
+   * windows of {@code context} tokens and predicts the token after each of them, so one window
+   * is {@code context} predictions. Sizes count predicted tokens either way. A run's training
+   * set is a seeded choice of 1024-token chunks of the training part (contiguous text within a
+   * chunk; for {@code gpt}, of non-overlapping windows), the same ones in the same order for
+   * every size, so smaller sets are prefixes of larger ones. A file whose every non-blank line
+   * starts with a verse label ({@code "Ge1:1 In the beginning"}, the output of Debian's
+   * {@code bible -f}) has the labels stripped.
    *
    * @param path the corpus file
-   * @param context characters of context per prediction
+   * @param context tokens of context per prediction (the window length for {@code gpt})
    * @param validationFraction share of the text, at its end, held out for testing
    * @param testSize validation predictions evaluated, the first ones of the validation part
-   *     (fewer if the part is shorter)
+   *     (fewer if the part is shorter; for {@code gpt} whole windows, at least one)
+   * @param tokens {@code char} or {@code byte}
    */
-  record Text(String path, Integer context, Double validationFraction, Integer testSize)
-      implements DatasetConfig {
+  record Text(String path, Integer context, Double validationFraction, Integer testSize,
+      @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = CharTokens.class)
+      String tokens) implements DatasetConfig {
     /** Written by the setup script from Debian's bible-kjv, relative to the working folder. */
     public static final String DEFAULT_PATH = "data/kjv.txt";
+    public static final List<String> TOKENS = List.of("char", "byte");
+
+    public Text(String path, Integer context, Double validationFraction, Integer testSize) {
+      this(path, context, validationFraction, testSize, null);
+    }
 
     public Text {
       path = path == null ? DEFAULT_PATH : path;
       context = context == null ? 32 : context;
       validationFraction = validationFraction == null ? 0.1 : validationFraction;
       testSize = testSize == null ? 100_000 : testSize;
+      tokens = tokens == null ? "char" : tokens;
       if (path.isBlank()) {
         throw new IllegalArgumentException("path: must not be empty");
       }
@@ -154,6 +169,14 @@ public sealed interface DatasetConfig extends Serializable {
             + validationFraction);
       }
       Check.positive(testSize, "test_size");
+      if (!TOKENS.contains(tokens)) {
+        throw new IllegalArgumentException("tokens: '" + tokens + "' is not one of " + TOKENS);
+      }
+    }
+
+    /** Whether the tokens are bytes rather than characters. */
+    public boolean bytes() {
+      return tokens.equals("byte");
     }
 
     @Override
@@ -163,7 +186,8 @@ public sealed interface DatasetConfig extends Serializable {
 
     @Override
     public String describe() {
-      return "text:" + path + ",context=" + context + ",validation=" + validationFraction;
+      return "text:" + path + ",context=" + context + ",validation=" + validationFraction
+          + (bytes() ? ",tokens=byte" : "");
     }
 
     @Override
@@ -173,6 +197,22 @@ public sealed interface DatasetConfig extends Serializable {
 
     @Override
     public int numClasses() {
+      return bytes() ? 256 : 0;
+    }
+  }
+
+  /**
+   * Leaves the default {@code tokens: char} out of a run's JSON, so runs that say nothing of
+   * tokens keep the ids they had before the field existed (Jackson excludes what equals this).
+   */
+  final class CharTokens {
+    @Override
+    public boolean equals(Object o) {
+      return o == null || "char".equals(o);
+    }
+
+    @Override
+    public int hashCode() {
       return 0;
     }
   }

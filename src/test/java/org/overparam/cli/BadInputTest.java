@@ -73,6 +73,13 @@ class BadInputTest {
       seeds: [0]
       """;
 
+  /** BASE as a gpt experiment on a text (the file need not exist: the config fails first). */
+  static String gpt(String model, String dataset) {
+    return BASE.replace("{kind: teacher-student, input_dim: 8, classes: 3, test_size: 100}",
+        "{kind: text, path: none.txt, " + dataset + "}").replace(
+        "{family: mlp, depths: [1], widths: [4]}", "{family: gpt, depths: [1], " + model + "}");
+  }
+
   @BeforeAll
   static void existingResults() throws Exception {
     try (ServerSocket s = new ServerSocket(0)) {
@@ -232,6 +239,22 @@ class BadInputTest {
             "strategy.kind: 'magic'"),
         yaml("negative workers", "epochs: 4", "epochs: 4\nstrategy: {workers: -1}",
             "strategy.workers: must be >= 0"),
+        // --- the transformer family
+        text("gpt width not a multiple of its heads", gpt("widths: [6], heads: 4", "context: 4"),
+            "model.heads: width 6 is not a multiple of 4 heads"),
+        text("gpt with an embedding size", gpt("widths: [8], embedding: 4", "context: 4"),
+            "model.embedding: only the [charlm, charlstm] families have an embedding size"),
+        yaml("heads for a family without attention", "widths: [4]}", "widths: [4], heads: 2}",
+            "model.heads: only family gpt has attention heads"),
+        text("gpt train size not whole windows", gpt("widths: [8]", "context: 5"),
+            "train_sizes: 64 is not a multiple of dataset.context 5"),
+        text("gpt batch of windows larger than the training set", gpt("widths: [8]",
+            "context: 4"), "optimizer.batch_size: 32 windows of 4 tokens are more than the "
+                + "smallest of train_sizes (64 tokens)"),
+        text("unknown token kind", gpt("widths: [8]", "context: 4, tokens: word"),
+            "dataset.tokens: 'word' is not one of [char, byte]"),
+        yaml("gpt on a dataset that is not text", "family: mlp", "family: gpt",
+            "model.family: gpt reads characters and needs dataset kind text"),
         // --- what the grid asks of the machine
         text("grid of more than 100,000 runs", BASE.replace("seeds: [0]", "seeds: "
                 + IntStream.range(0, 1000).boxed().toList()).replace("widths: [4]", "widths: "
