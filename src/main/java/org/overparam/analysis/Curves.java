@@ -17,7 +17,6 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.overparam.results.Catalog;
 import org.overparam.results.Table;
 

@@ -26,7 +26,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.overparam.config.ConfigException;
-import org.overparam.config.RunSpec;
 import org.overparam.results.ColumnType;
 import org.overparam.results.RecordedRuns;
 import org.overparam.results.ResultsLayout;

@@ -13,9 +13,10 @@ import java.util.List;
  * comments to these declarations.
  *
  * <p>The results tables leave out {@link Columns#EXPERIMENT}, their Hive partition column; the
- * analysis tables' schemas hold it first. Two tables share their name with a column:
- * {@code runs} and {@code double_descent} (named {@code Columns.RUNS} and
- * {@code Columns.DOUBLE_DESCENT} here).
+ * analysis tables' schemas hold it first. The tables runs and double_descent share their names
+ * with columns, which this class therefore writes {@code Columns.RUNS} and
+ * {@code Columns.DOUBLE_DESCENT}. {@code tests/python/columns.json} lists these tables for the
+ * Python tests of the notebooks.
  */
 public final class Catalog {
   private Catalog() {}
