@@ -1,6 +1,11 @@
 package org.overparam.analysis;
 
 import static org.apache.spark.sql.functions.col;
+import static org.overparam.results.Columns.CONFIG;
+import static org.overparam.results.Columns.DIFFERS;
+import static org.overparam.results.Columns.EXPERIMENT;
+import static org.overparam.results.Columns.HAPPENED;
+import static org.overparam.results.Columns.RUNS;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -14,8 +19,7 @@ import org.apache.spark.sql.SparkSession;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.StructType;
+import org.overparam.results.Catalog;
 import org.overparam.config.ConfigException;
 import org.overparam.results.DiskFull;
 import org.overparam.results.RecordedRuns;
@@ -133,42 +137,37 @@ public final class Analysis {
     List<Row> configurations = configurations(in).stream()
         .filter(r -> experiments.contains(r.getString(0))).toList();
     List<String> inputLines = inputLines(in, configurations);
-    Tables.write(spark, folder, "configurations", CONFIGURATIONS_SCHEMA, configurations);
+    Tables.write(spark, folder, Catalog.CONFIGURATIONS, configurations);
 
     // The one pass over the metrics rows: each cell at each epoch, over seeds.
-    Tables.write(Curves.epochCurves(metrics), folder, "epoch_curves");
-    Dataset<Row> epochCurves = spark.read().parquet(Tables.path(folder, "epoch_curves"));
+    Tables.write(Curves.epochCurves(metrics), folder, Catalog.EPOCH_CURVES);
+    Dataset<Row> epochCurves = spark.read().parquet(Tables.path(folder, Catalog.EPOCH_CURVES));
     time.lap("epoch curves");
 
     // Per cell: final and best epochs with intervals over seeds.
     List<Curve> curves = Curves.curves(epochCurves);
-    Tables.write(spark, folder, "curves", Curves.SCHEMA,
-        curves.stream().map(Curves::row).toList());
+    Tables.write(spark, folder, Catalog.CURVES, curves.stream().map(Curves::row).toList());
     time.lap("curves");
 
     // Epoch-wise double descent on the mean curves.
     List<Row> epochWise = EpochWise.table(epochCurves);
-    Tables.write(spark, folder, "epoch_wise", EpochWise.SCHEMA, epochWise);
+    Tables.write(spark, folder, Catalog.EPOCH_WISE, epochWise);
     time.lap("epoch-wise");
 
     // Driver side: model-wise and sample-wise double descent.
     List<DoubleDescent.ModelWise> modelWise = DoubleDescent.modelWise(curves);
-    Tables.write(spark, folder, "double_descent", DoubleDescent.SCHEMA,
+    Tables.write(spark, folder, Catalog.DOUBLE_DESCENT,
         modelWise.stream().map(DoubleDescent::row).toList());
-    Tables.write(spark, folder, "peak_by_setting", DoubleDescent.PEAK_SCHEMA,
-        DoubleDescent.peakBySetting(modelWise));
-    Tables.write(spark, folder, "sample_wise", DoubleDescent.SAMPLE_SCHEMA,
-        DoubleDescent.sampleWise(curves));
+    Tables.write(spark, folder, Catalog.PEAK_BY_SETTING, DoubleDescent.peakBySetting(modelWise));
+    Tables.write(spark, folder, Catalog.SAMPLE_WISE, DoubleDescent.sampleWise(curves));
     time.lap("double descent");
 
     // Driver side: scaling laws on the per-cell losses.
     ScalingTables.Result scaling = ScalingTables.fit(curves,
         new HuberFitter(StartGrid.thin(), options.bootstrap()), options.seed());
-    Tables.write(spark, folder, "scaling_fits", ScalingTables.FITS_SCHEMA, scaling.fits());
-    Tables.write(spark, folder, "scaling_curves", ScalingTables.CURVES_SCHEMA,
-        scaling.curves());
-    Tables.write(spark, folder, "compute_optimal", ScalingTables.OPTIMAL_SCHEMA,
-        scaling.optimal());
+    Tables.write(spark, folder, Catalog.SCALING_FITS, scaling.fits());
+    Tables.write(spark, folder, Catalog.SCALING_CURVES, scaling.curves());
+    Tables.write(spark, folder, Catalog.COMPUTE_OPTIMAL, scaling.optimal());
     time.lap("scaling fits");
 
     // Driver side: how far each cell's models could be pruned and quantised.
@@ -176,21 +175,19 @@ public final class Analysis {
     List<String> compressionLines = List.of();
     if (compressionRows != null) {
       CompressionTolerance.Result c = CompressionTolerance.compute(
-          compressionRows.filter(col("experiment").isin(experiments.toArray())));
-      Tables.write(spark, folder, "compression_curves", CompressionTolerance.CURVES_SCHEMA,
-          c.curves());
-      Tables.write(spark, folder, "compression_tolerance",
-          CompressionTolerance.TOLERANCE_SCHEMA, c.tolerance());
+          compressionRows.filter(col(EXPERIMENT.name()).isin(experiments.toArray())));
+      Tables.write(spark, folder, Catalog.COMPRESSION_CURVES, c.curves());
+      Tables.write(spark, folder, Catalog.COMPRESSION_TOLERANCE, c.tolerance());
       compressionLines = c.lines();
       time.lap("compression");
     }
 
     // How runs ended.
-    List<Row> status = RunStatus.rows(in.runs(spark), curves);
-    Tables.write(spark, folder, "run_status", RunStatus.SCHEMA, status);
+    List<Row> status = RunStatusTable.rows(in.runs(spark), curves);
+    Tables.write(spark, folder, Catalog.RUN_STATUS, status);
 
     for (String e : experiments) {
-      out.println("overparam: analyze: " + e + ": " + RunStatus.line(status, e));
+      out.println("overparam: analyze: " + e + ": " + RunStatusTable.line(status, e));
       inputLines.stream().filter(l -> l.startsWith(e + ": "))
           .forEach(l -> out.println("overparam: analyze: " + l));
       for (String line : findings(e, modelWise, epochWise)) {
@@ -218,11 +215,9 @@ public final class Analysis {
    * differs      string  its fields that differ from the experiment's main configuration
    *                      (the one of most runs): "field this -> main, ...", empty for that one
    * </pre>
+   *
+   * Tables that other tools wrote have no configurations: no rows.
    */
-  static final StructType CONFIGURATIONS_SCHEMA = Tables.schema("experiment", Tables.STRING,
-      Inputs.CONFIG, Tables.STRING, "runs", Tables.LONG, "differs", Tables.STRING);
-
-  /** The configurations table's rows: one for tables that other tools wrote. */
   static List<Row> configurations(Inputs in) {
     List<Row> out = new ArrayList<>();
     if (in.recorded() == null) {
@@ -238,8 +233,10 @@ public final class Analysis {
           .thenComparing(Map.Entry::getKey, Comparator.reverseOrder()))
           .map(Map.Entry::getKey).orElse("");
       String mainJson = by.isEmpty() ? "" : by.get(main).get(0).configJson();
-      by.forEach((id, runs) -> out.add(RowFactory.create(r.experiment(), id, (long) runs.size(),
-          id.equals(main) ? "" : RecordedRuns.differences(runs.get(0).configJson(), mainJson))));
+      by.forEach((id, runs) -> out.add(Catalog.CONFIGURATIONS.row()
+          .set(EXPERIMENT, r.experiment()).set(CONFIG, id).set(RUNS, (long) runs.size())
+          .set(DIFFERS, id.equals(main) ? ""
+              : RecordedRuns.differences(runs.get(0).configJson(), mainJson)).build()));
     }
     return out;
   }
@@ -254,13 +251,14 @@ public final class Analysis {
       r.leftOut().forEach(l -> out.add(r.experiment() + ": " + l));
     }
     Map<String, List<Row>> by = new TreeMap<>();
-    configurations.forEach(row -> by.computeIfAbsent(row.getString(0),
+    configurations.forEach(row -> by.computeIfAbsent(row.getAs(EXPERIMENT.name()),
         k -> new ArrayList<>()).add(row));
     by.forEach((e, rows) -> {
       if (rows.size() > 1) {
         out.add(e + ": " + rows.size() + " configurations, each analysed as its own series: "
-            + rows.stream().map(x -> x.getString(1) + " (" + x.getLong(2) + " runs"
-                + (x.getString(3).isEmpty() ? "" : "; " + x.getString(3)) + ")")
+            + rows.stream().map(x -> x.getAs(CONFIG.name()) + " (" + x.getAs(RUNS.name())
+                + " runs" + (x.<String>getAs(DIFFERS.name()).isEmpty() ? ""
+                : "; " + x.getAs(DIFFERS.name())) + ")")
                 .collect(java.util.stream.Collectors.joining(", ")));
       }
     });
@@ -303,13 +301,14 @@ public final class Analysis {
       out.add((mine.size() - MAX_LINES) + " more series in double_descent");
     }
     out.add(String.format(Locale.ROOT, "model-wise double descent (train error <= %s) in %d of "
-            + "%d series, %d beyond the 95%% intervals", num(DoubleDescent.PRIMARY_EPSILON),
+            + "%d series, %d beyond the 95%% intervals",
+        plainNumber(DoubleDescent.PRIMARY_EPSILON),
         mine.stream().filter(DoubleDescent.ModelWise::doubleDescent).count(), mine.size(),
         mine.stream().filter(DoubleDescent.ModelWise::beyondCi).count()));
-    List<Row> mineEw = epochWise.stream().filter(r -> r.getString(0).equals(experiment))
-        .toList();
-    out.add("epoch-wise double descent in " + mineEw.stream().filter(r -> r.getBoolean(
-        r.size() - 1)).count() + " of " + mineEw.size() + " cells");
+    List<Row> mineEw = epochWise.stream()
+        .filter(r -> r.getAs(EXPERIMENT.name()).equals(experiment)).toList();
+    out.add("epoch-wise double descent in " + mineEw.stream().filter(r -> r.<Boolean>getAs(
+        HAPPENED.name())).count() + " of " + mineEw.size() + " cells");
     return out;
   }
 
@@ -317,9 +316,10 @@ public final class Analysis {
   public static String describe(DoubleDescent.ModelWise m) {
     Cell.ModelSeries s = m.series();
     String where = String.format(Locale.ROOT, "noise %s, wd %s, dropout %s, n=%d, depth %d",
-        num(s.labelNoise()), num(s.weightDecay()), num(s.dropout()), s.trainSize(), s.depth());
+        plainNumber(s.labelNoise()), plainNumber(s.weightDecay()), plainNumber(s.dropout()),
+        s.trainSize(), s.depth());
     if (m.threshold() == null) {
-      return where + ": train error never reaches " + num(m.epsilon()) + " (largest of "
+      return where + ": train error never reaches " + plainNumber(m.epsilon()) + " (largest of "
           + m.sizes() + " sizes)";
     }
     Curve t = m.threshold();
@@ -327,7 +327,7 @@ public final class Analysis {
     String text = String.format(Locale.ROOT,
         "%s: interpolation threshold (train error <= %s) at %d params (width %d, %.2f params "
             + "per sample); test-error peak %.4f at %d params (width %d)",
-        where, num(m.epsilon()), t.cell().params(), t.cell().width(),
+        where, plainNumber(m.epsilon()), t.cell().params(), t.cell().width(),
         (double) t.cell().params() / s.trainSize(), p.finalTestError().mean(), p.cell().params(),
         p.cell().width());
     if (m.classicalMin() != null) {
@@ -342,7 +342,8 @@ public final class Analysis {
         : " (within 95% CI)") : "; no double descent (" + m.note() + ")");
   }
 
-  static String num(double x) {
+  /** A number as a finding line shows it: whole numbers without ".0" (3, 0.1, 1.0E-7). */
+  static String plainNumber(double x) {
     return x == Math.rint(x) && Math.abs(x) < 1e15 ? String.valueOf((long) x)
         : String.valueOf(x);
   }

@@ -1,6 +1,7 @@
 package org.overparam.analysis;
 
 import static org.apache.spark.sql.functions.col;
+import static org.overparam.results.Columns.*;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -12,8 +13,9 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.StructType;
+import org.overparam.results.Catalog;
+import org.overparam.results.Columns;
+import org.overparam.results.Table;
 import org.hipparchus.stat.correlation.SpearmansCorrelation;
 
 /**
@@ -28,6 +30,59 @@ final class CompressionTolerance {
   static final double TOLERANCE = 0.01;
 
   private CompressionTolerance() {}
+
+  /** Compression columns read. */
+  static final List<org.overparam.results.Column> COLUMNS = List.of(EXPERIMENT, RUN_ID, FAMILY,
+      DEPTH, WIDTH, PARAMS, TRAIN_SIZE, LABEL_NOISE, WEIGHT_DECAY, DROPOUT, VARIANT, SPARSITY,
+      QUANTIZATION, ACHIEVED_SPARSITY, TEST_ERROR, TEST_LOSS);
+
+  /** A cell of the compression table: runs that differ only in seed. */
+  record Cell(String experiment, String config, String family, int depth, int width,
+      long params, int trainSize, double labelNoise, double weightDecay, double dropout) {
+    /** The cells that differ only in model size. */
+    Series series() {
+      return new Series(experiment, config, family, trainSize, labelNoise, weightDecay,
+          dropout);
+    }
+
+    /** A row of {@code table} with this cell's columns set. */
+    Table.RowBuilder row(Table table) {
+      return table.row().set(EXPERIMENT, experiment).set(CONFIG, config).set(FAMILY, family)
+          .set(DEPTH, depth).set(WIDTH, width).set(PARAMS, params).set(TRAIN_SIZE, trainSize)
+          .set(LABEL_NOISE, labelNoise).set(WEIGHT_DECAY, weightDecay).set(DROPOUT, dropout);
+    }
+  }
+
+  /** Cells that differ only in model size (width, depth). */
+  record Series(String experiment, String config, String family, int trainSize,
+      double labelNoise, double weightDecay, double dropout) {}
+
+  /** One variant of one cell, over seeds. */
+  record Variant(Cell cell, String variant, double sparsity, String quantization, long seeds,
+      double achievedSparsity, double testError, double testLoss, double change,
+      double changeMax) {}
+
+  /** One cell's tolerance. */
+  record Tolerance(Cell cell, long seeds, double denseTestError, double maxSparsity,
+      double maxSparsityTestError, Double maxSparsityInt8, Double int8Change) {}
+
+  /** Both tables' rows and the findings. */
+  record Result(List<Row> curves, List<Row> tolerance, List<String> lines) {}
+
+  /** Reads the compression rows (columns of {@link #COLUMNS}) and computes both tables. */
+  static Result compute(Dataset<Row> compression) {
+    List<org.apache.spark.sql.Column> cols = new ArrayList<>(COLUMNS.stream()
+        .map(c -> col(c.name())).toList());
+    // Tables without a configuration id are of one configuration.
+    cols.add(java.util.Arrays.asList(compression.columns()).contains(CONFIG.name())
+        ? col(CONFIG.name()) : org.apache.spark.sql.functions.lit("").as(CONFIG.name()));
+    List<Row> rows = compression.select(cols.toArray(org.apache.spark.sql.Column[]::new))
+        .collectAsList();
+    List<Variant> variants = variants(rows);
+    List<Tolerance> tolerance = tolerance(variants);
+    return new Result(variants.stream().map(CompressionTolerance::row).toList(),
+        tolerance.stream().map(CompressionTolerance::row).toList(), lines(tolerance, variants));
+  }
 
   /**
    * Schema of {@code <results>/analysis/compression_curves/experiment=<name>/}: one row per cell
@@ -55,13 +110,15 @@ final class CompressionTolerance {
    * test_error_change_max double worst seed's change
    * </pre>
    */
-  static final StructType CURVES_SCHEMA = Tables.schema("experiment", Tables.STRING,
-      Inputs.CONFIG, Tables.STRING, "family", Tables.STRING, "depth", Tables.INT, "width", Tables.INT, "params", Tables.LONG,
-      "train_size", Tables.INT, "label_noise", Tables.DOUBLE, "weight_decay", Tables.DOUBLE,
-      "dropout", Tables.DOUBLE, "variant", Tables.STRING, "sparsity", Tables.DOUBLE,
-      "quantization", Tables.STRING, "seeds", Tables.LONG, "achieved_sparsity", Tables.DOUBLE,
-      "test_error", Tables.DOUBLE, "test_loss", Tables.DOUBLE, "test_error_change", Tables.DOUBLE,
-      "test_error_change_max", Tables.DOUBLE);
+  static Row row(Variant v) {
+    return v.cell().row(Catalog.COMPRESSION_CURVES).set(VARIANT, v.variant())
+        .set(SPARSITY, Tables.nullIfNaN(v.sparsity())).set(QUANTIZATION, v.quantization())
+        .set(SEEDS, v.seeds()).set(ACHIEVED_SPARSITY, Tables.nullIfNaN(v.achievedSparsity()))
+        .set(TEST_ERROR, Tables.nullIfNaN(v.testError()))
+        .set(TEST_LOSS, Tables.nullIfNaN(v.testLoss()))
+        .set(TEST_ERROR_CHANGE, Tables.nullIfNaN(v.change()))
+        .set(TEST_ERROR_CHANGE_MAX, Tables.nullIfNaN(v.changeMax())).build();
+  }
 
   /**
    * Schema of {@code <results>/analysis/compression_tolerance/experiment=<name>/}: one row per
@@ -81,81 +138,24 @@ final class CompressionTolerance {
    * int8_test_error_change    double  mean change of int8 weights without pruning; null if none
    * </pre>
    */
-  static final StructType TOLERANCE_SCHEMA = Tables.schema("experiment", Tables.STRING,
-      Inputs.CONFIG, Tables.STRING, "family", Tables.STRING, "depth", Tables.INT, "width", Tables.INT, "params", Tables.LONG,
-      "train_size", Tables.INT, "label_noise", Tables.DOUBLE, "weight_decay", Tables.DOUBLE,
-      "dropout", Tables.DOUBLE, "seeds", Tables.LONG, "dense_test_error", Tables.DOUBLE,
-      "tolerance", Tables.DOUBLE, "max_sparsity", Tables.DOUBLE,
-      "max_sparsity_test_error", Tables.DOUBLE, "max_sparsity_int8", Tables.DOUBLE,
-      "int8_test_error_change", Tables.DOUBLE);
-
-  /** Compression columns read, in this order. */
-  static final List<String> COLUMNS = List.of("experiment", "run_id", "family", "depth", "width",
-      "params", "train_size", "label_noise", "weight_decay", "dropout", "variant", "sparsity",
-      "quantization", "achieved_sparsity", "test_error", "test_loss");
-
-  /** A cell of the compression table: runs that differ only in seed. */
-  record Cell(String experiment, String config, String family, int depth, int width,
-      long params, int trainSize, double labelNoise, double weightDecay, double dropout) {
-    /** The cells that differ only in model size. */
-    Series series() {
-      return new Series(experiment, config, family, trainSize, labelNoise, weightDecay,
-          dropout);
-    }
-
-    Object[] values() {
-      return new Object[] {experiment, config, family, depth, width, params, trainSize,
-          labelNoise, weightDecay, dropout};
-    }
+  static Row row(Tolerance t) {
+    return t.cell().row(Catalog.COMPRESSION_TOLERANCE).set(SEEDS, t.seeds())
+        .set(DENSE_TEST_ERROR, Tables.nullIfNaN(t.denseTestError()))
+        .set(Columns.TOLERANCE, Tables.nullIfNaN(TOLERANCE))
+        .set(MAX_SPARSITY, Tables.nullIfNaN(t.maxSparsity()))
+        .set(MAX_SPARSITY_TEST_ERROR, Tables.nullIfNaN(t.maxSparsityTestError()))
+        .set(MAX_SPARSITY_INT8, Tables.nullIfNaN(t.maxSparsityInt8()))
+        .set(INT8_TEST_ERROR_CHANGE, Tables.nullIfNaN(t.int8Change())).build();
   }
 
-  /** Cells that differ only in model size (width, depth). */
-  record Series(String experiment, String config, String family, int trainSize,
-      double labelNoise, double weightDecay, double dropout) {}
-
-  /** One variant of one cell, over seeds. */
-  record Variant(Cell cell, String variant, double sparsity, String quantization, long seeds,
-      double achievedSparsity, double testError, double testLoss, double change,
-      double changeMax) {}
-
-  /** One cell's tolerance. */
-  record Tolerance(Cell cell, long seeds, double denseTestError, double maxSparsity,
-      double maxSparsityTestError, Double maxSparsityInt8, Double int8Change) {}
-
-  /** Both tables' rows and the findings. */
-  record Result(List<Row> curves, List<Row> tolerance, List<String> lines) {}
-
-  /** Reads the compression rows (columns of {@link #COLUMNS}) and computes both tables. */
-  static Result compute(Dataset<Row> compression) {
-    List<org.apache.spark.sql.Column> cols = new ArrayList<>(COLUMNS.stream().map(c -> col(c))
-        .toList());
-    // The configuration id comes last (tables without one are of one configuration).
-    cols.add(java.util.Arrays.asList(compression.columns()).contains(Inputs.CONFIG)
-        ? col(Inputs.CONFIG) : org.apache.spark.sql.functions.lit("").as(Inputs.CONFIG));
-    List<Row> rows = compression.select(cols.toArray(org.apache.spark.sql.Column[]::new))
-        .collectAsList();
-    List<Variant> variants = variants(rows);
-    List<Tolerance> tolerance = tolerance(variants);
-    List<Row> curveRows = new ArrayList<>();
-    for (Variant v : variants) {
-      curveRows.add(row(v.cell(), v.variant(), v.sparsity(), v.quantization(), v.seeds(),
-          v.achievedSparsity(), v.testError(), v.testLoss(), v.change(), v.changeMax()));
-    }
-    List<Row> tolRows = new ArrayList<>();
-    for (Tolerance t : tolerance) {
-      tolRows.add(row(t.cell(), t.seeds(), t.denseTestError(), TOLERANCE, t.maxSparsity(),
-          t.maxSparsityTestError(), t.maxSparsityInt8(), t.int8Change()));
-    }
-    return new Result(curveRows, tolRows, lines(tolerance, variants));
-  }
 
   /** Per cell and variant: means over the cell's runs, changes against each run's dense row. */
   static List<Variant> variants(List<Row> rows) {
     // Dense test error of each run, the reference of its variants.
     Map<String, Double> dense = new HashMap<>();
     for (Row r : rows) {
-      if (r.getString(10).equals("dense")) {
-        dense.put(r.getString(0) + "/" + r.getString(1), r.getDouble(14));
+      if (r.<String>getAs(VARIANT.name()).equals("dense")) {
+        dense.put(run(r), r.<Double>getAs(TEST_ERROR.name()));
       }
     }
     record Key(Cell cell, String variant, double sparsity, String quantization) {}
@@ -170,16 +170,20 @@ final class CompressionTolerance {
         .thenComparingInt(k -> k.cell().width()).thenComparing(Key::quantization)
         .thenComparingDouble(Key::sparsity));
     for (Row r : rows) {
-      Double ref = dense.get(r.getString(0) + "/" + r.getString(1));
+      Double ref = dense.get(run(r));
       if (ref == null) {
         continue; // a run without its dense row cannot be compared
       }
-      Cell cell = new Cell(r.getString(0), r.getString(COLUMNS.size()), r.getString(2),
-          r.getInt(3), r.getInt(4), r.getLong(5), r.getInt(6), r.getDouble(7), r.getDouble(8),
-          r.getDouble(9));
-      groups.computeIfAbsent(new Key(cell, r.getString(10), r.getDouble(11), r.getString(12)),
-          k -> new ArrayList<>()).add(new double[] {r.getDouble(13), r.getDouble(14),
-              r.getDouble(15), r.getDouble(14) - ref});
+      Cell cell = new Cell(r.getAs(EXPERIMENT.name()), r.getAs(CONFIG.name()),
+          r.getAs(FAMILY.name()), r.<Integer>getAs(DEPTH.name()), r.<Integer>getAs(WIDTH.name()),
+          r.<Long>getAs(PARAMS.name()), r.<Integer>getAs(TRAIN_SIZE.name()),
+          r.<Double>getAs(LABEL_NOISE.name()), r.<Double>getAs(WEIGHT_DECAY.name()),
+          r.<Double>getAs(DROPOUT.name()));
+      double testError = r.<Double>getAs(TEST_ERROR.name());
+      groups.computeIfAbsent(new Key(cell, r.getAs(VARIANT.name()),
+          r.<Double>getAs(SPARSITY.name()), r.getAs(QUANTIZATION.name())),
+          k -> new ArrayList<>()).add(new double[] {r.<Double>getAs(ACHIEVED_SPARSITY.name()),
+              testError, r.<Double>getAs(TEST_LOSS.name()), testError - ref});
     }
     List<Variant> out = new ArrayList<>();
     groups.forEach((k, runs) -> {
@@ -243,12 +247,13 @@ final class CompressionTolerance {
       List<Tolerance> sorted = ts.stream().sorted(Comparator.comparingLong(
           (Tolerance t) -> t.cell().params())).toList();
       String sizes = sorted.stream().map(t -> String.format(Locale.ROOT, "%d params %s",
-          t.cell().params(), Analysis.num(t.maxSparsity()))).collect(Collectors.joining(", "));
+          t.cell().params(), Analysis.plainNumber(t.maxSparsity())))
+          .collect(Collectors.joining(", "));
       String text = String.format(Locale.ROOT, "%s: compression (%s, n=%d, noise %s, wd %s, "
               + "dropout %s): largest sparsity within %s of dense test error: %s", s.experiment(),
-          s.family(), s.trainSize(), Analysis.num(s.labelNoise()),
-          Analysis.num(s.weightDecay()), Analysis.num(s.dropout()), Analysis.num(TOLERANCE),
-          sizes);
+          s.family(), s.trainSize(), Analysis.plainNumber(s.labelNoise()),
+          Analysis.plainNumber(s.weightDecay()), Analysis.plainNumber(s.dropout()),
+          Analysis.plainNumber(TOLERANCE), sizes);
       double rho = sizeCorrelation(sorted);
       if (!Double.isNaN(rho)) {
         text += String.format(Locale.ROOT, "; Spearman rank correlation with size %.2f (%s)", rho,
@@ -281,16 +286,8 @@ final class CompressionTolerance {
     return new SpearmansCorrelation().correlation(n, s);
   }
 
-  private static Row row(Cell cell, Object... rest) {
-    Object[] head = cell.values();
-    Object[] all = new Object[head.length + rest.length];
-    System.arraycopy(head, 0, all, 0, head.length);
-    System.arraycopy(rest, 0, all, head.length, rest.length);
-    for (int i = 0; i < all.length; i++) {
-      if (all[i] instanceof Double d) {
-        all[i] = Tables.num(d);
-      }
-    }
-    return RowFactory.create(all);
+  /** The run of a compression row: experiment and run id. */
+  private static String run(Row r) {
+    return r.getAs(EXPERIMENT.name()) + "/" + r.getAs(RUN_ID.name());
   }
 }

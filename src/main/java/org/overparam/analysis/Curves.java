@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.min_by;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.stddev_samp;
 import static org.apache.spark.sql.functions.when;
+import static org.overparam.results.Columns.*;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -16,8 +17,8 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.StructType;
+import org.overparam.results.Catalog;
+import org.overparam.results.Table;
 
 /**
  * Learning curves over seeds. One Spark pass over the metrics rows aggregates each cell (a grid
@@ -29,19 +30,19 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class Curves {
   /** Columns that name a cell (a grid point without its seed). */
-  public static final List<String> CELL = List.of("experiment", Inputs.CONFIG, "label_noise", "weight_decay",
-      "dropout", "train_size", "depth", "width", "params");
-  static final List<String> LOSSES = List.of("train_loss", "train_error", "test_loss",
-      "test_error");
-  /** The estimated columns of the curves table, in order. */
-  private static final List<String> ESTIMATES = List.of("final_train_loss", "final_train_error",
-      "final_test_loss", "final_test_error", "best_train_loss", "best_train_error",
-      "best_test_loss", "best_test_error");
+  public static final List<org.overparam.results.Column> CELL = Catalog.CELL;
+
+  /** A per-run loss and the column of its standard deviation over seeds in epoch_curves. */
+  private record Spread(org.overparam.results.Column mean, org.overparam.results.Column sd) {}
+
+  static final List<Spread> LOSSES = List.of(new Spread(TRAIN_LOSS, TRAIN_LOSS_SD),
+      new Spread(TRAIN_ERROR, TRAIN_ERROR_SD), new Spread(TEST_LOSS, TEST_LOSS_SD),
+      new Spread(TEST_ERROR, TEST_ERROR_SD));
 
   private Curves() {}
 
   static Column[] cellColumns() {
-    return CELL.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
+    return CELL.stream().map(c -> col(c.name())).toArray(Column[]::new);
   }
 
   /**
@@ -64,17 +65,17 @@ public final class Curves {
    * </pre>
    */
   public static Dataset<Row> epochCurves(Dataset<Row> metrics) {
-    Column ok = col("status").notEqual("diverged");
+    Column ok = col(STATUS.name()).notEqual("diverged");
     List<Column> keys = new ArrayList<>(List.of(cellColumns()));
-    keys.add(col("epoch"));
+    keys.add(col(EPOCH.name()));
     List<Column> aggs = new ArrayList<>();
-    aggs.add(count(when(not(ok), 1)).as("diverged"));
-    for (String l : LOSSES) {
-      aggs.add(avg(when(ok, col(l))).as(l));
-      aggs.add(stddev_samp(when(ok, col(l))).as(l + "_sd"));
+    aggs.add(count(when(not(ok), 1)).as(DIVERGED.name()));
+    for (Spread l : LOSSES) {
+      aggs.add(avg(when(ok, col(l.mean().name()))).as(l.mean().name()));
+      aggs.add(stddev_samp(when(ok, col(l.mean().name()))).as(l.sd().name()));
     }
     return metrics.groupBy(keys.toArray(Column[]::new))
-        .agg(count(when(ok, 1)).as("seeds"), aggs.toArray(Column[]::new));
+        .agg(count(when(ok, 1)).as(SEEDS.name()), aggs.toArray(Column[]::new));
   }
 
   /**
@@ -83,20 +84,21 @@ public final class Curves {
    * hashes the cells instead of sorting the rows.
    */
   public static List<Curve> curves(Dataset<Row> epochCurves) {
-    Column alive = when(col("seeds").gt(0), col("epoch"));
+    Column alive = when(col(SEEDS.name()).gt(0), col(EPOCH.name()));
+    Column testLoss = col(TEST_LOSS.name());
     List<Column> aggs = new ArrayList<>();
-    aggs.add(max("diverged").as("diverged"));
-    aggs.add(max(alive).as("final_epoch"));
-    aggs.add(max_by(col("seeds"), alive).as("final_seeds"));
-    for (String l : LOSSES) {
-      aggs.add(max_by(col(l), alive));
-      aggs.add(max_by(col(l + "_sd"), alive));
+    aggs.add(max(DIVERGED.name()).as(DIVERGED.name()));
+    aggs.add(max(alive).as(FINAL_EPOCH.name()));
+    aggs.add(max_by(col(SEEDS.name()), alive).as("final_seeds"));
+    for (Spread l : LOSSES) {
+      aggs.add(max_by(col(l.mean().name()), alive));
+      aggs.add(max_by(col(l.sd().name()), alive));
     }
-    aggs.add(min_by(col("epoch"), col("test_loss")).as("best_epoch"));
-    aggs.add(min_by(col("seeds"), col("test_loss")).as("best_seeds"));
-    for (String l : LOSSES) {
-      aggs.add(min_by(col(l), col("test_loss")));
-      aggs.add(min_by(col(l + "_sd"), col("test_loss")));
+    aggs.add(min_by(col(EPOCH.name()), testLoss).as(BEST_EPOCH.name()));
+    aggs.add(min_by(col(SEEDS.name()), testLoss).as("best_seeds"));
+    for (Spread l : LOSSES) {
+      aggs.add(min_by(col(l.mean().name()), testLoss));
+      aggs.add(min_by(col(l.sd().name()), testLoss));
     }
     List<Row> rows = epochCurves.groupBy(cellColumns())
         .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new))
@@ -115,10 +117,21 @@ public final class Curves {
       .thenComparingDouble(Cell::dropout).thenComparingInt(Cell::trainSize)
       .thenComparingInt(Cell::depth).thenComparingLong(Cell::params);
 
-  /** The cell named by a row's first columns (in {@link #CELL} order). */
+  /** The cell named by a row's {@link #CELL} columns (the row has a schema). */
   static Cell cell(Row r) {
-    return new Cell(r.getString(0), r.getString(1), r.getDouble(2), r.getDouble(3),
-        r.getDouble(4), r.getInt(5), r.getInt(6), r.getInt(7), r.getLong(8));
+    return new Cell(r.getAs(EXPERIMENT.name()), r.getAs(CONFIG.name()),
+        r.<Double>getAs(LABEL_NOISE.name()), r.<Double>getAs(WEIGHT_DECAY.name()),
+        r.<Double>getAs(DROPOUT.name()), r.<Integer>getAs(TRAIN_SIZE.name()),
+        r.<Integer>getAs(DEPTH.name()), r.<Integer>getAs(WIDTH.name()),
+        r.<Long>getAs(PARAMS.name()));
+  }
+
+  /** Sets the {@link #CELL} columns of a row to {@code k}. */
+  static Table.RowBuilder cell(Table.RowBuilder r, Cell k) {
+    return r.set(EXPERIMENT, k.experiment()).set(CONFIG, k.config())
+        .set(LABEL_NOISE, k.labelNoise()).set(WEIGHT_DECAY, k.weightDecay())
+        .set(DROPOUT, k.dropout()).set(TRAIN_SIZE, k.trainSize()).set(DEPTH, k.depth())
+        .set(WIDTH, k.width()).set(PARAMS, k.params());
   }
 
   /**
@@ -187,43 +200,25 @@ public final class Curves {
    * best_test_error        double  mean test error at that epoch; best_test_error_ci95
    * </pre>
    */
-  static final StructType SCHEMA = curvesSchema();
-
-  private static StructType curvesSchema() {
-    List<Object> s = new ArrayList<>(List.of("experiment", Tables.STRING,
-        Inputs.CONFIG, Tables.STRING, "label_noise", Tables.DOUBLE, "weight_decay", Tables.DOUBLE, "dropout", Tables.DOUBLE,
-        "train_size", Tables.INT, "depth", Tables.INT, "width", Tables.INT,
-        "params", Tables.LONG, "params_per_sample", Tables.DOUBLE, "seeds", Tables.LONG,
-        "diverged", Tables.LONG, "final_epoch", Tables.INT));
-    for (String v : ESTIMATES) {
-      if (v.equals("best_train_loss")) {
-        s.add("best_epoch");
-        s.add(Tables.INT);
-      }
-      s.add(v);
-      s.add(Tables.DOUBLE);
-      s.add(v + "_ci95");
-      s.add(Tables.DOUBLE);
-    }
-    return Tables.schema(s.toArray());
-  }
-
   static Row row(Curve c) {
     Cell k = c.cell();
-    List<Object> v = new ArrayList<>(List.of(k.experiment(), k.config(), k.labelNoise(), k.weightDecay(),
-        k.dropout(), k.trainSize(), k.depth(), k.width(), k.params(),
-        (double) k.params() / k.trainSize(), c.seeds(), c.diverged(), c.finalEpoch()));
-    for (SeedMean e : List.of(c.finalTrainLoss(), c.finalTrainError(), c.finalTestLoss(),
-        c.finalTestError())) {
-      v.add(e.meanOrNull());
-      v.add(e.ci95OrNull());
-    }
-    v.add(c.measured() ? c.bestEpoch() : null);
-    for (SeedMean e : List.of(c.bestTrainLoss(), c.bestTrainError(), c.bestTestLoss(),
-        c.bestTestError())) {
-      v.add(e.meanOrNull());
-      v.add(e.ci95OrNull());
-    }
-    return RowFactory.create(v.toArray());
+    Table.RowBuilder r = cell(Catalog.CURVES.row(), k)
+        .set(PARAMS_PER_SAMPLE, (double) k.params() / k.trainSize())
+        .set(SEEDS, c.seeds()).set(DIVERGED, c.diverged()).set(FINAL_EPOCH, c.finalEpoch());
+    estimate(r, FINAL_TRAIN_LOSS, FINAL_TRAIN_LOSS_CI95, c.finalTrainLoss());
+    estimate(r, FINAL_TRAIN_ERROR, FINAL_TRAIN_ERROR_CI95, c.finalTrainError());
+    estimate(r, FINAL_TEST_LOSS, FINAL_TEST_LOSS_CI95, c.finalTestLoss());
+    estimate(r, FINAL_TEST_ERROR, FINAL_TEST_ERROR_CI95, c.finalTestError());
+    r.set(BEST_EPOCH, c.measured() ? c.bestEpoch() : null);
+    estimate(r, BEST_TRAIN_LOSS, BEST_TRAIN_LOSS_CI95, c.bestTrainLoss());
+    estimate(r, BEST_TRAIN_ERROR, BEST_TRAIN_ERROR_CI95, c.bestTrainError());
+    estimate(r, BEST_TEST_LOSS, BEST_TEST_LOSS_CI95, c.bestTestLoss());
+    estimate(r, BEST_TEST_ERROR, BEST_TEST_ERROR_CI95, c.bestTestError());
+    return r.build();
+  }
+
+  private static void estimate(Table.RowBuilder r, org.overparam.results.Column mean,
+      org.overparam.results.Column ci95, SeedMean e) {
+    r.set(mean, e.meanOrNull()).set(ci95, e.ci95OrNull());
   }
 }

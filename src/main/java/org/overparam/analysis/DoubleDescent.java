@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * Model-wise and sample-wise double descent, located on the driver from the {@code curves} rows
@@ -193,20 +192,6 @@ public final class DoubleDescent {
    * note                       string   why a field is null or double_descent false, else empty
    * </pre>
    */
-  static final StructType SCHEMA = Tables.schema("experiment", Tables.STRING,
-      Inputs.CONFIG, Tables.STRING, "label_noise", Tables.DOUBLE, "weight_decay", Tables.DOUBLE, "dropout", Tables.DOUBLE,
-      "train_size", Tables.INT, "depth", Tables.INT, "epsilon", Tables.DOUBLE,
-      "sizes", Tables.INT, "threshold_params", Tables.LONG, "threshold_width", Tables.INT,
-      "threshold_params_per_sample", Tables.DOUBLE, "threshold_train_error", Tables.DOUBLE,
-      "peak_params", Tables.LONG, "peak_width", Tables.INT, "peak_test_error", Tables.DOUBLE,
-      "peak_test_error_ci95", Tables.DOUBLE, "loss_peak_params", Tables.LONG,
-      "loss_peak_test_loss", Tables.DOUBLE, "classical_min_params", Tables.LONG,
-      "classical_min_test_error", Tables.DOUBLE, "classical_min_test_error_ci95", Tables.DOUBLE,
-      "best_after_params", Tables.LONG, "best_after_test_error", Tables.DOUBLE,
-      "best_after_test_error_ci95", Tables.DOUBLE, "peak_height", Tables.DOUBLE,
-      "peak_ratio", Tables.DOUBLE, "double_descent", Tables.BOOLEAN, "beyond_ci", Tables.BOOLEAN,
-      "note", Tables.STRING);
-
   static Row row(ModelWise m) {
     Cell.ModelSeries s = m.series();
     Curve t = m.threshold();
@@ -214,7 +199,7 @@ public final class DoubleDescent {
     Curve a = m.classicalMin();
     Curve b = m.bestAfter();
     Double ratio = p == null || a == null ? null
-        : Tables.num(p.finalTestError().mean() / a.finalTestError().mean());
+        : Tables.nullIfNaN(p.finalTestError().mean() / a.finalTestError().mean());
     return RowFactory.create(s.experiment(), s.config(), s.labelNoise(), s.weightDecay(),
         s.dropout(), s.trainSize(), s.depth(), m.epsilon(), m.sizes(),
         t == null ? null : t.cell().params(), t == null ? null : t.cell().width(),
@@ -229,7 +214,7 @@ public final class DoubleDescent {
         a == null ? null : a.finalTestError().ci95OrNull(),
         b == null ? null : b.cell().params(), b == null ? null : b.finalTestError().meanOrNull(),
         b == null ? null : b.finalTestError().ci95OrNull(),
-        Tables.num(m.peakHeight()), ratio, m.doubleDescent(), m.beyondCi(), m.note());
+        Tables.nullIfNaN(m.peakHeight()), ratio, m.doubleDescent(), m.beyondCi(), m.note());
   }
 
   // ---- peak_by_setting table
@@ -256,14 +241,6 @@ public final class DoubleDescent {
    * double_descent               boolean  as in double_descent
    * </pre>
    */
-  static final StructType PEAK_SCHEMA = Tables.schema("experiment", Tables.STRING,
-      Inputs.CONFIG, Tables.STRING, "label_noise", Tables.DOUBLE, "weight_decay", Tables.DOUBLE, "dropout", Tables.DOUBLE,
-      "train_size", Tables.INT, "depth", Tables.INT, "threshold_params", Tables.LONG,
-      "peak_params", Tables.LONG, "peak_test_error", Tables.DOUBLE,
-      "classical_min_test_error", Tables.DOUBLE, "best_after_test_error", Tables.DOUBLE,
-      "peak_height", Tables.DOUBLE, "height_vs_least_regularised", Tables.DOUBLE,
-      "height_vs_least_noise", Tables.DOUBLE, "double_descent", Tables.BOOLEAN);
-
   static List<Row> peakBySetting(List<ModelWise> all) {
     List<ModelWise> primary = all.stream().filter(m -> m.epsilon() == PRIMARY_EPSILON).toList();
     List<Row> out = new ArrayList<>();
@@ -281,8 +258,8 @@ public final class DoubleDescent {
           m.peak() == null ? null : m.peak().finalTestError().meanOrNull(),
           m.classicalMin() == null ? null : m.classicalMin().finalTestError().meanOrNull(),
           m.bestAfter() == null ? null : m.bestAfter().finalTestError().meanOrNull(),
-          Tables.num(m.peakHeight()), Tables.num(m.peakHeight() - reg.peakHeight()),
-          Tables.num(m.peakHeight() - noise.peakHeight()), m.doubleDescent()));
+          Tables.nullIfNaN(m.peakHeight()), Tables.nullIfNaN(m.peakHeight() - reg.peakHeight()),
+          Tables.nullIfNaN(m.peakHeight() - noise.peakHeight()), m.doubleDescent()));
     }
     return out;
   }
@@ -317,13 +294,6 @@ public final class DoubleDescent {
    *                                95% intervals do not overlap
    * </pre>
    */
-  static final StructType SAMPLE_SCHEMA = Tables.schema("experiment", Tables.STRING,
-      Inputs.CONFIG, Tables.STRING, "label_noise", Tables.DOUBLE, "weight_decay", Tables.DOUBLE, "dropout", Tables.DOUBLE,
-      "depth", Tables.INT, "width", Tables.INT, "params", Tables.LONG, "train_size", Tables.INT,
-      "params_per_sample", Tables.DOUBLE, "test_error", Tables.DOUBLE,
-      "test_error_ci95", Tables.DOUBLE, "test_loss", Tables.DOUBLE, "train_error", Tables.DOUBLE,
-      "increase", Tables.DOUBLE, "more_data_hurts", Tables.BOOLEAN);
-
   static List<Row> sampleWise(List<Curve> curves) {
     List<Row> out = new ArrayList<>();
     for (List<Curve> s : group(curves, Cell::dataSeries, c -> c.cell().trainSize()).values()) {
@@ -332,7 +302,7 @@ public final class DoubleDescent {
         Cell k = c.cell();
         SeedMean te = c.finalTestError();
         Double increase = prev == null ? null
-            : Tables.num(te.mean() - prev.finalTestError().mean());
+            : Tables.nullIfNaN(te.mean() - prev.finalTestError().mean());
         boolean hurts = increase != null && increase > 0
             && (Double.isNaN(te.ci95()) || Double.isNaN(prev.finalTestError().ci95())
                 || te.low() > prev.finalTestError().high());

@@ -1,6 +1,7 @@
 package org.overparam.analysis;
 
 import static org.apache.spark.sql.functions.col;
+import static org.overparam.results.Columns.*;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -15,8 +16,9 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
+import org.overparam.results.Catalog;
+import org.overparam.results.Table;
 
 /**
  * Epoch-wise double descent: for each cell, whether its mean test error over epochs falls, rises
@@ -65,24 +67,16 @@ public final class EpochWise {
    *                                  both minima's
    * </pre>
    */
-  static final StructType SCHEMA = Tables.schema("experiment", Tables.STRING,
-      Inputs.CONFIG, Tables.STRING, "label_noise", Tables.DOUBLE, "weight_decay", Tables.DOUBLE, "dropout", Tables.DOUBLE,
-      "train_size", Tables.INT, "depth", Tables.INT, "width", Tables.INT, "params", Tables.LONG,
-      "epochs", Tables.LONG, "first_min_epoch", Tables.INT,
-      "first_min_test_error", Tables.DOUBLE, "max_epoch", Tables.INT,
-      "max_test_error", Tables.DOUBLE, "later_min_epoch", Tables.INT,
-      "later_min_test_error", Tables.DOUBLE, "final_epoch", Tables.INT,
-      "final_test_error", Tables.DOUBLE, "rise", Tables.DOUBLE, "fall", Tables.DOUBLE,
-      "max_ci95", Tables.DOUBLE, "happened", Tables.BOOLEAN);
+  static final StructType SCHEMA = Catalog.EPOCH_WISE.sparkSchema();
 
   /** The rows of the table, one per cell with completed runs, sorted by cell. */
   public static List<Row> table(Dataset<Row> epochCurves) {
     List<Column> cols = new ArrayList<>(List.of(Curves.cellColumns()));
-    for (String c : List.of("epoch", "seeds", "test_error", "test_error_sd")) {
-      cols.add(col(c));
+    for (org.overparam.results.Column c : List.of(EPOCH, SEEDS, TEST_ERROR, TEST_ERROR_SD)) {
+      cols.add(col(c.name()));
     }
     int cell = Curves.CELL.size();
-    List<Row> rows = new ArrayList<>(epochCurves.filter(col("seeds").gt(0))
+    List<Row> rows = new ArrayList<>(epochCurves.filter(col(SEEDS.name()).gt(0))
         .select(cols.toArray(Column[]::new))
         .repartition(Curves.cellColumns())
         .mapPartitions(new PerCell(cell), Encoders.row(SCHEMA))
@@ -143,12 +137,12 @@ public final class EpochWise {
       }
     }
     double[] last = epochs.get(n - 1);
-    Object[] v = new Object[SCHEMA.size()];
+    Table.RowBuilder r = Catalog.EPOCH_WISE.row();
     for (int i = 0; i < cell.size(); i++) {
-      v[i] = cell.get(i);
+      r.set(Curves.CELL.get(i), cell.get(i));
     }
-    int i = cell.size();
-    v[i++] = (long) n;
+    r.set(EVALUATED_EPOCHS, (long) n).set(FINAL_EPOCH, (int) last[0])
+        .set(FINAL_TEST_ERROR, last[1]);
     if (bump >= 0) {
       double[] lo = epochs.get(before[bump]);
       double[] hi = epochs.get(bump);
@@ -157,16 +151,16 @@ public final class EpochWise {
       double fall = hi[1] - later[1];
       double ci = nanToZero(hi[2]);
       boolean separated = rise > ci + nanToZero(lo[2]) && fall > ci + nanToZero(later[2]);
-      Object[] b = {(int) lo[0], lo[1], (int) hi[0], hi[1], (int) later[0], later[1],
-          (int) last[0], last[1], rise, fall, Tables.num(hi[2]),
-          rise >= MIN_CHANGE && fall >= MIN_CHANGE && separated};
-      System.arraycopy(b, 0, v, i, b.length);
+      r.set(FIRST_MIN_EPOCH, (int) lo[0]).set(FIRST_MIN_TEST_ERROR, lo[1])
+          .set(MAX_EPOCH, (int) hi[0]).set(MAX_TEST_ERROR, hi[1])
+          .set(LATER_MIN_EPOCH, (int) later[0]).set(LATER_MIN_TEST_ERROR, later[1])
+          .set(RISE, rise).set(FALL, fall).set(MAX_CI95, Tables.nullIfNaN(hi[2]))
+          .set(HAPPENED, rise >= MIN_CHANGE && fall >= MIN_CHANGE && separated);
     } else {
-      v[i + 6] = (int) last[0];
-      v[i + 7] = last[1];
-      v[i + 11] = false;
+      r.none(FIRST_MIN_EPOCH, FIRST_MIN_TEST_ERROR, MAX_EPOCH, MAX_TEST_ERROR, LATER_MIN_EPOCH,
+          LATER_MIN_TEST_ERROR, RISE, FALL, MAX_CI95).set(HAPPENED, false);
     }
-    return RowFactory.create(v);
+    return r.build();
   }
 
   private static double nanToZero(double x) {

@@ -2,6 +2,7 @@ package org.overparam.analysis;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.overparam.results.Columns.*;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -9,9 +10,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -25,10 +24,9 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.overparam.config.ConfigException;
-import org.overparam.config.RunSpec;
+import org.overparam.results.ColumnType;
 import org.overparam.results.RecordedRuns;
 import org.overparam.results.ResultsLayout;
 import org.overparam.results.ResultsStore;
@@ -58,38 +56,16 @@ public record Inputs(String results, String metricsPath, boolean csv, String exp
     String runsPath, boolean hasStatus, boolean hasExperiment, String compressionPath,
     List<RecordedRuns> recorded) {
 
-  /** The column that names a run's configuration (see {@link RunSpec#configId(String)}). */
-  public static final String CONFIG = "config";
-
-  /** Kinds of column, as analysis reads them. */
-  enum Kind {
-    STRING(DataTypes.StringType), INT(DataTypes.IntegerType), LONG(DataTypes.LongType),
-    DOUBLE(DataTypes.DoubleType);
-
-    final DataType spark;
-
-    Kind(DataType spark) {
-      this.spark = spark;
-    }
-  }
-
-  /** Metrics columns analysis needs, and the Spark type each is read as. */
-  static final Map<String, Kind> METRICS = columns(
-      "run_id", Kind.STRING, "depth", Kind.INT, "width", Kind.INT, "params", Kind.LONG,
-      "train_size", Kind.INT, "label_noise", Kind.DOUBLE, "weight_decay", Kind.DOUBLE,
-      "dropout", Kind.DOUBLE, "seed", Kind.LONG, "epoch", Kind.INT,
-      "train_loss", Kind.DOUBLE, "train_error", Kind.DOUBLE, "test_loss", Kind.DOUBLE,
-      "test_error", Kind.DOUBLE);
+  /** Metrics columns analysis needs, each read as (cast to) its type. */
+  static final List<org.overparam.results.Column> METRICS = List.of(RUN_ID, DEPTH, WIDTH, PARAMS,
+      TRAIN_SIZE, LABEL_NOISE, WEIGHT_DECAY, DROPOUT, SEED, EPOCH, TRAIN_LOSS, TRAIN_ERROR,
+      TEST_LOSS, TEST_ERROR);
   /** Runs columns analysis needs. */
-  static final Map<String, Kind> RUNS = columns("run_id", Kind.STRING, "status", Kind.STRING,
-      "message", Kind.STRING);
+  static final List<org.overparam.results.Column> RUNS = List.of(RUN_ID, STATUS, MESSAGE);
   /** Compression columns analysis needs. */
-  static final Map<String, Kind> COMPRESSION = columns("run_id", Kind.STRING,
-      "family", Kind.STRING, "depth", Kind.INT, "width", Kind.INT, "params", Kind.LONG,
-      "train_size", Kind.INT, "label_noise", Kind.DOUBLE, "weight_decay", Kind.DOUBLE,
-      "dropout", Kind.DOUBLE, "variant", Kind.STRING, "sparsity", Kind.DOUBLE,
-      "quantization", Kind.STRING, "achieved_sparsity", Kind.DOUBLE, "test_error", Kind.DOUBLE,
-      "test_loss", Kind.DOUBLE);
+  static final List<org.overparam.results.Column> COMPRESSION = List.of(RUN_ID, FAMILY, DEPTH,
+      WIDTH, PARAMS, TRAIN_SIZE, LABEL_NOISE, WEIGHT_DECAY, DROPOUT, VARIANT, SPARSITY,
+      QUANTIZATION, ACHIEVED_SPARSITY, TEST_ERROR, TEST_LOSS);
 
   public Inputs {
     if (experiment != null && !experiment.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")) {
@@ -219,9 +195,9 @@ public record Inputs(String results, String metricsPath, boolean csv, String exp
       }
     }
     return spark.createDataFrame(rows, DataTypes.createStructType(List.of(
-        DataTypes.createStructField("experiment", DataTypes.StringType, false),
-        DataTypes.createStructField("run_id", DataTypes.StringType, false),
-        DataTypes.createStructField(CONFIG, DataTypes.StringType, false))));
+        DataTypes.createStructField(EXPERIMENT.name(), DataTypes.StringType, false),
+        DataTypes.createStructField(RUN_ID.name(), DataTypes.StringType, false),
+        DataTypes.createStructField(CONFIG.name(), DataTypes.StringType, false))));
   }
 
   /** Reads exactly {@code files} of a table under {@code base}, with their experiment column. */
@@ -233,7 +209,8 @@ public record Inputs(String results, String metricsPath, boolean csv, String exp
   /** Joins the configuration id to rows of recorded runs (an inner join: only theirs stay). */
   private Dataset<Row> withConfig(SparkSession spark, Dataset<Row> rows) {
     return rows.join(org.apache.spark.sql.functions.broadcast(configs(spark)),
-        scala.collection.JavaConverters.asScalaBuffer(List.of("experiment", "run_id")).toSeq());
+        scala.collection.JavaConverters.asScalaBuffer(List.of(EXPERIMENT.name(), RUN_ID.name()))
+            .toSeq());
   }
 
   /** The metrics rows, the needed columns cast to their kinds, plus experiment and status. */
@@ -252,14 +229,15 @@ public record Inputs(String results, String metricsPath, boolean csv, String exp
       raw = spark.read().parquet(metricsPath);
     }
     List<Column> cols = new ArrayList<>();
-    cols.add(hasExperiment ? col("experiment").cast("string").as("experiment")
-        : lit(experiment).as("experiment"));
-    cols.add(recorded != null ? col(CONFIG) : lit("").as(CONFIG));
-    METRICS.forEach((name, kind) -> cols.add(col(name).cast(kind.spark).as(name)));
-    cols.add(hasStatus ? col("status").cast("string").as("status") : lit("completed").as("status"));
+    cols.add(hasExperiment ? col(EXPERIMENT.name()).cast("string").as(EXPERIMENT.name())
+        : lit(experiment).as(EXPERIMENT.name()));
+    cols.add(recorded != null ? col(CONFIG.name()) : lit("").as(CONFIG.name()));
+    METRICS.forEach(c -> cols.add(col(c.name()).cast(c.type().spark()).as(c.name())));
+    cols.add(hasStatus ? col(STATUS.name()).cast("string").as(STATUS.name())
+        : lit("completed").as(STATUS.name()));
     Dataset<Row> out = raw.select(cols.toArray(Column[]::new));
     if (csv && experiment != null && hasExperiment) {
-      out = out.filter(col("experiment").equalTo(experiment));
+      out = out.filter(col(EXPERIMENT.name()).equalTo(experiment));
     }
     if (csv) {
       checkCsvValues(raw, out);
@@ -284,7 +262,7 @@ public record Inputs(String results, String metricsPath, boolean csv, String exp
     }
     List<String> out = new ArrayList<>();
     if (csv) {
-      metrics(spark).select("experiment").distinct().collectAsList()
+      metrics(spark).select(EXPERIMENT.name()).distinct().collectAsList()
           .forEach(r -> out.add(r.getString(0)));
       return out;
     }
@@ -323,9 +301,9 @@ public record Inputs(String results, String metricsPath, boolean csv, String exp
               .parquet(compressionPath + "/experiment=" + experiment);
     }
     List<Column> cols = new ArrayList<>();
-    cols.add(col("experiment").cast("string").as("experiment"));
-    cols.add(recorded != null ? col(CONFIG) : lit("").as(CONFIG));
-    COMPRESSION.forEach((name, kind) -> cols.add(col(name).cast(kind.spark).as(name)));
+    cols.add(col(EXPERIMENT.name()).cast("string").as(EXPERIMENT.name()));
+    cols.add(recorded != null ? col(CONFIG.name()) : lit("").as(CONFIG.name()));
+    COMPRESSION.forEach(c -> cols.add(col(c.name()).cast(c.type().spark()).as(c.name())));
     return raw.select(cols.toArray(Column[]::new));
   }
 
@@ -350,19 +328,20 @@ public record Inputs(String results, String metricsPath, boolean csv, String exp
         }
       }
       return spark.createDataFrame(rows, DataTypes.createStructType(
-          java.util.stream.Stream.of("experiment", "run_id", "status", "message", "data")
-              .map(c -> DataTypes.createStructField(c, DataTypes.StringType, false)).toList()));
+          java.util.stream.Stream.of(EXPERIMENT, RUN_ID, STATUS, MESSAGE, DATA)
+              .map(c -> DataTypes.createStructField(c.name(), DataTypes.StringType, false))
+              .toList()));
     }
     Dataset<Row> raw = experiment == null ? spark.read().parquet(runsPath)
         : spark.read().option("basePath", runsPath).parquet(runsPath + "/experiment=" + experiment);
-    if (raw.columns().length == 0 || !Arrays.asList(raw.columns()).contains("experiment")) {
+    if (raw.columns().length == 0 || !Arrays.asList(raw.columns()).contains(EXPERIMENT.name())) {
       return null;
     }
     // The data source names the unit of the loss (a text corpus: bits per character).
-    Column data = Arrays.asList(raw.columns()).contains("data") ? col("data").cast("string")
-        : lit("");
-    return raw.select(col("experiment").cast("string"), col("run_id"), col("status"),
-        col("message"), data.as("data"));
+    Column data = Arrays.asList(raw.columns()).contains(DATA.name())
+        ? col(DATA.name()).cast("string") : lit("");
+    return raw.select(col(EXPERIMENT.name()).cast("string"), col(RUN_ID.name()),
+        col(STATUS.name()), col(MESSAGE.name()), data.as(DATA.name()));
   }
 
   // ---- Parquet: every file's footer names its columns.
@@ -409,8 +388,8 @@ public record Inputs(String results, String metricsPath, boolean csv, String exp
    * run); the first bad file in path order is reported. Returns whether all have a
    * {@code status} column.
    */
-  private static boolean checkAll(List<Path> files, Map<String, Kind> need, String table,
-      Configuration conf) {
+  private static boolean checkAll(List<Path> files, List<org.overparam.results.Column> need,
+      String table, Configuration conf) {
     List<Object> outcomes = files.parallelStream().map(f -> {
       try {
         return (Object) checkParquet(f, need, table, conf);
@@ -429,8 +408,8 @@ public record Inputs(String results, String metricsPath, boolean csv, String exp
   }
 
   /** Checks one file's columns; returns whether it has a {@code status} column. */
-  private static boolean checkParquet(Path file, Map<String, Kind> need, String table,
-      Configuration conf) {
+  private static boolean checkParquet(Path file, List<org.overparam.results.Column> need,
+      String table, Configuration conf) {
     MessageType schema;
     try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(file, conf))) {
       schema = r.getFooter().getFileMetaData().getSchema();
@@ -442,28 +421,30 @@ public record Inputs(String results, String metricsPath, boolean csv, String exp
   }
 
   /** Checks one file's schema; returns whether it has a {@code status} column. */
-  private static boolean checkSchema(MessageType schema, Path file, Map<String, Kind> need,
-      String table) {
-    for (Map.Entry<String, Kind> c : need.entrySet()) {
-      if (!schema.containsField(c.getKey())) {
-        throw new ConfigException(table + " file " + file + ": missing column " + c.getKey());
+  private static boolean checkSchema(MessageType schema, Path file,
+      List<org.overparam.results.Column> need, String table) {
+    for (org.overparam.results.Column c : need) {
+      if (!schema.containsField(c.name())) {
+        throw new ConfigException(table + " file " + file + ": missing column " + c.name());
       }
-      Type t = schema.getType(c.getKey());
-      if (!t.isPrimitive() || !fits(t.asPrimitiveType().getPrimitiveTypeName(), c.getValue())) {
-        throw new ConfigException(table + " file " + file + ": column " + c.getKey() + " is "
+      Type t = schema.getType(c.name());
+      if (!t.isPrimitive() || !fits(t.asPrimitiveType().getPrimitiveTypeName(), c.type())) {
+        throw new ConfigException(table + " file " + file + ": column " + c.name() + " is "
             + (t.isPrimitive() ? t.asPrimitiveType().getPrimitiveTypeName() : "a group")
-            + ", expected " + c.getValue().name().toLowerCase(java.util.Locale.ROOT));
+            + ", expected " + c.type().docName());
       }
     }
-    return schema.containsField("status");
+    return schema.containsField(STATUS.name());
   }
 
-  private static boolean fits(PrimitiveTypeName t, Kind k) {
-    return switch (k) {
+  /** Whether a file's column of type {@code t} can be read as {@code want} (widening casts). */
+  private static boolean fits(PrimitiveTypeName t, ColumnType want) {
+    return switch (want) {
       case STRING -> t == PrimitiveTypeName.BINARY;
       case INT, LONG -> t == PrimitiveTypeName.INT32 || t == PrimitiveTypeName.INT64;
       case DOUBLE -> t == PrimitiveTypeName.DOUBLE || t == PrimitiveTypeName.FLOAT
           || t == PrimitiveTypeName.INT32 || t == PrimitiveTypeName.INT64;
+      case BOOLEAN, TIMESTAMP -> t == want.parquet();
     };
   }
 
@@ -490,17 +471,17 @@ public record Inputs(String results, String metricsPath, boolean csv, String exp
         file = parts.get(0).getPath();
       }
       List<String> header = header(fs, file);
-      for (String c : METRICS.keySet()) {
-        if (!header.contains(c)) {
-          throw new ConfigException("metrics file " + file + ": missing column " + c);
+      for (org.overparam.results.Column c : METRICS) {
+        if (!header.contains(c.name())) {
+          throw new ConfigException("metrics file " + file + ": missing column " + c.name());
         }
       }
-      boolean hasExperiment = header.contains("experiment");
+      boolean hasExperiment = header.contains(EXPERIMENT.name());
       if (!hasExperiment && experiment == null) {
         throw new ConfigException("metrics file " + file + ": missing column experiment (or "
             + "give --experiment to name the experiment of every row)");
       }
-      return new Inputs(results, csvPath, true, experiment, null, header.contains("status"),
+      return new Inputs(results, csvPath, true, experiment, null, header.contains(STATUS.name()),
           hasExperiment, null, null);
     } catch (IOException e) {
       throw new ConfigException("metrics file " + csvPath + ": cannot read: " + e.getMessage());
@@ -521,10 +502,10 @@ public record Inputs(String results, String metricsPath, boolean csv, String exp
   /** Fails, naming the column, on the first CSV value that is not of its column's kind. */
   private void checkCsvValues(Dataset<Row> raw, Dataset<Row> typed) {
     Column bad = lit(false);
-    for (Map.Entry<String, Kind> c : METRICS.entrySet()) {
-      if (c.getValue() != Kind.STRING) {
-        bad = bad.or(col(c.getKey()).isNotNull()
-            .and(col(c.getKey()).cast(c.getValue().spark).isNull()));
+    for (org.overparam.results.Column c : METRICS) {
+      if (c.type() != ColumnType.STRING) {
+        bad = bad.or(col(c.name()).isNotNull().and(col(c.name()).cast(c.type().spark())
+            .isNull()));
       }
     }
     List<Row> first = raw.filter(bad).limit(1).collectAsList();
@@ -532,18 +513,19 @@ public record Inputs(String results, String metricsPath, boolean csv, String exp
       return;
     }
     Row r = first.get(0);
-    for (Map.Entry<String, Kind> c : METRICS.entrySet()) {
-      Object v = r.getAs(c.getKey());
-      if (c.getValue() != Kind.STRING && v != null && !parses(v.toString(), c.getValue())) {
-        throw new ConfigException("metrics file " + metricsPath + ": column " + c.getKey()
-            + ": '" + v + "' is not " + (c.getValue() == Kind.DOUBLE ? "a number" : "an integer"));
+    for (org.overparam.results.Column c : METRICS) {
+      Object v = r.getAs(c.name());
+      if (c.type() != ColumnType.STRING && v != null && !parses(v.toString(), c.type())) {
+        throw new ConfigException("metrics file " + metricsPath + ": column " + c.name()
+            + ": '" + v + "' is not " + (c.type() == ColumnType.DOUBLE ? "a number"
+            : "an integer"));
       }
     }
   }
 
-  private static boolean parses(String s, Kind k) {
+  private static boolean parses(String s, ColumnType k) {
     try {
-      if (k == Kind.DOUBLE) {
+      if (k == ColumnType.DOUBLE) {
         Double.parseDouble(s.trim());
       } else {
         Long.parseLong(s.trim());
@@ -560,14 +542,6 @@ public record Inputs(String results, String metricsPath, boolean csv, String exp
     } catch (IOException e) {
       throw new ConfigException(p + ": cannot read: " + e.getMessage());
     }
-  }
-
-  private static Map<String, Kind> columns(Object... nameKind) {
-    Map<String, Kind> m = new LinkedHashMap<>();
-    for (int i = 0; i < nameKind.length; i += 2) {
-      m.put((String) nameKind[i], (Kind) nameKind[i + 1]);
-    }
-    return java.util.Collections.unmodifiableMap(m);
   }
 
   private static String firstLine(String s) {

@@ -1,5 +1,7 @@
 package org.overparam.analysis;
 
+import static org.overparam.results.Columns.*;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -8,8 +10,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.StructType;
+import org.overparam.results.Catalog;
+import org.overparam.results.Column;
+import org.overparam.results.Table;
 
 /**
  * Scaling laws fitted to the per-cell losses ({@code curves}' best_test_loss: the mean over
@@ -247,58 +250,60 @@ public final class ScalingTables {  /** Points on each drawn curve. */
    * holdout_relative_error  double   mean |predicted − loss| / loss over those cells
    * </pre>
    */
-  static final StructType FITS_SCHEMA = Tables.schema("experiment", Tables.STRING,
-      Inputs.CONFIG, Tables.STRING, "label_noise", Tables.DOUBLE, "weight_decay", Tables.DOUBLE, "dropout", Tables.DOUBLE,
-      "law", Tables.STRING, "train_size", Tables.INT, "params", Tables.LONG,
-      "points", Tables.INT, "sizes", Tables.LONG, "status", Tables.STRING,
-      "identified", Tables.BOOLEAN, "reason", Tables.STRING,
-      "e", Tables.DOUBLE, "e_lo", Tables.DOUBLE, "e_hi", Tables.DOUBLE,
-      "a", Tables.DOUBLE, "a_lo", Tables.DOUBLE, "a_hi", Tables.DOUBLE,
-      "alpha", Tables.DOUBLE, "alpha_lo", Tables.DOUBLE, "alpha_hi", Tables.DOUBLE,
-      "b", Tables.DOUBLE, "b_lo", Tables.DOUBLE, "b_hi", Tables.DOUBLE,
-      "beta", Tables.DOUBLE, "beta_lo", Tables.DOUBLE, "beta_hi", Tables.DOUBLE,
-      "r2_log_loss", Tables.DOUBLE, "rmse_log_loss", Tables.DOUBLE,
-      "bootstrap_resamples", Tables.INT, "bootstrap_failed", Tables.INT, "seed", Tables.LONG,
-      "holdout_scale", Tables.DOUBLE, "holdout_loss", Tables.DOUBLE,
-      "holdout_predicted", Tables.DOUBLE, "holdout_relative_error", Tables.DOUBLE);
+  private static Table.RowBuilder fitsRow(Setting s, String law, Integer fixedD, Long fixedN,
+      int points, long sizes, String status, boolean identified, String reason) {
+    return setting(Catalog.SCALING_FITS.row(), s).set(LAW, law).set(TRAIN_SIZE, fixedD)
+        .set(PARAMS, fixedN).set(POINTS, points).set(FIT_SIZES, sizes).set(FIT_STATUS, status)
+        .set(IDENTIFIED, identified).set(REASON, reason);
+  }
+
+  /** The coefficient columns, by the fitter's names of the coefficients. */
+  private static final Map<String, Column> COEFFICIENTS = new LinkedHashMap<>();
+
+  static {
+    COEFFICIENTS.put("E", E);
+    COEFFICIENTS.put("A", A);
+    COEFFICIENTS.put("alpha", ALPHA);
+    COEFFICIENTS.put("B", B);
+    COEFFICIENTS.put("beta", BETA);
+  }
 
   private static Row skipped(Setting s, String law, Integer fixedD, Long fixedN, int points,
       long sizes, String reason) {
-    Object[] v = new Object[FITS_SCHEMA.size()];
-    head(v, s, law, fixedD, fixedN, points, sizes, "skipped", false, reason);
-    return RowFactory.create(v);
+    Table.RowBuilder r = fitsRow(s, law, fixedD, fixedN, points, sizes, "skipped", false,
+        reason);
+    COEFFICIENTS.values().forEach(c -> r.none(c, lo(c), hi(c)));
+    return r.none(R2_LOG_LOSS, RMSE_LOG_LOSS, BOOTSTRAP_RESAMPLES, BOOTSTRAP_FAILED, FIT_SEED,
+        HOLDOUT_SCALE, HOLDOUT_LOSS, HOLDOUT_PREDICTED, HOLDOUT_RELATIVE_ERROR).build();
   }
 
   private static Row fitted(Setting s, String law, Integer fixedD, Long fixedN, int points,
       long sizes, ScalingFitter.Fitted f, int resamples, long seed, Holdout h) {
-    Object[] v = new Object[FITS_SCHEMA.size()];
     Identification id = f.identification();
-    int i = head(v, s, law, fixedD, fixedN, points, sizes, "fitted", id.identified(),
-        id.reason());
-    for (String k : List.of("E", "A", "alpha", "B", "beta")) {
+    Table.RowBuilder r = fitsRow(s, law, fixedD, fixedN, points, sizes, "fitted",
+        id.identified(), id.reason());
+    COEFFICIENTS.forEach((k, column) -> {
       double[] c = f.coefficients().get(k);
-      for (int j = 0; j < 3; j++) {
-        v[i++] = c == null ? null : Tables.num(c[j]);
-      }
-    }
-    v[i++] = Tables.num(f.r2LogLoss());
-    v[i++] = Tables.num(f.rmseLogLoss());
-    v[i++] = resamples;
-    v[i++] = f.failedResamples();
-    v[i++] = seed;
-    v[i++] = h == null ? null : h.scale();
-    v[i++] = h == null ? null : h.loss();
-    v[i++] = h == null ? null : Tables.num(h.predicted());
-    v[i] = h == null ? null : Tables.num(h.meanAbsRelativeError());
-    return RowFactory.create(v);
+      r.set(column, c == null ? null : Tables.nullIfNaN(c[0]))
+          .set(lo(column), c == null ? null : Tables.nullIfNaN(c[1]))
+          .set(hi(column), c == null ? null : Tables.nullIfNaN(c[2]));
+    });
+    return r.set(R2_LOG_LOSS, Tables.nullIfNaN(f.r2LogLoss()))
+        .set(RMSE_LOG_LOSS, Tables.nullIfNaN(f.rmseLogLoss()))
+        .set(BOOTSTRAP_RESAMPLES, resamples).set(BOOTSTRAP_FAILED, f.failedResamples())
+        .set(FIT_SEED, seed)
+        .set(HOLDOUT_SCALE, h == null ? null : h.scale())
+        .set(HOLDOUT_LOSS, h == null ? null : h.loss())
+        .set(HOLDOUT_PREDICTED, h == null ? null : Tables.nullIfNaN(h.predicted()))
+        .set(HOLDOUT_RELATIVE_ERROR, h == null ? null : Tables.nullIfNaN(h.meanAbsRelativeError()))
+        .build();
   }
 
-  private static int head(Object[] v, Setting s, String law, Integer fixedD, Long fixedN,
-      int points, long sizes, String status, boolean identified, String reason) {
-    Object[] h = {s.experiment(), s.config(), s.labelNoise(), s.weightDecay(), s.dropout(), law, fixedD,
-        fixedN, points, sizes, status, identified, reason};
-    System.arraycopy(h, 0, v, 0, h.length);
-    return h.length;
+  /** Sets the {@link Catalog#SETTING} columns of a row. */
+  private static Table.RowBuilder setting(Table.RowBuilder r, Setting s) {
+    return r.set(EXPERIMENT, s.experiment()).set(CONFIG, s.config())
+        .set(LABEL_NOISE, s.labelNoise()).set(WEIGHT_DECAY, s.weightDecay())
+        .set(DROPOUT, s.dropout());
   }
 
   // ---- scaling_curves table
@@ -320,12 +325,6 @@ public final class ScalingTables {  /** Points on each drawn curve. */
    * loss_hi      double  97.5% bootstrap percentile
    * </pre>
    */
-  static final StructType CURVES_SCHEMA = Tables.schema("experiment", Tables.STRING,
-      Inputs.CONFIG, Tables.STRING, "label_noise", Tables.DOUBLE, "weight_decay", Tables.DOUBLE, "dropout", Tables.DOUBLE,
-      "law", Tables.STRING, "train_size", Tables.INT, "params", Tables.LONG,
-      "curve_d", Tables.INT, "x", Tables.DOUBLE, "loss", Tables.DOUBLE,
-      "loss_lo", Tables.DOUBLE, "loss_hi", Tables.DOUBLE);
-
   private static void curves(Setting s, String law, Integer fixedD, Long fixedN, double[] x,
       double[] d, ScalingFitter.Fitted f, Result out) {
     double lo = Arrays.stream(x).min().orElseThrow();
@@ -336,10 +335,12 @@ public final class ScalingTables {  /** Points on each drawn curve. */
       for (int i = 0; i < CURVE_POINTS; i++) {
         double xi = lo * Math.pow(hi / lo, i / (CURVE_POINTS - 1.0));
         double[] band = f.interval(xi, dd);
-        out.curves().add(RowFactory.create(s.experiment(), s.config(), s.labelNoise(),
-            s.weightDecay(),
-            s.dropout(), law, fixedD, fixedN, Double.isNaN(dd) ? null : (int) dd, xi,
-            Tables.num(f.predict(xi, dd)), Tables.num(band[0]), Tables.num(band[1])));
+        out.curves().add(setting(Catalog.SCALING_CURVES.row(), s).set(LAW, law)
+            .set(TRAIN_SIZE, fixedD).set(PARAMS, fixedN)
+            .set(CURVE_D, Double.isNaN(dd) ? null : (int) dd).set(X, xi)
+            .set(LOSS, Tables.nullIfNaN(f.predict(xi, dd)))
+            .set(LOSS_LO, Tables.nullIfNaN(band[0])).set(LOSS_HI, Tables.nullIfNaN(band[1]))
+            .build());
       }
     }
   }
@@ -363,13 +364,6 @@ public final class ScalingTables {  /** Points on each drawn curve. */
    * loss_opt       double  L(N_opt, D_opt); loss_opt_lo, loss_opt_hi
    * </pre>
    */
-  static final StructType OPTIMAL_SCHEMA = Tables.schema("experiment", Tables.STRING,
-      Inputs.CONFIG, Tables.STRING, "label_noise", Tables.DOUBLE, "weight_decay", Tables.DOUBLE, "dropout", Tables.DOUBLE,
-      "budget_flops", Tables.DOUBLE, "params_opt", Tables.DOUBLE, "params_opt_lo", Tables.DOUBLE,
-      "params_opt_hi", Tables.DOUBLE, "data_opt", Tables.DOUBLE, "data_opt_lo", Tables.DOUBLE,
-      "data_opt_hi", Tables.DOUBLE, "loss_opt", Tables.DOUBLE, "loss_opt_lo", Tables.DOUBLE,
-      "loss_opt_hi", Tables.DOUBLE);
-
   /** Decades of C from the smallest measured 6·N·D up to ten times the largest. */
   static List<Double> budgets(double[] n, double[] d) {
     double min = Double.POSITIVE_INFINITY;
@@ -395,11 +389,14 @@ public final class ScalingTables {  /** Points on each drawn curve. */
         out.lines().add(where(s) + ": no compute-optimal frontier: " + e.getMessage());
         return;
       }
-      out.optimal().add(RowFactory.create(s.experiment(), s.config(), s.labelNoise(),
-          s.weightDecay(),
-          s.dropout(), c, Tables.num(o[0][0]), Tables.num(o[0][1]), Tables.num(o[0][2]),
-          Tables.num(o[1][0]), Tables.num(o[1][1]), Tables.num(o[1][2]), Tables.num(o[2][0]),
-          Tables.num(o[2][1]), Tables.num(o[2][2])));
+      Table.RowBuilder r = setting(Catalog.COMPUTE_OPTIMAL.row(), s).set(BUDGET_FLOPS, c);
+      List<Column> optima = List.of(PARAMS_OPT, DATA_OPT, LOSS_OPT);
+      for (int k = 0; k < optima.size(); k++) {
+        Column v = optima.get(k);
+        r.set(v, Tables.nullIfNaN(o[k][0])).set(lo(v), Tables.nullIfNaN(o[k][1]))
+            .set(hi(v), Tables.nullIfNaN(o[k][2]));
+      }
+      out.optimal().add(r.build());
     }
   }
 

@@ -1,22 +1,13 @@
 package org.overparam.analysis;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
-import org.apache.spark.sql.types.StructType;
+import org.overparam.results.Columns;
+import org.overparam.results.Table;
 
 /**
  * Writes analysis tables as Parquet at {@code <folder>/<table>/experiment=<name>/}, where the
@@ -24,42 +15,35 @@ import org.apache.spark.sql.types.StructType;
  * other tables of the same analysis at once.
  */
 final class Tables {
-  static final DataType STRING = DataTypes.StringType;
-  static final DataType INT = DataTypes.IntegerType;
-  static final DataType LONG = DataTypes.LongType;
-  static final DataType DOUBLE = DataTypes.DoubleType;
-  static final DataType BOOLEAN = DataTypes.BooleanType;
-
   private Tables() {}
 
-  /** A schema of nullable columns from (name, type) pairs. */
-  static StructType schema(Object... nameType) {
-    List<StructField> fields = new ArrayList<>();
-    for (int i = 0; i < nameType.length; i += 2) {
-      fields.add(DataTypes.createStructField((String) nameType[i], (DataType) nameType[i + 1],
-          true));
-    }
-    return DataTypes.createStructType(fields);
-  }
-
   /** The folder of one analysis table under an analysis folder. */
-  static String path(String folder, String table) {
-    return new Path(folder, table).toString();
+  static String path(String folder, Table table) {
+    return new Path(folder, table.name()).toString();
   }
 
-  /** Writes driver-side rows (column 0 is the experiment). */
-  static void write(SparkSession spark, String folder, String table, StructType schema,
-      List<Row> rows) {
-    write(spark.createDataFrame(rows, schema).coalesce(1), folder, table);
+  /** Writes driver-side rows of {@code table} (each built by {@link Table#row()}). */
+  static void write(SparkSession spark, String folder, Table table, List<Row> rows) {
+    write(spark.createDataFrame(rows, table.sparkSchema()).coalesce(1), folder, table);
   }
 
-  /** Writes {@code df} partitioned by experiment into a fresh table folder. */
-  static void write(Dataset<Row> df, String folder, String table) {
-    df.write().mode(SaveMode.Overwrite).partitionBy("experiment").parquet(path(folder, table));
+  /**
+   * Writes {@code df} partitioned by experiment into a fresh table folder; fails first unless
+   * its columns are the table's, in order, with their types.
+   */
+  static void write(Dataset<Row> df, String folder, Table table) {
+    table.check(df.schema());
+    df.write().mode(SaveMode.Overwrite).partitionBy(Columns.EXPERIMENT.name())
+        .parquet(path(folder, table));
   }
 
   /** A nullable column value: null for NaN. */
-  static Double num(double x) {
+  static Double nullIfNaN(double x) {
     return Double.isNaN(x) ? null : x;
+  }
+
+  /** A nullable column value: null for null and NaN. */
+  static Double nullIfNaN(Double x) {
+    return x == null || Double.isNaN(x) ? null : x;
   }
 }

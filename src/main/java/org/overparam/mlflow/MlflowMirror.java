@@ -1,5 +1,24 @@
 package org.overparam.mlflow;
 
+import static org.overparam.results.Columns.CONFIG_HASH;
+import static org.overparam.results.Columns.CONFIG_JSON;
+import static org.overparam.results.Columns.ENDED_AT;
+import static org.overparam.results.Columns.EPOCH;
+import static org.overparam.results.Columns.EPOCH_SECONDS;
+import static org.overparam.results.Columns.GIT_COMMIT;
+import static org.overparam.results.Columns.HOST;
+import static org.overparam.results.Columns.MESSAGE;
+import static org.overparam.results.Columns.PARAMS;
+import static org.overparam.results.Columns.SPARK_APP_ID;
+import static org.overparam.results.Columns.STARTED_AT;
+import static org.overparam.results.Columns.STATUS;
+import static org.overparam.results.Columns.STRATEGY;
+import static org.overparam.results.Columns.TEST_ERROR;
+import static org.overparam.results.Columns.TEST_LOSS;
+import static org.overparam.results.Columns.TRAIN_ERROR;
+import static org.overparam.results.Columns.TRAIN_LOSS;
+import static org.overparam.results.Columns.VERSION;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.io.PrintStream;
@@ -21,6 +40,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.parquet.example.data.Group;
 import org.overparam.config.RunSpec;
+import org.overparam.results.Column;
 import org.overparam.results.ResultsLayout;
 import org.overparam.results.ResultsStore;
 import org.overparam.train.Checkpoints;
@@ -51,8 +71,8 @@ public final class MlflowMirror implements RunSink {
   /** Params in one request: the server refuses more than 100. */
   static final int MAX_PARAMS = 100;
   /** The metrics logged per evaluated epoch, step = epoch: metrics table columns. */
-  static final List<String> METRICS = List.of("train_loss", "train_error", "test_loss",
-      "test_error", "epoch_seconds");
+  static final List<Column> METRICS = List.of(TRAIN_LOSS, TRAIN_ERROR, TEST_LOSS, TEST_ERROR,
+      EPOCH_SECONDS);
   static final String RUN_ID_TAG = "overparam.run_id";
   static final int GIVE_UP_AFTER = 2;
 
@@ -242,9 +262,9 @@ public final class MlflowMirror implements RunSink {
       throw new IllegalStateException("no runs row in the results store");
     }
     Group row = runs.get(0);
-    String status = row.getString("status", 0);
-    long started = row.getLong("started_at", 0);
-    long ended = row.getLong("ended_at", 0);
+    String status = row.getString(STATUS.name(), 0);
+    long started = row.getLong(STARTED_AT.name(), 0);
+    long ended = row.getLong(ENDED_AT.name(), 0);
     List<MlflowRest.Run> found = existing.getOrDefault(runId, List.of());
     MlflowRest.Run keep = found.stream().filter(r -> !r.status().equals("RUNNING")
         && status.equals(r.tags().get("overparam.status"))
@@ -261,25 +281,25 @@ public final class MlflowMirror implements RunSink {
     }
     existing.remove(runId);
 
-    String json = row.getString("config_json", 0);
+    String json = row.getString(CONFIG_JSON.name(), 0);
     SortedMap<String, String> params = flatten(json);
-    params.put("n_params", String.valueOf(row.getLong("params", 0)));
-    params.put("resolved_strategy", row.getString("strategy", 0));
+    params.put("n_params", String.valueOf(row.getLong(PARAMS.name(), 0)));
+    params.put("resolved_strategy", row.getString(STRATEGY.name(), 0));
 
     ArrayNode tags = MlflowRest.JSON.createArrayNode();
     tag(tags, RUN_ID_TAG, runId);
     tag(tags, "overparam.experiment", experiment);
     tag(tags, "overparam.status", status);
     tag(tags, "overparam.ended_at", String.valueOf(ended));
-    tag(tags, "overparam.config_hash", row.getString("config_hash", 0));
+    tag(tags, "overparam.config_hash", row.getString(CONFIG_HASH.name(), 0));
     tag(tags, "overparam.config_id", RunSpec.configId(json));
-    tag(tags, "overparam.git_commit", row.getString("git_commit", 0));
-    tag(tags, "overparam.version", row.getString("version", 0));
-    tag(tags, "overparam.host", row.getString("host", 0));
-    tag(tags, "overparam.spark_app_id", row.getString("spark_app_id", 0));
+    tag(tags, "overparam.git_commit", row.getString(GIT_COMMIT.name(), 0));
+    tag(tags, "overparam.version", row.getString(VERSION.name(), 0));
+    tag(tags, "overparam.host", row.getString(HOST.name(), 0));
+    tag(tags, "overparam.spark_app_id", row.getString(SPARK_APP_ID.name(), 0));
     tag(tags, "overparam.results", store.root().toString());
-    tag(tags, "mlflow.source.git.commit", row.getString("git_commit", 0));
-    String message = row.getString("message", 0);
+    tag(tags, "mlflow.source.git.commit", row.getString(GIT_COMMIT.name(), 0));
+    String message = row.getString(MESSAGE.name(), 0);
     if (!message.isEmpty()) {
       tag(tags, "overparam.message", MlflowRest.firstLine(message, 4000));
     }
@@ -293,7 +313,7 @@ public final class MlflowMirror implements RunSink {
 
     // Params first, at most MAX_PARAMS a request, then metrics filling each request to the limit.
     List<Group> epochs = store.runRows(ResultsLayout.METRICS, experiment, runId);
-    int lastEpoch = epochs.stream().mapToInt(g -> g.getInteger("epoch", 0)).max().orElse(1);
+    int lastEpoch = epochs.stream().mapToInt(g -> g.getInteger(EPOCH.name(), 0)).max().orElse(1);
     Iterator<Map.Entry<String, String>> p = params.entrySet().iterator();
     Iterator<ArrayNode> metrics = metrics(epochs, started, ended, lastEpoch).iterator();
     ArrayNode carry = null;
@@ -330,12 +350,12 @@ public final class MlflowMirror implements RunSink {
       int lastEpoch) {
     List<ArrayNode> out = new ArrayList<>();
     for (Group g : epochs) {
-      int epoch = g.getInteger("epoch", 0);
+      int epoch = g.getInteger(EPOCH.name(), 0);
       long ts = started + Math.round((double) (ended - started) * epoch / lastEpoch);
       ArrayNode a = MlflowRest.JSON.createArrayNode();
-      for (String k : METRICS) {
-        double v = g.getDouble(k, 0);
-        com.fasterxml.jackson.databind.node.ObjectNode m = a.addObject().put("key", k)
+      for (Column k : METRICS) {
+        double v = g.getDouble(k.name(), 0);
+        com.fasterxml.jackson.databind.node.ObjectNode m = a.addObject().put("key", k.name())
             .put("timestamp", ts).put("step", epoch);
         if (Double.isFinite(v)) {
           m.put("value", v);

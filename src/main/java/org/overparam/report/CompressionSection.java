@@ -1,5 +1,7 @@
 package org.overparam.report;
 
+import static org.overparam.results.Columns.*;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -8,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.Row;
+import org.overparam.results.Catalog;
 
 /**
  * The report's compression section, from compression_tolerance and compression_curves: the
@@ -25,8 +28,9 @@ final class CompressionSection {
   private record Series(Object config, Object family, Object trainSize, Object noise,
       Object wd, Object dropout) {
     static Series of(Row r) {
-      return new Series(r.getAs("config"), r.getAs("family"), r.getAs("train_size"),
-          r.getAs("label_noise"), r.getAs("weight_decay"), r.getAs("dropout"));
+      return new Series(r.getAs(CONFIG.name()), r.getAs(FAMILY.name()),
+          r.getAs(TRAIN_SIZE.name()), r.getAs(LABEL_NOISE.name()), r.getAs(WEIGHT_DECAY.name()),
+          r.getAs(DROPOUT.name()));
     }
 
     String title() {
@@ -36,19 +40,19 @@ final class CompressionSection {
   }
 
   static void append(Report r) {
-    List<Row> tolerance = r.table("compression_tolerance");
+    List<Row> tolerance = r.table(Catalog.COMPRESSION_TOLERANCE.name());
     if (tolerance.isEmpty()) {
       return; // the experiment has no compression section
     }
     StringBuilder html = r.html();
-    double tol = tolerance.get(0).<Double>getAs("tolerance");
+    double tol = tolerance.get(0).<Double>getAs(TOLERANCE.name());
     html.append("<h2>Compression: how much of each model is needed</h2>\n<p>Every trained model ")
         .append("pruned by weight magnitude (one global threshold, biases kept, no retraining) ")
         .append("and rounded to 8-bit weights. Tolerated sparsity: the largest pruned fraction ")
         .append("whose mean test error is at most ").append(plain(tol))
         .append(" above the dense model's (means over seeds).</p>\n");
     Map<Series, List<Row>> bySeries = group(tolerance);
-    List<Row> curves = r.table("compression_curves");
+    List<Row> curves = r.table(Catalog.COMPRESSION_CURVES.name());
     int shown = 0;
     for (Map.Entry<Series, List<Row>> e : bySeries.entrySet()) {
       if (shown++ >= MAX_SERIES) {
@@ -57,12 +61,13 @@ final class CompressionSection {
         break;
       }
       List<Row> cells = e.getValue();
-      double[] n = cells.stream().mapToDouble(c -> c.<Long>getAs("params")).toArray();
+      double[] n = cells.stream().mapToDouble(c -> c.<Long>getAs(PARAMS.name())).toArray();
       List<Plots.Line> lines = new ArrayList<>();
-      lines.add(new Plots.Line("32-bit weights", n, Report.values(cells, "max_sparsity"), 0,
+      lines.add(new Plots.Line("32-bit weights", n, Report.values(cells, MAX_SPARSITY.name()), 0,
           false));
-      if (cells.stream().anyMatch(c -> c.getAs("int8_test_error_change") != null)) {
-        lines.add(new Plots.Line("8-bit weights", n, Report.values(cells, "max_sparsity_int8"), 1,
+      if (cells.stream().anyMatch(c -> c.getAs(INT8_TEST_ERROR_CHANGE.name()) != null)) {
+        lines.add(new Plots.Line("8-bit weights", n,
+            Report.values(cells, MAX_SPARSITY_INT8.name()), 1,
             true));
       }
       String title = r.configLabel(e.getKey().config()) + e.getKey().title();
@@ -81,12 +86,12 @@ final class CompressionSection {
 
   private static Map<Series, List<Row>> group(List<Row> rows) {
     Map<Series, List<Row>> out = new LinkedHashMap<>();
-    rows.stream().sorted(Comparator.comparing((Row x) -> x.<String>getAs("family"))
-            .thenComparing(x -> x.<Integer>getAs("train_size"))
-            .thenComparing(x -> x.<Double>getAs("label_noise"))
-            .thenComparing(x -> x.<Double>getAs("weight_decay"))
-            .thenComparing(x -> x.<Double>getAs("dropout"))
-            .thenComparing(x -> x.<Long>getAs("params")))
+    rows.stream().sorted(Comparator.comparing((Row x) -> x.<String>getAs(FAMILY.name()))
+            .thenComparing(x -> x.<Integer>getAs(TRAIN_SIZE.name()))
+            .thenComparing(x -> x.<Double>getAs(LABEL_NOISE.name()))
+            .thenComparing(x -> x.<Double>getAs(WEIGHT_DECAY.name()))
+            .thenComparing(x -> x.<Double>getAs(DROPOUT.name()))
+            .thenComparing(x -> x.<Long>getAs(PARAMS.name())))
         .forEach(x -> out.computeIfAbsent(Series.of(x), k -> new ArrayList<>()).add(x));
     return out;
   }
@@ -99,11 +104,11 @@ final class CompressionSection {
     Map<Double, List<Row>> bySparsity = new TreeMap<>();
     List<Row> int8 = new ArrayList<>();
     curves.stream().filter(c -> s.equals(Series.of(c)))
-        .sorted(Comparator.comparing(c -> c.<Long>getAs("params")))
+        .sorted(Comparator.comparing(c -> c.<Long>getAs(PARAMS.name())))
         .forEach(c -> {
-          if ("none".equals(c.getAs("quantization"))) {
-            bySparsity.computeIfAbsent(c.getAs("sparsity"), k -> new ArrayList<>()).add(c);
-          } else if (c.<Double>getAs("sparsity") == 0) {
+          if ("none".equals(c.getAs(QUANTIZATION.name()))) {
+            bySparsity.computeIfAbsent(c.getAs(SPARSITY.name()), k -> new ArrayList<>()).add(c);
+          } else if (c.<Double>getAs(SPARSITY.name()) == 0) {
             int8.add(c);
           }
         });
@@ -111,17 +116,18 @@ final class CompressionSection {
     int g = 0;
     for (Map.Entry<Double, List<Row>> v : bySparsity.entrySet()) {
       out.add(new Plots.Line(v.getKey() == 0 ? "dense" : "pruned " + plain(v.getKey()),
-          params(v.getValue()), Report.values(v.getValue(), "test_error"), g++, false));
+          params(v.getValue()), Report.values(v.getValue(), TEST_ERROR.name()), g++, false));
     }
     if (!int8.isEmpty()) {
-      out.add(new Plots.Line("8-bit weights", params(int8), Report.values(int8, "test_error"), 0,
+      out.add(new Plots.Line("8-bit weights", params(int8),
+          Report.values(int8, TEST_ERROR.name()), 0,
           true));
     }
     return out;
   }
 
   private static double[] params(List<Row> rows) {
-    return rows.stream().mapToDouble(c -> c.<Long>getAs("params")).toArray();
+    return rows.stream().mapToDouble(c -> c.<Long>getAs(PARAMS.name())).toArray();
   }
 
   private static void table(StringBuilder html, Map<Series, List<Row>> bySeries) {
@@ -132,10 +138,12 @@ final class CompressionSection {
       for (Row c : rows) {
         html.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td>%s</td>"
                 + "<td>%,d</td><td>%.4f</td><td>%s</td><td>%.4f</td><td>%s</td><td>%s</td></tr>%n",
-            Report.esc(s.title()), c.getAs("depth"), c.getAs("width"), c.<Long>getAs("params"),
-            c.<Double>getAs("dense_test_error"), plain(c.<Double>getAs("max_sparsity")),
-            c.<Double>getAs("max_sparsity_test_error"), sparsity(c.getAs("max_sparsity_int8")),
-            change(c.getAs("int8_test_error_change"))));
+            Report.esc(s.title()), c.getAs(DEPTH.name()), c.getAs(WIDTH.name()),
+            c.<Long>getAs(PARAMS.name()), c.<Double>getAs(DENSE_TEST_ERROR.name()),
+            plain(c.<Double>getAs(MAX_SPARSITY.name())),
+            c.<Double>getAs(MAX_SPARSITY_TEST_ERROR.name()),
+            sparsity(c.getAs(MAX_SPARSITY_INT8.name())),
+            change(c.getAs(INT8_TEST_ERROR_CHANGE.name()))));
       }
     });
     html.append("</table>\n");

@@ -1,6 +1,7 @@
 package org.overparam.report;
 
 import static org.apache.spark.sql.functions.col;
+import static org.overparam.results.Columns.*;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -27,6 +28,9 @@ import org.overparam.analysis.AnalysisFolder;
 import org.overparam.analysis.DoubleDescent;
 import org.overparam.analysis.EpochWise;
 import org.overparam.config.ConfigException;
+import org.overparam.results.Catalog;
+import org.overparam.results.Column;
+import org.overparam.results.Columns;
 import org.overparam.results.ResultsLayout;
 
 /**
@@ -75,7 +79,7 @@ public final class Report {
    * returns the experiments to report on.
    */
   public static List<String> check(String results, String experiment) {
-    Path curves = new Path(new Path(results, ResultsLayout.ANALYSIS), "curves");
+    Path curves = new Path(new Path(results, ResultsLayout.ANALYSIS), Catalog.CURVES.name());
     List<String> found = new ArrayList<>();
     try {
       FileSystem fs = curves.getFileSystem(new Configuration());
@@ -124,8 +128,8 @@ public final class Report {
   // ---- the page
 
   private String build() {
-    List<Row> curves = table("curves");
-    List<Row> dd = table("double_descent");
+    List<Row> curves = table(Catalog.CURVES.name());
+    List<Row> dd = table(Catalog.DOUBLE_DESCENT.name());
     html.append("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
         .append("<title>overparam: ").append(esc(experiment)).append("</title>\n<style>")
         .append("body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}")
@@ -147,18 +151,18 @@ public final class Report {
 
   private void runs() {
     html.append("<h2>Runs</h2>\n<p>");
-    List<Row> status = table("run_status");
-    long total = status.stream().mapToLong(r -> r.<Long>getAs("runs")).sum();
+    List<Row> status = table(Catalog.RUN_STATUS.name());
+    long total = status.stream().mapToLong(r -> r.<Long>getAs(RUNS.name())).sum();
     html.append(total).append(" runs");
     for (Row r : status) {
-      html.append("; ").append(r.<Long>getAs("runs")).append(' ')
-          .append(esc(r.getAs("status")));
-      String msg = r.getAs("example_message");
+      html.append("; ").append(r.<Long>getAs(RUNS.name())).append(' ')
+          .append(esc(r.getAs(STATUS.name())));
+      String msg = r.getAs(EXAMPLE_MESSAGE.name());
       if (msg != null && !msg.isEmpty()) {
         html.append(" (e.g. ").append(esc(msg)).append(')');
       }
     }
-    if (!status.isEmpty() && "metrics".equals(status.get(0).getAs("source"))) {
+    if (!status.isEmpty() && "metrics".equals(status.get(0).getAs(SOURCE.name()))) {
       html.append("; failed runs unknown (no runs table)");
     }
     html.append(".</p>\n");
@@ -169,7 +173,7 @@ public final class Report {
    * sentence below keeps them apart, naming the configuration.
    */
   private void configurations() {
-    List<Row> configs = table("configurations");
+    List<Row> configs = table(Catalog.CONFIGURATIONS.name());
     if (configs.size() < 2) {
       return;
     }
@@ -178,9 +182,10 @@ public final class Report {
             + "never averaged with another.</p>\n<table><tr><th>config</th><th>runs</th>"
             + "<th>differs from the main one in</th></tr>\n");
     for (Row r : configs) {
-      html.append("<tr><td>").append(esc(r.getAs("config"))).append("</td><td>")
-          .append(r.<Long>getAs("runs")).append("</td><td style=\"text-align:left\">")
-          .append(esc(r.<String>getAs("differs").isEmpty() ? "(main)" : r.getAs("differs")))
+      html.append("<tr><td>").append(esc(r.getAs(CONFIG.name()))).append("</td><td>")
+          .append(r.<Long>getAs(RUNS.name())).append("</td><td style=\"text-align:left\">")
+          .append(esc(r.<String>getAs(DIFFERS.name()).isEmpty() ? "(main)"
+              : r.getAs(DIFFERS.name())))
           .append("</td></tr>\n");
     }
     html.append("</table>\n");
@@ -189,7 +194,7 @@ public final class Report {
   /** "config ab12cd34, " where the experiment holds several configurations, else "". */
   String configLabel(Object config) {
     if (manyConfigs == null) {
-      manyConfigs = table("configurations").size() > 1;
+      manyConfigs = table(Catalog.CONFIGURATIONS.name()).size() > 1;
     }
     return manyConfigs ? "config " + config + ", " : "";
   }
@@ -200,8 +205,8 @@ public final class Report {
   private void findings(List<Row> dd) {
     html.append("<h2>Where the threshold and peak fell</h2>\n<ul>\n");
     for (Row r : dd) {
-      if (r.<Double>getAs("epsilon") == EPSILON) {
-        html.append("<li>").append(esc(configLabel(r.getAs("config")) + sentence(r)))
+      if (r.<Double>getAs(Columns.EPSILON.name()) == EPSILON) {
+        html.append("<li>").append(esc(configLabel(r.getAs(CONFIG.name())) + sentence(r)))
             .append("</li>\n");
       }
     }
@@ -213,31 +218,34 @@ public final class Report {
 
   static String sentence(Row r) {
     String where = String.format(Locale.ROOT, "noise %s, weight decay %s, dropout %s, "
-            + "%d training examples, depth %d", r.getAs("label_noise"), r.getAs("weight_decay"),
-        r.getAs("dropout"), r.<Integer>getAs("train_size"), r.<Integer>getAs("depth"));
-    if (r.getAs("threshold_params") == null) {
-      return where + ": the train error never reaches " + EPSILON + " (" + r.getAs("sizes")
+            + "%d training examples, depth %d", r.getAs(LABEL_NOISE.name()),
+        r.getAs(WEIGHT_DECAY.name()), r.getAs(DROPOUT.name()),
+        r.<Integer>getAs(TRAIN_SIZE.name()), r.<Integer>getAs(DEPTH.name()));
+    if (r.getAs(THRESHOLD_PARAMS.name()) == null) {
+      return where + ": the train error never reaches " + EPSILON + " (" + r.getAs(SIZES.name())
           + " sizes).";
     }
     StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
         "%s: threshold at %,d parameters (width %d, %.2f per training example); test-error "
             + "peak %.4f at %,d parameters (width %d)", where,
-        r.<Long>getAs("threshold_params"), r.<Integer>getAs("threshold_width"),
-        r.<Double>getAs("threshold_params_per_sample"), r.<Double>getAs("peak_test_error"),
-        r.<Long>getAs("peak_params"), r.<Integer>getAs("peak_width")));
-    if (r.getAs("classical_min_params") != null) {
+        r.<Long>getAs(THRESHOLD_PARAMS.name()), r.<Integer>getAs(THRESHOLD_WIDTH.name()),
+        r.<Double>getAs(THRESHOLD_PARAMS_PER_SAMPLE.name()),
+        r.<Double>getAs(PEAK_TEST_ERROR.name()), r.<Long>getAs(PEAK_PARAMS.name()),
+        r.<Integer>getAs(PEAK_WIDTH.name())));
+    if (r.getAs(CLASSICAL_MIN_PARAMS.name()) != null) {
       s.append(String.format(Locale.ROOT, ", %.4f above the classical minimum (%.4f at %,d)",
-          r.<Double>getAs("peak_height"), r.<Double>getAs("classical_min_test_error"),
-          r.<Long>getAs("classical_min_params")));
+          r.<Double>getAs(PEAK_HEIGHT.name()), r.<Double>getAs(CLASSICAL_MIN_TEST_ERROR.name()),
+          r.<Long>getAs(CLASSICAL_MIN_PARAMS.name())));
     }
-    if (r.getAs("best_after_params") != null) {
+    if (r.getAs(BEST_AFTER_PARAMS.name()) != null) {
       s.append(String.format(Locale.ROOT, "; best after it %.4f at %,d",
-          r.<Double>getAs("best_after_test_error"), r.<Long>getAs("best_after_params")));
+          r.<Double>getAs(BEST_AFTER_TEST_ERROR.name()),
+          r.<Long>getAs(BEST_AFTER_PARAMS.name())));
     }
-    boolean dd = r.getAs("double_descent");
-    boolean ci = r.getAs("beyond_ci");
+    boolean dd = r.getAs(DOUBLE_DESCENT.name());
+    boolean ci = r.getAs(BEYOND_CI.name());
     s.append(dd ? "; double descent" + (ci ? ", beyond the 95% intervals." : ", within the 95% "
-        + "intervals.") : "; no double descent (" + r.getAs("note") + ").");
+        + "intervals.") : "; no double descent (" + r.getAs(NOTE.name()) + ").");
     return s.toString();
   }
 
@@ -268,11 +276,11 @@ public final class Report {
         int g = 0;
         for (Map.Entry<Double, List<Row>> s : p.getValue().entrySet()) {
           List<Row> pts = s.getValue();
-          double[] x = pts.stream().mapToDouble(r -> r.<Long>getAs("params")).toArray();
+          double[] x = pts.stream().mapToDouble(r -> r.<Long>getAs(PARAMS.name())).toArray();
           String label = k.varying() + " " + s.getKey();
-          lines.add(new Plots.Line("test " + label, x, values(pts, "final_test_" + what), g,
+          lines.add(new Plots.Line("test " + label, x, values(pts, finalTest(what).name()), g,
               false));
-          lines.add(new Plots.Line("train " + label, x, values(pts, "final_train_" + what), g,
+          lines.add(new Plots.Line("train " + label, x, values(pts, finalTrain(what).name()), g,
               true));
           marks(dd, pts.get(0), pts, what, thr, peak);
           g++;
@@ -287,25 +295,27 @@ public final class Report {
 
   private Map<Panel, Map<Double, List<Row>>> panels(List<Row> curves) {
     Map<Panel, Map<Double, List<Row>>> out = new LinkedHashMap<>();
-    long wds = curves.stream().map(r -> r.getAs("weight_decay")).distinct().count();
-    long noises = curves.stream().map(r -> r.getAs("label_noise")).distinct().count();
+    long wds = curves.stream().map(r -> r.getAs(WEIGHT_DECAY.name())).distinct().count();
+    long noises = curves.stream().map(r -> r.getAs(LABEL_NOISE.name())).distinct().count();
     for (Row r : curves) {
-      if (r.getAs("final_test_error") == null) {
+      if (r.getAs(FINAL_TEST_ERROR.name()) == null) {
         continue;
       }
       // One line per noise level at each weight decay ...
-      Panel byNoise = new Panel(r.getAs("config"), r.getAs("train_size"), r.getAs("depth"),
-          r.getAs("dropout"), "weight decay", r.getAs("weight_decay"), "noise");
-      add(out, byNoise, r.getAs("label_noise"), r);
+      Panel byNoise = new Panel(r.getAs(CONFIG.name()), r.getAs(TRAIN_SIZE.name()),
+          r.getAs(DEPTH.name()), r.getAs(DROPOUT.name()), "weight decay",
+          r.getAs(WEIGHT_DECAY.name()), "noise");
+      add(out, byNoise, r.getAs(LABEL_NOISE.name()), r);
       // ... and, when several were tried, one line per weight decay at each noise level.
       if (wds > 1 && noises > 1) {
-        Panel byWd = new Panel(r.getAs("config"), r.getAs("train_size"), r.getAs("depth"),
-            r.getAs("dropout"), "noise", r.getAs("label_noise"), "wd");
-        add(out, byWd, r.getAs("weight_decay"), r);
+        Panel byWd = new Panel(r.getAs(CONFIG.name()), r.getAs(TRAIN_SIZE.name()),
+            r.getAs(DEPTH.name()), r.getAs(DROPOUT.name()), "noise",
+            r.getAs(LABEL_NOISE.name()), "wd");
+        add(out, byWd, r.getAs(WEIGHT_DECAY.name()), r);
       }
     }
     out.values().forEach(m -> m.values().forEach(l -> l.sort(Comparator.comparingLong(
-        r -> r.<Long>getAs("params")))));
+        r -> r.<Long>getAs(PARAMS.name())))));
     return out;
   }
 
@@ -318,31 +328,42 @@ public final class Report {
   private static void marks(List<Row> dd, Row any, List<Row> pts, String what, List<double[]> thr,
       List<double[]> peak) {
     for (Row d : dd) {
-      boolean same = d.<Double>getAs("epsilon") == EPSILON
-          && Objects.equals(d.getAs("config"), any.getAs("config"))
-          && Objects.equals(d.getAs("label_noise"), any.getAs("label_noise"))
-          && Objects.equals(d.getAs("weight_decay"), any.getAs("weight_decay"))
-          && Objects.equals(d.getAs("dropout"), any.getAs("dropout"))
-          && Objects.equals(d.getAs("train_size"), any.getAs("train_size"))
-          && Objects.equals(d.getAs("depth"), any.getAs("depth"));
-      if (!same || d.getAs("threshold_params") == null) {
+      boolean same = d.<Double>getAs(Columns.EPSILON.name()) == EPSILON
+          && Objects.equals(d.getAs(CONFIG.name()), any.getAs(CONFIG.name()))
+          && Objects.equals(d.getAs(LABEL_NOISE.name()), any.getAs(LABEL_NOISE.name()))
+          && Objects.equals(d.getAs(WEIGHT_DECAY.name()), any.getAs(WEIGHT_DECAY.name()))
+          && Objects.equals(d.getAs(DROPOUT.name()), any.getAs(DROPOUT.name()))
+          && Objects.equals(d.getAs(TRAIN_SIZE.name()), any.getAs(TRAIN_SIZE.name()))
+          && Objects.equals(d.getAs(DEPTH.name()), any.getAs(DEPTH.name()));
+      if (!same || d.getAs(THRESHOLD_PARAMS.name()) == null) {
         continue;
       }
       for (Row p : pts) {
-        long params = p.getAs("params");
-        Double y = p.getAs("final_test_" + what);
+        long params = p.getAs(PARAMS.name());
+        Double y = p.getAs(finalTest(what).name());
         if (y == null) {
           continue;
         }
-        if (params == d.<Long>getAs("threshold_params")) {
+        if (params == d.<Long>getAs(THRESHOLD_PARAMS.name())) {
           thr.add(new double[] {params, y});
         }
-        Long pk = what.equals("error") ? d.getAs("peak_params") : d.getAs("loss_peak_params");
+        Long pk = what.equals("error") ? d.getAs(PEAK_PARAMS.name())
+            : d.getAs(LOSS_PEAK_PARAMS.name());
         if (pk != null && params == pk) {
           peak.add(new double[] {params, y});
         }
       }
     }
+  }
+
+  /** The curves column of the mean final test error or loss ({@code what}: error | loss). */
+  private static Column finalTest(String what) {
+    return what.equals("error") ? FINAL_TEST_ERROR : FINAL_TEST_LOSS;
+  }
+
+  /** The curves column of the mean final train error or loss. */
+  private static Column finalTrain(String what) {
+    return what.equals("error") ? FINAL_TRAIN_ERROR : FINAL_TRAIN_LOSS;
   }
 
   private static Plots.Marks marks(String name, List<double[]> pts) {
@@ -364,15 +385,16 @@ public final class Report {
     html.append("<h2>Epoch-wise: test error by width and epoch</h2>\n<p>Series with the most "
         + "epoch-wise bumps first.</p>\n");
     // Series (settings but width), then the epoch curves of the first few only.
-    String[] keys = {"label_noise", "weight_decay", "dropout", "train_size", "depth", "config"};
-    org.apache.spark.sql.Dataset<Row> ec = spark.read().parquet(path("epoch_curves"))
-        .filter(col("experiment").equalTo(experiment));
+    String[] keys = {LABEL_NOISE.name(), WEIGHT_DECAY.name(), DROPOUT.name(), TRAIN_SIZE.name(),
+        DEPTH.name(), CONFIG.name()};
+    org.apache.spark.sql.Dataset<Row> ec = spark.read().parquet(path(Catalog.EPOCH_CURVES.name()))
+        .filter(col(EXPERIMENT.name()).equalTo(experiment));
     // The series with the most epoch-wise bumps first, then the noisiest.
-    List<Row> series = spark.read().parquet(path("epoch_wise"))
-        .filter(col("experiment").equalTo(experiment))
+    List<Row> series = spark.read().parquet(path(Catalog.EPOCH_WISE.name()))
+        .filter(col(EXPERIMENT.name()).equalTo(experiment))
         .groupBy(keys[0], keys[1], keys[2], keys[3], keys[4], keys[5])
         .agg(org.apache.spark.sql.functions.sum(org.apache.spark.sql.functions.when(
-            col("happened"), 1).otherwise(0)).as("bumps"))
+            col(HAPPENED.name()), 1).otherwise(0)).as("bumps"))
         .orderBy(col("bumps").desc(), col(keys[0]).desc(), col(keys[1]), col(keys[2]),
             col(keys[3]), col(keys[4]), col(keys[5]))
         .collectAsList();
@@ -387,18 +409,20 @@ public final class Report {
       for (int i = 0; i < keys.length; i++) {
         same = same.and(col(keys[i]).equalTo(k.get(i)));
       }
-      List<Row> rows = ec.filter(same).select("width", "epoch", "test_error").collectAsList();
+      List<Row> rows = ec.filter(same).select(WIDTH.name(), EPOCH.name(), TEST_ERROR.name())
+          .collectAsList();
       String title = configLabel(k.get(5)) + String.format(Locale.ROOT,
           "noise %s, wd %s, dropout %s, n=%s, depth %s", k.get(0), k.get(1), k.get(2), k.get(3),
           k.get(4));
       image("heatmap-" + shown + ".png", heatmap(title, rows), "test error: " + title);
     }
-    List<Row> happened = spark.read().parquet(path("epoch_wise"))
-        .filter(col("experiment").equalTo(experiment).and(col("happened")))
-        .orderBy("label_noise", "weight_decay", "dropout", "train_size", "depth", "width")
+    List<Row> happened = spark.read().parquet(path(Catalog.EPOCH_WISE.name()))
+        .filter(col(EXPERIMENT.name()).equalTo(experiment).and(col(HAPPENED.name())))
+        .orderBy(LABEL_NOISE.name(), WEIGHT_DECAY.name(), DROPOUT.name(), TRAIN_SIZE.name(),
+            DEPTH.name(), WIDTH.name())
         .collectAsList();
-    long cells = spark.read().parquet(path("epoch_wise"))
-        .filter(col("experiment").equalTo(experiment)).count();
+    long cells = spark.read().parquet(path(Catalog.EPOCH_WISE.name()))
+        .filter(col(EXPERIMENT.name()).equalTo(experiment)).count();
     html.append("<p>Epoch-wise double descent (mean test error falls, rises by at least "
         + EpochWise.MIN_CHANGE + ", then falls by at least " + EpochWise.MIN_CHANGE + ") in ").append(happened.size()).append(" of ")
         .append(cells).append(" cells.</p>\n");
@@ -409,12 +433,13 @@ public final class Report {
       for (Row r : happened.subList(0, Math.min(happened.size(), 50))) {
         html.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
                 + "<td>%s</td><td>%s</td><td>%.4f (%s)</td><td>%.4f (%s)</td><td>%.4f (%s)</td>"
-                + "<td>%.4f</td></tr>%n", r.getAs("label_noise"), r.getAs("weight_decay"),
-            r.getAs("dropout"), r.getAs("train_size"), r.getAs("depth"), r.getAs("width"),
-            r.<Double>getAs("first_min_test_error"), r.getAs("first_min_epoch"),
-            r.<Double>getAs("max_test_error"), r.getAs("max_epoch"),
-            r.<Double>getAs("later_min_test_error"), r.getAs("later_min_epoch"),
-            r.<Double>getAs("final_test_error")));
+                + "<td>%.4f</td></tr>%n", r.getAs(LABEL_NOISE.name()),
+            r.getAs(WEIGHT_DECAY.name()), r.getAs(DROPOUT.name()), r.getAs(TRAIN_SIZE.name()),
+            r.getAs(DEPTH.name()), r.getAs(WIDTH.name()),
+            r.<Double>getAs(FIRST_MIN_TEST_ERROR.name()), r.getAs(FIRST_MIN_EPOCH.name()),
+            r.<Double>getAs(MAX_TEST_ERROR.name()), r.getAs(MAX_EPOCH.name()),
+            r.<Double>getAs(LATER_MIN_TEST_ERROR.name()), r.getAs(LATER_MIN_EPOCH.name()),
+            r.<Double>getAs(FINAL_TEST_ERROR.name())));
       }
       html.append("</table>\n");
     }
@@ -425,8 +450,8 @@ public final class Report {
     TreeSet<Integer> widths = new TreeSet<>();
     TreeSet<Integer> epochs = new TreeSet<>();
     rows.forEach(r -> {
-      widths.add(r.getAs("width"));
-      epochs.add(r.getAs("epoch"));
+      widths.add(r.getAs(WIDTH.name()));
+      epochs.add(r.getAs(EPOCH.name()));
     });
     List<Integer> ep = new ArrayList<>(epochs);
     int bins = Math.min(HEATMAP_COLUMNS, ep.size());
@@ -438,9 +463,9 @@ public final class Report {
     double[][] sum = new double[ws.size()][bins];
     int[][] n = new int[ws.size()][bins];
     for (Row r : rows) {
-      int w = ws.indexOf(r.<Integer>getAs("width"));
-      int b = (int) ((long) ep.indexOf(r.<Integer>getAs("epoch")) * bins / ep.size());
-      sum[w][b] += r.<Double>getAs("test_error");
+      int w = ws.indexOf(r.<Integer>getAs(WIDTH.name()));
+      int b = (int) ((long) ep.indexOf(r.<Integer>getAs(EPOCH.name())) * bins / ep.size());
+      sum[w][b] += r.<Double>getAs(TEST_ERROR.name());
       n[w][b]++;
     }
     for (int w = 0; w < ws.size(); w++) {
@@ -473,7 +498,7 @@ public final class Report {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return spark.read().parquet(p.toString()).filter(col("experiment").equalTo(experiment))
+    return spark.read().parquet(p.toString()).filter(col(EXPERIMENT.name()).equalTo(experiment))
         .collectAsList();
   }
 

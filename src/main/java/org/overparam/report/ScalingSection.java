@@ -1,5 +1,7 @@
 package org.overparam.report;
 
+import static org.overparam.results.Columns.*;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,6 +10,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import org.apache.spark.sql.Row;
+import org.overparam.results.Catalog;
+import org.overparam.results.Column;
 
 /**
  * The report's scaling-law section: for each setting, the measured losses and the fitted L(N)
@@ -27,8 +31,8 @@ final class ScalingSection {
 
   private record Setting(Object config, Object noise, Object wd, Object dropout) {
     static Setting of(Row r) {
-      return new Setting(r.getAs("config"), r.getAs("label_noise"), r.getAs("weight_decay"),
-          r.getAs("dropout"));
+      return new Setting(r.getAs(CONFIG.name()), r.getAs(LABEL_NOISE.name()),
+          r.getAs(WEIGHT_DECAY.name()), r.getAs(DROPOUT.name()));
     }
 
     String title() {
@@ -48,7 +52,7 @@ final class ScalingSection {
 
     static Unit of(List<Row> runStatus) {
       boolean text = !runStatus.isEmpty() && runStatus.stream().allMatch(s -> {
-        Object data = s.getAs("data");
+        Object data = s.getAs(DATA.name());
         return data != null && data.toString().startsWith("text:");
       });
       return text ? BITS_PER_CHARACTER : NATS;
@@ -66,22 +70,22 @@ final class ScalingSection {
   static void append(Report r) {
     StringBuilder html = r.html();
     html.append("<h2>Scaling laws</h2>\n");
-    List<Row> fits = r.table("scaling_fits");
+    List<Row> fits = r.table(Catalog.SCALING_FITS.name());
     if (fits.isEmpty()) {
       html.append("<p>No scaling fits in the analysis tables.</p>\n");
       return;
     }
-    Unit unit = Unit.of(r.table("run_status"));
+    Unit unit = Unit.of(r.table(Catalog.RUN_STATUS.name()));
     html.append("<p>Loss: each cell's least test loss over epochs, averaged over seeds, in ")
         .append(unit.name()).append(unit == Unit.NATS ? "" : " (the loss in nats / ln 2; E, A "
             + "and B are in bits, the exponents do not depend on the unit)")
         .append(". N = parameters, D = training examples")
         .append(unit == Unit.NATS ? "" : " (predicted characters)")
         .append(". Bands: 2.5% to 97.5% bootstrap percentiles of the fitted curve.</p>\n");
-    List<Row> curves = r.table("scaling_curves");
-    List<Row> cells = r.table("curves");
+    List<Row> curves = r.table(Catalog.SCALING_CURVES.name());
+    List<Row> cells = r.table(Catalog.CURVES.name());
     Map<Setting, List<Row>> bySetting = new LinkedHashMap<>();
-    fits.stream().filter(f -> "fitted".equals(f.getAs("status")))
+    fits.stream().filter(f -> "fitted".equals(f.getAs(FIT_STATUS.name())))
         .forEach(f -> bySetting.computeIfAbsent(Setting.of(f), k -> new ArrayList<>()).add(f));
     int shown = 0;
     for (Setting s : bySetting.keySet()) {
@@ -91,22 +95,22 @@ final class ScalingSection {
         break;
       }
       List<Row> mine = cells.stream().filter(c -> s.equals(Setting.of(c))
-          && c.getAs("best_test_loss") != null).toList();
+          && c.getAs(BEST_TEST_LOSS.name()) != null).toList();
       List<Row> lines = curves.stream().filter(c -> s.equals(Setting.of(c))).toList();
-      chart(r, s, "L(N)", "train_size", "n", mine, lines, "params", shown, unit,
+      chart(r, s, "L(N)", TRAIN_SIZE.name(), "n", mine, lines, PARAMS.name(), shown, unit,
           note(bySetting.get(s), "L(N)"));
-      chart(r, s, "L(N,D)", "train_size", "n", mine, lines, "params", shown, unit,
+      chart(r, s, "L(N,D)", TRAIN_SIZE.name(), "n", mine, lines, PARAMS.name(), shown, unit,
           note(bySetting.get(s), "L(N,D)"));
-      chart(r, s, "L(D)", "params", "N", mine, lines, "train_size", shown, unit,
+      chart(r, s, "L(D)", PARAMS.name(), "N", mine, lines, TRAIN_SIZE.name(), shown, unit,
           note(bySetting.get(s), "L(D)"));
     }
     coefficients(html, fits, unit);
     // The frontier comes from the joint fit: where that is not identified, say so instead.
     Map<Setting, String> jointUnidentified = new LinkedHashMap<>();
-    fits.stream().filter(f -> "L(N,D)".equals(f.getAs("law")) && "fitted".equals(
-        f.getAs("status")) && !identified(f))
-        .forEach(f -> jointUnidentified.put(Setting.of(f), f.getAs("reason")));
-    List<Row> optimal = r.table("compute_optimal");
+    fits.stream().filter(f -> "L(N,D)".equals(f.getAs(LAW.name())) && "fitted".equals(
+        f.getAs(FIT_STATUS.name())) && !identified(f))
+        .forEach(f -> jointUnidentified.put(Setting.of(f), f.getAs(REASON.name())));
+    List<Row> optimal = r.table(Catalog.COMPUTE_OPTIMAL.name());
     frontier(r, optimal, unit, jointUnidentified);
     optimal(html, optimal, unit, jointUnidentified);
   }
@@ -125,14 +129,14 @@ final class ScalingSection {
         break;
       }
       List<Row> rows = e.getValue().stream().sorted(java.util.Comparator.comparingDouble(
-          o -> o.<Double>getAs("budget_flops"))).toList();
-      double[] c = rows.stream().mapToDouble(o -> o.<Double>getAs("budget_flops")).toArray();
+          o -> o.<Double>getAs(BUDGET_FLOPS.name()))).toList();
+      double[] c = rows.stream().mapToDouble(o -> o.<Double>getAs(BUDGET_FLOPS.name())).toArray();
       List<Plots.Line> lines = new ArrayList<>();
       List<double[][]> bands = new ArrayList<>();
       int g = 0;
-      for (String k : List.of("params_opt", "data_opt")) {
-        lines.add(new Plots.Line(k.equals("params_opt") ? "N_opt (parameters)"
-            : "D_opt (training examples)", c, column(rows, k, 1), g++, false));
+      for (Column k : List.of(PARAMS_OPT, DATA_OPT)) {
+        lines.add(new Plots.Line(k.equals(PARAMS_OPT) ? "N_opt (parameters)"
+            : "D_opt (training examples)", c, column(rows, k.name(), 1), g++, false));
         bands.add(band(rows, k, c, 1));
       }
       String title = "compute-optimal frontier: " + e.getKey().title()
@@ -142,8 +146,8 @@ final class ScalingSection {
       r.image("frontier-" + shown + "-loss.png", Plots.logLog("least loss on the frontier: "
               + e.getKey().title(), "training compute C = 6 N D (FLOPs)", "L(N_opt, D_opt), "
               + unit.name(), List.of(), List.of(new Plots.Line("L_opt", c,
-              column(rows, "loss_opt", unit.scale()), 0, false)),
-          java.util.Collections.singletonList(band(rows, "loss_opt", c, unit.scale()))),
+              column(rows, LOSS_OPT.name(), unit.scale()), 0, false)),
+          java.util.Collections.singletonList(band(rows, LOSS_OPT, c, unit.scale()))),
           "least loss on the frontier: " + e.getKey().title());
     }
   }
@@ -152,11 +156,11 @@ final class ScalingSection {
     return java.util.Arrays.stream(Report.values(rows, k)).map(v -> v * scale).toArray();
   }
 
-  private static double[][] band(List<Row> rows, String k, double[] x, double scale) {
-    boolean all = rows.stream().allMatch(o -> o.getAs(k + "_lo") != null
-        && o.getAs(k + "_hi") != null);
-    return all ? new double[][] {x, column(rows, k + "_lo", scale),
-        column(rows, k + "_hi", scale)} : null;
+  private static double[][] band(List<Row> rows, Column k, double[] x, double scale) {
+    boolean all = rows.stream().allMatch(o -> o.getAs(lo(k).name()) != null
+        && o.getAs(hi(k).name()) != null);
+    return all ? new double[][] {x, column(rows, lo(k).name(), scale),
+        column(rows, hi(k).name(), scale)} : null;
   }
 
   /**
@@ -167,9 +171,9 @@ final class ScalingSection {
       List<Row> cells, List<Row> curves, String xColumn, int index, Unit unit, String note) {
     Map<Object, List<Row>> lines = new TreeMap<>();
     for (Row c : curves) {
-      if (law.equals(c.getAs("law"))) {
-        Object key = law.equals("L(N,D)") ? c.getAs("curve_d") : law.equals("L(N)")
-            ? c.getAs("train_size") : c.getAs("params");
+      if (law.equals(c.getAs(LAW.name()))) {
+        Object key = law.equals("L(N,D)") ? c.getAs(CURVE_D.name()) : law.equals("L(N)")
+            ? c.getAs(TRAIN_SIZE.name()) : c.getAs(PARAMS.name());
         lines.computeIfAbsent(key, k -> new ArrayList<>()).add(c);
       }
     }
@@ -185,25 +189,26 @@ final class ScalingSection {
         break;
       }
       List<Row> c = e.getValue();
-      double[] x = c.stream().mapToDouble(v -> v.<Double>getAs("x")).toArray();
-      double[] y = unit.of(c.stream().mapToDouble(v -> num(v.getAs("loss"))).toArray());
+      double[] x = c.stream().mapToDouble(v -> v.<Double>getAs(X.name())).toArray();
+      double[] y = unit.of(c.stream().mapToDouble(v -> nanIfNull(v.getAs(LOSS.name())))
+          .toArray());
       String name = label + "=" + e.getKey();
       fitted.add(new Plots.Line(law + ", " + name, x, y, g, false));
-      boolean band = c.stream().allMatch(v -> v.getAs("loss_lo") != null);
+      boolean band = c.stream().allMatch(v -> v.getAs(LOSS_LO.name()) != null);
       bands.add(band ? new double[][] {x,
-          unit.of(c.stream().mapToDouble(v -> v.<Double>getAs("loss_lo")).toArray()),
-          unit.of(c.stream().mapToDouble(v -> v.<Double>getAs("loss_hi")).toArray())} : null);
+          unit.of(c.stream().mapToDouble(v -> v.<Double>getAs(LOSS_LO.name())).toArray()),
+          unit.of(c.stream().mapToDouble(v -> v.<Double>getAs(LOSS_HI.name())).toArray())} : null);
       List<Row> measured = cells.stream().filter(v -> Objects.equals(
           ((Number) v.getAs(group)).longValue(), ((Number) e.getKey()).longValue())).toList();
       pts.add(new Plots.Line("measured, " + name,
           measured.stream().mapToDouble(v -> ((Number) v.getAs(xColumn)).doubleValue())
               .toArray(),
-          unit.of(measured.stream().mapToDouble(v -> v.<Double>getAs("best_test_loss"))
+          unit.of(measured.stream().mapToDouble(v -> v.<Double>getAs(BEST_TEST_LOSS.name()))
               .toArray()), g, false));
       g++;
     }
     String title = law + ": " + s.title() + (note.isEmpty() ? "" : " (" + note + ")");
-    String xTitle = xColumn.equals("params") ? "parameters N" : "training examples D";
+    String xTitle = xColumn.equals(PARAMS.name()) ? "parameters N" : "training examples D";
     r.image("scaling-" + index + "-" + law.replaceAll("[^A-Za-z]", "") + ".png",
         Plots.logLog(title, xTitle, "least test loss, " + unit.name(), pts, fitted, bands),
         title);
@@ -218,30 +223,32 @@ final class ScalingSection {
     // Skipped fits by the category of their reason, in order of first appearance.
     Map<String, Integer> skipped = new LinkedHashMap<>();
     for (Row f : fits) {
-      if (!"fitted".equals(f.getAs("status"))) {
-        skipped.merge(category(f.getAs("reason")), 1, Integer::sum);
+      if (!"fitted".equals(f.getAs(FIT_STATUS.name()))) {
+        skipped.merge(category(f.getAs(REASON.name())), 1, Integer::sum);
         continue;
       }
       if (rows++ >= MAX_ROWS) {
         continue;
       }
-      html.append("<tr><td>").append(f.<Object>getAs("label_noise")).append("</td><td>")
-          .append(f.<Object>getAs("weight_decay")).append("</td><td>")
-          .append(f.<Object>getAs("dropout")).append("</td><td>")
-          .append(Report.esc(f.getAs("law"))).append("</td><td>").append(fixed(f).trim())
-          .append("</td><td>").append(f.<Object>getAs("points")).append("</td>");
+      html.append("<tr><td>").append(f.<Object>getAs(LABEL_NOISE.name())).append("</td><td>")
+          .append(f.<Object>getAs(WEIGHT_DECAY.name())).append("</td><td>")
+          .append(f.<Object>getAs(DROPOUT.name())).append("</td><td>")
+          .append(Report.esc(f.getAs(LAW.name()))).append("</td><td>").append(fixed(f).trim())
+          .append("</td><td>").append(f.<Object>getAs(POINTS.name())).append("</td>");
       if (!identified(f)) {
         // The numbers of a fit that means nothing are not shown; why is.
         html.append("<td colspan=\"7\">not identified: ")
-            .append(Report.esc(String.valueOf(f.<Object>getAs("reason")))).append("</td></tr>\n");
+            .append(Report.esc(String.valueOf(f.<Object>getAs(REASON.name()))))
+            .append("</td></tr>\n");
         continue;
       }
-      for (String k : List.of("e", "a", "alpha", "b", "beta")) {
-        html.append("<td>").append(withInterval(f, k, k.startsWith("alpha")
-            || k.startsWith("beta") ? Unit.NONE : unit)).append("</td>");
+      for (Column k : List.of(E, A, ALPHA, B, BETA)) {
+        html.append("<td>").append(withInterval(f, k, k.equals(ALPHA)
+            || k.equals(BETA) ? Unit.NONE : unit)).append("</td>");
       }
-      Double err = f.getAs("holdout_relative_error");
-      html.append("<td>").append(Report.fmt(num(f.getAs("r2_log_loss")))).append("</td><td>")
+      Double err = f.getAs(HOLDOUT_RELATIVE_ERROR.name());
+      html.append("<td>").append(Report.fmt(nanIfNull(f.getAs(R2_LOG_LOSS.name()))))
+          .append("</td><td>")
           .append(err == null ? "" : String.format(Locale.ROOT, "%.1f%%", 100 * err))
           .append("</td></tr>\n");
     }
@@ -260,7 +267,7 @@ final class ScalingSection {
 
   /** "k of m fits not identified" for a setting's fits of one law, or "" when all are. */
   private static String note(List<Row> fitted, String law) {
-    List<Row> mine = fitted.stream().filter(f -> law.equals(f.getAs("law"))).toList();
+    List<Row> mine = fitted.stream().filter(f -> law.equals(f.getAs(LAW.name()))).toList();
     long not = mine.stream().filter(f -> !identified(f)).count();
     return not == 0 ? "" : not + " of " + mine.size() + (mine.size() == 1 ? " fit" : " fits")
         + " not identified";
@@ -272,10 +279,10 @@ final class ScalingSection {
    */
   static boolean identified(Row f) {
     if (f.schema() == null || !java.util.Arrays.asList(f.schema().fieldNames())
-        .contains("identified")) {
+        .contains(IDENTIFIED.name())) {
       return true;
     }
-    Boolean id = f.getAs("identified");
+    Boolean id = f.getAs(IDENTIFIED.name());
     return id == null || id;
   }
 
@@ -288,24 +295,25 @@ final class ScalingSection {
 
   /** A fit's identity in scaling_fits and scaling_curves: setting, law and the fixed size. */
   private static List<Object> key(Row f) {
-    return java.util.Arrays.asList(f.getAs("label_noise"), f.getAs("weight_decay"),
-        f.getAs("dropout"), f.getAs("law"), f.getAs("train_size"), f.getAs("params"));
+    return java.util.Arrays.asList(f.getAs(LABEL_NOISE.name()), f.getAs(WEIGHT_DECAY.name()),
+        f.getAs(DROPOUT.name()), f.getAs(LAW.name()), f.getAs(TRAIN_SIZE.name()),
+        f.getAs(PARAMS.name()));
   }
 
   private static String fixed(Row f) {
-    if (f.getAs("train_size") != null) {
-      return " D=" + f.getAs("train_size");
+    if (f.getAs(TRAIN_SIZE.name()) != null) {
+      return " D=" + f.getAs(TRAIN_SIZE.name());
     }
-    return f.getAs("params") == null ? "" : " N=" + f.getAs("params");
+    return f.getAs(PARAMS.name()) == null ? "" : " N=" + f.getAs(PARAMS.name());
   }
 
-  private static String withInterval(Row f, String k, Unit unit) {
-    Double v = unit.of(f.<Double>getAs(k));
+  private static String withInterval(Row f, Column k, Unit unit) {
+    Double v = unit.of(f.<Double>getAs(k.name()));
     if (v == null) {
       return "";
     }
-    Double lo = unit.of(f.<Double>getAs(k + "_lo"));
-    Double hi = unit.of(f.<Double>getAs(k + "_hi"));
+    Double lo = unit.of(f.<Double>getAs(lo(k).name()));
+    Double hi = unit.of(f.<Double>getAs(hi(k).name()));
     return Report.fmt(v) + (lo == null || hi == null ? ""
         : " [" + Report.fmt(lo) + ", " + Report.fmt(hi) + "]");
   }
@@ -331,12 +339,12 @@ final class ScalingSection {
         }
         continue;
       }
-      html.append("<tr><td>").append(o.<Object>getAs("label_noise")).append("</td><td>")
-          .append(o.<Object>getAs("weight_decay")).append("</td><td>")
-          .append(o.<Object>getAs("dropout")).append("</td><td>")
-          .append(Report.fmt(o.<Double>getAs("budget_flops"))).append("</td>");
-      for (String k : List.of("params_opt", "data_opt", "loss_opt")) {
-        html.append("<td>").append(withInterval(o, k, k.equals("loss_opt") ? unit : Unit.NONE))
+      html.append("<tr><td>").append(o.<Object>getAs(LABEL_NOISE.name())).append("</td><td>")
+          .append(o.<Object>getAs(WEIGHT_DECAY.name())).append("</td><td>")
+          .append(o.<Object>getAs(DROPOUT.name())).append("</td><td>")
+          .append(Report.fmt(o.<Double>getAs(BUDGET_FLOPS.name()))).append("</td>");
+      for (Column k : List.of(PARAMS_OPT, DATA_OPT, LOSS_OPT)) {
+        html.append("<td>").append(withInterval(o, k, k.equals(LOSS_OPT) ? unit : Unit.NONE))
             .append("</td>");
       }
       html.append("</tr>\n");
@@ -344,7 +352,7 @@ final class ScalingSection {
     html.append("</table>\n");
   }
 
-  private static double num(Double v) {
+  private static double nanIfNull(Double v) {
     return v == null ? Double.NaN : v;
   }
 }

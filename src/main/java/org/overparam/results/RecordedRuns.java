@@ -1,5 +1,13 @@
 package org.overparam.results;
 
+import static org.overparam.results.Columns.CONFIG_JSON;
+import static org.overparam.results.Columns.DATA;
+import static org.overparam.results.Columns.EPOCH;
+import static org.overparam.results.Columns.EPOCHS_RECORDED;
+import static org.overparam.results.Columns.MESSAGE;
+import static org.overparam.results.Columns.RUN_ID;
+import static org.overparam.results.Columns.STATUS;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -238,10 +246,10 @@ public record RecordedRuns(String experiment, Map<String, Run> recorded, List<Ru
     String json;
     int epochs;
     try {
-      runId = g.getString("run_id", 0);
-      status = g.getString("status", 0);
-      json = g.getString("config_json", 0);
-      epochs = g.getInteger("epochs_recorded", 0);
+      runId = g.getString(RUN_ID.name(), 0);
+      status = g.getString(STATUS.name(), 0);
+      json = g.getString(CONFIG_JSON.name(), 0);
+      epochs = g.getInteger(EPOCHS_RECORDED.name(), 0);
     } catch (RuntimeException e) {
       return problem(Kind.BROKEN, name, runsFile, "runs file lacks a column (" + firstLine(e)
           + ")");
@@ -261,8 +269,8 @@ public record RecordedRuns(String experiment, Map<String, Run> recorded, List<Ru
     if (!owner.equals(experiment)) {
       return problem(Kind.FOREIGN, name, runsFile, "a run of experiment " + owner);
     }
-    String message = text(g, "message");
-    String data = text(g, "data");
+    String message = text(g, MESSAGE.name());
+    String data = text(g, DATA.name());
     if (status.equals(RunStatus.FAILED.label())) {
       return new Failed(new Run(runId, status, message, data, 0, json, configId, null, null,
           null));
@@ -311,11 +319,11 @@ public record RecordedRuns(String experiment, Map<String, Run> recorded, List<Ru
     }
     java.util.Set<Integer> epochs = new java.util.HashSet<>();
     for (Group g : rows) {
-      if (!g.getString("run_id", 0).equals(runId)) {
-        return HOLDS + g.getString("run_id", 0);
+      if (!g.getString(RUN_ID.name(), 0).equals(runId)) {
+        return HOLDS + g.getString(RUN_ID.name(), 0);
       }
-      if (!epochs.add(g.getInteger("epoch", 0))) {
-        return "metrics file repeats epoch " + g.getInteger("epoch", 0);
+      if (!epochs.add(g.getInteger(EPOCH.name(), 0))) {
+        return "metrics file repeats epoch " + g.getInteger(EPOCH.name(), 0);
       }
     }
     return null;
@@ -325,7 +333,7 @@ public record RecordedRuns(String experiment, Map<String, Run> recorded, List<Ru
   private static String otherRun(ParquetMetadata footer, String runId) {
     for (BlockMetaData b : footer.getBlocks()) {
       for (ColumnChunkMetaData c : b.getColumns()) {
-        if (c.getPath().toDotString().equals("run_id")) {
+        if (c.getPath().toDotString().equals(RUN_ID.name())) {
           Statistics<?> s = c.getStatistics();
           if (s != null && s.hasNonNullValue()) {
             String min = ((Binary) s.genericGetMin()).toStringUsingUTF8();

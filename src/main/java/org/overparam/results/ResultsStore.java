@@ -1,5 +1,8 @@
 package org.overparam.results;
 
+import static org.overparam.results.Columns.RUN_ID;
+import static org.overparam.results.Columns.STATUS;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -201,8 +204,8 @@ public final class ResultsStore implements RunSink {
   /** The run id of a runs file whose run finished, else null. */
   private String finishedId(Path runsFile) {
     for (Group g : ParquetFiles.read(runsFile, conf)) {
-      if (!g.getString("status", 0).equals(RunStatus.FAILED.label())) {
-        return g.getString("run_id", 0);
+      if (!g.getString(STATUS.name(), 0).equals(RunStatus.FAILED.label())) {
+        return g.getString(RUN_ID.name(), 0);
       }
     }
     return null;

@@ -10,18 +10,34 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
+import org.overparam.results.Catalog;
 import org.overparam.testing.TestSpark;
 
 /** Compression rows whose tolerances are known in advance, through a real local Spark. */
 class CompressionToleranceTest {
-  static final StructType SCHEMA = Tables.schema("experiment", Tables.STRING,
-      "run_id", Tables.STRING, "family", Tables.STRING, "depth", Tables.INT, "width", Tables.INT,
-      "params", Tables.LONG, "train_size", Tables.INT, "label_noise", Tables.DOUBLE,
-      "weight_decay", Tables.DOUBLE, "dropout", Tables.DOUBLE, "variant", Tables.STRING,
-      "sparsity", Tables.DOUBLE, "quantization", Tables.STRING,
-      "achieved_sparsity", Tables.DOUBLE, "test_error", Tables.DOUBLE, "test_loss", Tables.DOUBLE);
+  static final StructType SCHEMA = schema("experiment", DataTypes.StringType,
+      "run_id", DataTypes.StringType, "family", DataTypes.StringType,
+      "depth", DataTypes.IntegerType, "width", DataTypes.IntegerType,
+      "params", DataTypes.LongType, "train_size", DataTypes.IntegerType,
+      "label_noise", DataTypes.DoubleType, "weight_decay", DataTypes.DoubleType,
+      "dropout", DataTypes.DoubleType, "variant", DataTypes.StringType,
+      "sparsity", DataTypes.DoubleType, "quantization", DataTypes.StringType,
+      "achieved_sparsity", DataTypes.DoubleType, "test_error", DataTypes.DoubleType,
+      "test_loss", DataTypes.DoubleType);
+  static final StructType TOLERANCE_SCHEMA = Catalog.COMPRESSION_TOLERANCE.sparkSchema();
+
+  private static StructType schema(Object... nameType) {
+    List<StructField> f = new ArrayList<>();
+    for (int i = 0; i < nameType.length; i += 2) {
+      f.add(DataTypes.createStructField((String) nameType[i], (DataType) nameType[i + 1], true));
+    }
+    return DataTypes.createStructType(f);
+  }
 
   /** Per width, per seed: test-error change at sparsity 0.5, 0.8, 0.9. */
   static final Map<Integer, double[][]> CHANGE = Map.of(
@@ -70,7 +86,7 @@ class CompressionToleranceTest {
     assertThat(r.curves()).hasSize(3 * 8);
     assertThat(r.tolerance()).hasSize(3);
     Dataset<Row> tol = spark.createDataFrame(r.tolerance(),
-        CompressionTolerance.TOLERANCE_SCHEMA).orderBy("params");
+        TOLERANCE_SCHEMA).orderBy("params");
     List<Row> t = tol.collectAsList();
     double[] max = {0.5, 0.8, 0.9};
     double[] maxInt8 = {0.5, 0.8, 0.8};
@@ -89,7 +105,7 @@ class CompressionToleranceTest {
         .isCloseTo(DENSE + 0.005 + 0.009, within(1e-12));
 
     // The curves carry the mean and worst change of every variant.
-    Row wide = spark.createDataFrame(r.curves(), CompressionTolerance.CURVES_SCHEMA)
+    Row wide = spark.createDataFrame(r.curves(), Catalog.COMPRESSION_CURVES.sparkSchema())
         .filter("width = 64 and variant = 'prune-0.9'").first();
     assertThat(wide.<Double>getAs("test_error_change")).isCloseTo(0.009, within(1e-12));
     assertThat(wide.<Double>getAs("test_error_change_max")).isCloseTo(0.012, within(1e-12));
@@ -111,12 +127,12 @@ class CompressionToleranceTest {
     }
     CompressionTolerance.Result r = CompressionTolerance.compute(
         TestSpark.get().createDataFrame(rows, SCHEMA));
-    int maxSparsity = CompressionTolerance.TOLERANCE_SCHEMA.fieldIndex("max_sparsity");
+    int maxSparsity = TOLERANCE_SCHEMA.fieldIndex("max_sparsity");
     assertThat(r.tolerance()).extracting(x -> x.getDouble(maxSparsity))
         .containsExactly(0.0, 0.5, 0.0);
-    assertThat(r.tolerance()).extracting(x -> x.get(CompressionTolerance.TOLERANCE_SCHEMA
+    assertThat(r.tolerance()).extracting(x -> x.get(TOLERANCE_SCHEMA
         .fieldIndex("max_sparsity_int8"))).containsOnlyNulls();
-    assertThat(r.tolerance()).extracting(x -> x.get(CompressionTolerance.TOLERANCE_SCHEMA
+    assertThat(r.tolerance()).extracting(x -> x.get(TOLERANCE_SCHEMA
         .fieldIndex("int8_test_error_change"))).containsOnlyNulls();
     assertThat(r.lines()).singleElement().asString().contains("correlation with size 0.00");
   }
