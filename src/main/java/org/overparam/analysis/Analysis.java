@@ -292,17 +292,17 @@ public final class Analysis {
     List<String> out = new ArrayList<>();
     List<DoubleDescent.ModelWise> mine = modelWise.stream()
         .filter(m -> m.series().experiment().equals(experiment)
-            && m.epsilon() == DoubleDescent.PRIMARY_EPSILON)
+            && ModelWiseSentence.told(m.epsilon()))
         .toList();
     boolean configs = mine.stream().map(m -> m.series().config()).distinct().count() > 1;
     mine.stream().limit(MAX_LINES).forEach(m -> out.add((configs ? "config "
-        + m.series().config() + ", " : "") + describe(m)));
+        + m.series().config() + ", " : "") + ModelWiseSentence.line(m)));
     if (mine.size() > MAX_LINES) {
       out.add((mine.size() - MAX_LINES) + " more series in double_descent");
     }
     out.add(String.format(Locale.ROOT, "model-wise double descent (train error <= %s) in %d of "
             + "%d series, %d beyond the 95%% intervals",
-        plainNumber(DoubleDescent.PRIMARY_EPSILON),
+        plainNumber(ModelWiseSentence.EPSILON),
         mine.stream().filter(DoubleDescent.ModelWise::doubleDescent).count(), mine.size(),
         mine.stream().filter(DoubleDescent.ModelWise::beyondCi).count()));
     List<Row> mineEw = epochWise.stream()
@@ -310,36 +310,6 @@ public final class Analysis {
     out.add("epoch-wise double descent in " + mineEw.stream().filter(r -> r.<Boolean>getAs(
         HAPPENED.name())).count() + " of " + mineEw.size() + " cells");
     return out;
-  }
-
-  /** One sentence on a model-wise series. */
-  public static String describe(DoubleDescent.ModelWise m) {
-    Cell.ModelSeries s = m.series();
-    String where = String.format(Locale.ROOT, "noise %s, wd %s, dropout %s, n=%d, depth %d",
-        plainNumber(s.labelNoise()), plainNumber(s.weightDecay()), plainNumber(s.dropout()),
-        s.trainSize(), s.depth());
-    if (m.threshold() == null) {
-      return where + ": train error never reaches " + plainNumber(m.epsilon()) + " (largest of "
-          + m.sizes() + " sizes)";
-    }
-    Curve t = m.threshold();
-    Curve p = m.peak();
-    String text = String.format(Locale.ROOT,
-        "%s: interpolation threshold (train error <= %s) at %d params (width %d, %.2f params "
-            + "per sample); test-error peak %.4f at %d params (width %d)",
-        where, plainNumber(m.epsilon()), t.cell().params(), t.cell().width(),
-        (double) t.cell().params() / s.trainSize(), p.finalTestError().mean(), p.cell().params(),
-        p.cell().width());
-    if (m.classicalMin() != null) {
-      text += String.format(Locale.ROOT, ", %.4f above the classical minimum at %d params",
-          m.peakHeight(), m.classicalMin().cell().params());
-    }
-    if (m.bestAfter() != null) {
-      text += String.format(Locale.ROOT, ", best after it %.4f at %d params",
-          m.bestAfter().finalTestError().mean(), m.bestAfter().cell().params());
-    }
-    return text + (m.doubleDescent() ? "; double descent" + (m.beyondCi() ? " (beyond 95% CI)"
-        : " (within 95% CI)") : "; no double descent (" + m.note() + ")");
   }
 
   /** A number as a finding line shows it: whole numbers without ".0" (3, 0.1, 1.0E-7). */

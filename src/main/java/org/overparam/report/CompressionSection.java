@@ -18,11 +18,14 @@ import org.overparam.results.Catalog;
  * against parameters, the test error of every variant against parameters, and the table of
  * tolerances.
  */
-final class CompressionSection {
+final class CompressionSection implements Section {
   /** At most this many series (settings but model size) are drawn. */
   static final int MAX_SERIES = 4;
 
-  private CompressionSection() {}
+  @Override
+  public String title() {
+    return "Compression: how much of each model is needed";
+  }
 
   /** The cells that differ only in model size. */
   private record Series(Object config, Object family, Object trainSize, Object noise,
@@ -39,20 +42,22 @@ final class CompressionSection {
     }
   }
 
-  static void append(Report r) {
-    List<Row> tolerance = r.table(Catalog.COMPRESSION_TOLERANCE.name());
+  @Override
+  public Rendered render(ReportInputs in) {
+    ReportInputs.Fragment r = in.fragment();
+    List<Row> tolerance = in.table(Catalog.COMPRESSION_TOLERANCE);
     if (tolerance.isEmpty()) {
-      return; // the experiment has no compression section
+      return r.done(); // the experiment has no compression section
     }
     StringBuilder html = r.html();
     double tol = tolerance.get(0).<Double>getAs(TOLERANCE.name());
-    html.append("<h2>Compression: how much of each model is needed</h2>\n<p>Every trained model ")
+    html.append("<h2>").append(title()).append("</h2>\n<p>Every trained model ")
         .append("pruned by weight magnitude (one global threshold, biases kept, no retraining) ")
         .append("and rounded to 8-bit weights. Tolerated sparsity: the largest pruned fraction ")
         .append("whose mean test error is at most ").append(plain(tol))
         .append(" above the dense model's (means over seeds).</p>\n");
     Map<Series, List<Row>> bySeries = group(tolerance);
-    List<Row> curves = r.table(Catalog.COMPRESSION_CURVES.name());
+    List<Row> curves = in.table(Catalog.COMPRESSION_CURVES);
     int shown = 0;
     for (Map.Entry<Series, List<Row>> e : bySeries.entrySet()) {
       if (shown++ >= MAX_SERIES) {
@@ -63,14 +68,14 @@ final class CompressionSection {
       List<Row> cells = e.getValue();
       double[] n = cells.stream().mapToDouble(c -> c.<Long>getAs(PARAMS.name())).toArray();
       List<Plots.Line> lines = new ArrayList<>();
-      lines.add(new Plots.Line("32-bit weights", n, Report.values(cells, MAX_SPARSITY.name()), 0,
+      lines.add(new Plots.Line("32-bit weights", n, Plots.values(cells, MAX_SPARSITY.name()), 0,
           false));
       if (cells.stream().anyMatch(c -> c.getAs(INT8_TEST_ERROR_CHANGE.name()) != null)) {
         lines.add(new Plots.Line("8-bit weights", n,
-            Report.values(cells, MAX_SPARSITY_INT8.name()), 1,
+            Plots.values(cells, MAX_SPARSITY_INT8.name()), 1,
             true));
       }
-      String title = r.configLabel(e.getKey().config()) + e.getKey().title();
+      String title = in.configLabel(e.getKey().config()) + e.getKey().title();
       org.knowm.xchart.XYChart sparsity = Plots.logX("tolerated sparsity: " + title,
           "parameters", "largest sparsity within " + plain(tol) + " of dense", lines, List.of());
       sparsity.getStyler().setYAxisMin(0.0);
@@ -82,6 +87,7 @@ final class CompressionSection {
           e.getKey()), List.of()), "test error of each compressed variant: " + title);
     }
     table(html, bySeries);
+    return r.done();
   }
 
   private static Map<Series, List<Row>> group(List<Row> rows) {
@@ -116,11 +122,11 @@ final class CompressionSection {
     int g = 0;
     for (Map.Entry<Double, List<Row>> v : bySparsity.entrySet()) {
       out.add(new Plots.Line(v.getKey() == 0 ? "dense" : "pruned " + plain(v.getKey()),
-          params(v.getValue()), Report.values(v.getValue(), TEST_ERROR.name()), g++, false));
+          params(v.getValue()), Plots.values(v.getValue(), TEST_ERROR.name()), g++, false));
     }
     if (!int8.isEmpty()) {
       out.add(new Plots.Line("8-bit weights", params(int8),
-          Report.values(int8, TEST_ERROR.name()), 0,
+          Plots.values(int8, TEST_ERROR.name()), 0,
           true));
     }
     return out;
@@ -138,7 +144,7 @@ final class CompressionSection {
       for (Row c : rows) {
         html.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td>%s</td>"
                 + "<td>%,d</td><td>%.4f</td><td>%s</td><td>%.4f</td><td>%s</td><td>%s</td></tr>%n",
-            Report.esc(s.title()), c.getAs(DEPTH.name()), c.getAs(WIDTH.name()),
+            Html.esc(s.title()), c.getAs(DEPTH.name()), c.getAs(WIDTH.name()),
             c.<Long>getAs(PARAMS.name()), c.<Double>getAs(DENSE_TEST_ERROR.name()),
             plain(c.<Double>getAs(MAX_SPARSITY.name())),
             c.<Double>getAs(MAX_SPARSITY_TEST_ERROR.name()),

@@ -27,7 +27,21 @@ final class Plots {
   private static final BasicStroke DASHED = new BasicStroke(1.6f, BasicStroke.CAP_BUTT,
       BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f);
 
+  static {
+    if (System.getProperty("java.awt.headless") == null) {
+      System.setProperty("java.awt.headless", "true");
+    }
+  }
+
   private Plots() {}
+
+  /** A nullable double column of {@code rows}, null as NaN. */
+  static double[] values(List<org.apache.spark.sql.Row> rows, String column) {
+    return rows.stream().mapToDouble(r -> {
+      Double v = r.getAs(column);
+      return v == null ? Double.NaN : v;
+    }).toArray();
+  }
 
   /** A line of a chart; {@code group} picks its colour, {@code dashed} its stroke. */
   record Line(String name, double[] x, double[] y, int group, boolean dashed) {}

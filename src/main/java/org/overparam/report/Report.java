@@ -1,36 +1,18 @@
 package org.overparam.report;
 
-import static org.apache.spark.sql.functions.col;
-import static org.overparam.results.Columns.*;
-
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Objects;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.knowm.xchart.internal.chartpart.Chart;
 import org.overparam.analysis.AnalysisFolder;
-import org.overparam.analysis.DoubleDescent;
-import org.overparam.analysis.EpochWise;
 import org.overparam.config.ConfigException;
 import org.overparam.results.Catalog;
-import org.overparam.results.Column;
-import org.overparam.results.Columns;
 import org.overparam.results.ResultsLayout;
 
 /**
@@ -39,40 +21,16 @@ import org.overparam.results.ResultsLayout;
  * tables only: test and train error and loss against parameters with the interpolation threshold
  * and peak marked, width-by-epoch heat maps of test error, scaling fits, a table of fitted
  * coefficients, compression against model size (when the experiment compressed its models) and
- * a few sentences on where the threshold and peak fell.
+ * a few sentences on where the threshold and peak fell. The page is a shell around its
+ * {@link Section}s, asked in order; they read the tables through one {@link ReportInputs}.
  */
 public final class Report {
-  /** The train-error threshold of the findings drawn: the analysis's primary one. */
-  static final double EPSILON = DoubleDescent.PRIMARY_EPSILON;
+  /** The sections of every page, in the order shown. */
+  static final List<Section> SECTIONS = List.of(new RunsSection(), new ConfigurationsSection(),
+      new FindingsSection(), new ModelWiseSection(), new EpochWiseSection(),
+      new ScalingSection(), new CompressionSection());
 
-  /** At most this many model-wise panels (each an error and a loss chart) per page. */
-  static final int MAX_PANELS = 12;
-  /** At most this many heat maps per page. */
-  static final int MAX_HEATMAPS = 6;
-  /** Heat maps average evaluated epochs into at most this many columns. */
-  static final int HEATMAP_COLUMNS = 30;
-
-  static {
-    if (System.getProperty("java.awt.headless") == null) {
-      System.setProperty("java.awt.headless", "true");
-    }
-  }
-
-  private final SparkSession spark;
-  private final String results;
-  private final String experiment;
-  private final Configuration conf;
-  private final Path dir;
-  private final StringBuilder html = new StringBuilder();
-  private int charts;
-
-  private Report(SparkSession spark, String results, String experiment) {
-    this.spark = spark;
-    this.results = results;
-    this.experiment = experiment;
-    this.conf = spark.sparkContext().hadoopConfiguration();
-    this.dir = new Path(new Path(results, ResultsLayout.REPORT), experiment);
-  }
+  private Report() {}
 
   /**
    * Checks, without Spark, that the analysis tables exist (for {@code experiment}, or any);
@@ -117,422 +75,40 @@ public final class Report {
       PrintStream out) {
     List<String> pages = new ArrayList<>();
     for (String e : experiments) {
-      Report r = new Report(spark, results, e);
-      String page = r.build();
-      out.println("overparam: report: " + e + ": " + page + " (" + r.charts + " charts)");
-      pages.add(page);
+      ReportFiles files = new ReportFiles(spark, results, e);
+      Page page = page(new ReportInputs(files), SECTIONS);
+      String index = files.write("index.html", page.html().getBytes(StandardCharsets.UTF_8));
+      out.println("overparam: report: " + e + ": " + index + " (" + page.images().size()
+          + " charts)");
+      pages.add(index);
     }
     return pages;
   }
 
-  // ---- the page
+  /**
+   * One experiment's page: its HTML and the charts its sections saved beside it.
+   *
+   * @param html the whole of index.html
+   * @param images the PNG files, in the order shown
+   */
+  record Page(String html, List<String> images) {}
 
-  private String build() {
-    List<Row> curves = table(Catalog.CURVES.name());
-    List<Row> dd = table(Catalog.DOUBLE_DESCENT.name());
+  /** The page shell around what each of {@code sections} renders, in order. */
+  static Page page(ReportInputs in, List<Section> sections) {
+    StringBuilder html = new StringBuilder();
+    List<String> images = new ArrayList<>();
     html.append("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
-        .append("<title>overparam: ").append(esc(experiment)).append("</title>\n<style>")
+        .append("<title>overparam: ").append(Html.esc(in.experiment())).append("</title>\n<style>")
         .append("body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}")
         .append("table{border-collapse:collapse;font-size:90%}td,th{border:1px solid #ccc;")
         .append("padding:2px 6px;text-align:right}img{max-width:100%}</style></head><body>\n")
-        .append("<h1>").append(esc(experiment)).append("</h1>\n");
-    runs();
-    configurations();
-    findings(dd);
-    modelWise(curves, dd);
-    epochWise();
-    ScalingSection.append(this);
-    CompressionSection.append(this);
+        .append("<h1>").append(Html.esc(in.experiment())).append("</h1>\n");
+    for (Section s : sections) {
+      Section.Rendered r = s.render(in);
+      html.append(r.html());
+      images.addAll(r.images());
+    }
     html.append("</body></html>\n");
-    Path index = new Path(dir, "index.html");
-    write(index, html.toString().getBytes(StandardCharsets.UTF_8));
-    return index.toString();
-  }
-
-  private void runs() {
-    html.append("<h2>Runs</h2>\n<p>");
-    List<Row> status = table(Catalog.RUN_STATUS.name());
-    long total = status.stream().mapToLong(r -> r.<Long>getAs(RUNS.name())).sum();
-    html.append(total).append(" runs");
-    for (Row r : status) {
-      html.append("; ").append(r.<Long>getAs(RUNS.name())).append(' ')
-          .append(esc(r.getAs(STATUS.name())));
-      String msg = r.getAs(EXAMPLE_MESSAGE.name());
-      if (msg != null && !msg.isEmpty()) {
-        html.append(" (e.g. ").append(esc(msg)).append(')');
-      }
-    }
-    if (!status.isEmpty() && "metrics".equals(status.get(0).getAs(SOURCE.name()))) {
-      html.append("; failed runs unknown (no runs table)");
-    }
-    html.append(".</p>\n");
-  }
-
-  /**
-   * When the experiment holds runs of several configurations, a table of them: every chart and
-   * sentence below keeps them apart, naming the configuration.
-   */
-  private void configurations() {
-    List<Row> configs = table(Catalog.CONFIGURATIONS.name());
-    if (configs.size() < 2) {
-      return;
-    }
-    html.append("<h2>Configurations</h2>\n<p>This experiment holds runs of ")
-        .append(configs.size()).append(" configurations; each is analysed as its own series, "
-            + "never averaged with another.</p>\n<table><tr><th>config</th><th>runs</th>"
-            + "<th>differs from the main one in</th></tr>\n");
-    for (Row r : configs) {
-      html.append("<tr><td>").append(esc(r.getAs(CONFIG.name()))).append("</td><td>")
-          .append(r.<Long>getAs(RUNS.name())).append("</td><td style=\"text-align:left\">")
-          .append(esc(r.<String>getAs(DIFFERS.name()).isEmpty() ? "(main)"
-              : r.getAs(DIFFERS.name())))
-          .append("</td></tr>\n");
-    }
-    html.append("</table>\n");
-  }
-
-  /** "config ab12cd34, " where the experiment holds several configurations, else "". */
-  String configLabel(Object config) {
-    if (manyConfigs == null) {
-      manyConfigs = table(Catalog.CONFIGURATIONS.name()).size() > 1;
-    }
-    return manyConfigs ? "config " + config + ", " : "";
-  }
-
-  private Boolean manyConfigs;
-
-  /** A sentence per model-wise series at ε = 0.01. */
-  private void findings(List<Row> dd) {
-    html.append("<h2>Where the threshold and peak fell</h2>\n<ul>\n");
-    for (Row r : dd) {
-      if (r.<Double>getAs(Columns.EPSILON.name()) == EPSILON) {
-        html.append("<li>").append(esc(configLabel(r.getAs(CONFIG.name())) + sentence(r)))
-            .append("</li>\n");
-      }
-    }
-    html.append("</ul>\n<p>Interpolation threshold: the smallest model whose mean final train "
-        + "error is at most " + EPSILON + ". Peak: the largest mean final test error among models within a "
-        + "factor 4 in parameters of the threshold (and its grid neighbours). Means over seeds; "
-        + "intervals are 95% Student-t.</p>\n");
-  }
-
-  static String sentence(Row r) {
-    String where = String.format(Locale.ROOT, "noise %s, weight decay %s, dropout %s, "
-            + "%d training examples, depth %d", r.getAs(LABEL_NOISE.name()),
-        r.getAs(WEIGHT_DECAY.name()), r.getAs(DROPOUT.name()),
-        r.<Integer>getAs(TRAIN_SIZE.name()), r.<Integer>getAs(DEPTH.name()));
-    if (r.getAs(THRESHOLD_PARAMS.name()) == null) {
-      return where + ": the train error never reaches " + EPSILON + " (" + r.getAs(SIZES.name())
-          + " sizes).";
-    }
-    StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
-        "%s: threshold at %,d parameters (width %d, %.2f per training example); test-error "
-            + "peak %.4f at %,d parameters (width %d)", where,
-        r.<Long>getAs(THRESHOLD_PARAMS.name()), r.<Integer>getAs(THRESHOLD_WIDTH.name()),
-        r.<Double>getAs(THRESHOLD_PARAMS_PER_SAMPLE.name()),
-        r.<Double>getAs(PEAK_TEST_ERROR.name()), r.<Long>getAs(PEAK_PARAMS.name()),
-        r.<Integer>getAs(PEAK_WIDTH.name())));
-    if (r.getAs(CLASSICAL_MIN_PARAMS.name()) != null) {
-      s.append(String.format(Locale.ROOT, ", %.4f above the classical minimum (%.4f at %,d)",
-          r.<Double>getAs(PEAK_HEIGHT.name()), r.<Double>getAs(CLASSICAL_MIN_TEST_ERROR.name()),
-          r.<Long>getAs(CLASSICAL_MIN_PARAMS.name())));
-    }
-    if (r.getAs(BEST_AFTER_PARAMS.name()) != null) {
-      s.append(String.format(Locale.ROOT, "; best after it %.4f at %,d",
-          r.<Double>getAs(BEST_AFTER_TEST_ERROR.name()),
-          r.<Long>getAs(BEST_AFTER_PARAMS.name())));
-    }
-    boolean dd = r.getAs(DOUBLE_DESCENT.name());
-    boolean ci = r.getAs(BEYOND_CI.name());
-    s.append(dd ? "; double descent" + (ci ? ", beyond the 95% intervals." : ", within the 95% "
-        + "intervals.") : "; no double descent (" + r.getAs(NOTE.name()) + ").");
-    return s.toString();
-  }
-
-  // ---- model-wise charts
-
-  /** A panel: the series that share train size, depth and dropout, and one of wd or noise. */
-  private record Panel(String config, int trainSize, int depth, double dropout, String fixed,
-      double value, String varying) {}
-
-  private void modelWise(List<Row> curves, List<Row> dd) {
-    html.append("<h2>Model-wise: error and loss against parameters</h2>\n");
-    Map<Panel, Map<Double, List<Row>>> panels = panels(curves);
-    int shown = 0;
-    for (Map.Entry<Panel, Map<Double, List<Row>>> p : panels.entrySet()) {
-      if (shown++ >= MAX_PANELS) {
-        html.append("<p>").append(panels.size() - MAX_PANELS)
-            .append(" more panels not drawn; the curves table has every value.</p>\n");
-        break;
-      }
-      Panel k = p.getKey();
-      String title = configLabel(k.config()) + String.format(Locale.ROOT,
-          "n=%d, depth %d, dropout %s, %s %s", k.trainSize(), k.depth(), k.dropout(), k.fixed(),
-          k.value());
-      for (String what : List.of("error", "loss")) {
-        List<Plots.Line> lines = new ArrayList<>();
-        List<double[]> thr = new ArrayList<>();
-        List<double[]> peak = new ArrayList<>();
-        int g = 0;
-        for (Map.Entry<Double, List<Row>> s : p.getValue().entrySet()) {
-          List<Row> pts = s.getValue();
-          double[] x = pts.stream().mapToDouble(r -> r.<Long>getAs(PARAMS.name())).toArray();
-          String label = k.varying() + " " + s.getKey();
-          lines.add(new Plots.Line("test " + label, x, values(pts, finalTest(what).name()), g,
-              false));
-          lines.add(new Plots.Line("train " + label, x, values(pts, finalTrain(what).name()), g,
-              true));
-          marks(dd, pts.get(0), pts, what, thr, peak);
-          g++;
-        }
-        List<Plots.Marks> marks = List.of(marks("interpolation threshold", thr),
-            marks("peak", peak));
-        image("modelwise-" + shown + "-" + what + ".png", Plots.logX(title, "parameters",
-            "final " + what + " (mean over seeds)", lines, marks), title + ": " + what);
-      }
-    }
-  }
-
-  private Map<Panel, Map<Double, List<Row>>> panels(List<Row> curves) {
-    Map<Panel, Map<Double, List<Row>>> out = new LinkedHashMap<>();
-    long wds = curves.stream().map(r -> r.getAs(WEIGHT_DECAY.name())).distinct().count();
-    long noises = curves.stream().map(r -> r.getAs(LABEL_NOISE.name())).distinct().count();
-    for (Row r : curves) {
-      if (r.getAs(FINAL_TEST_ERROR.name()) == null) {
-        continue;
-      }
-      // One line per noise level at each weight decay ...
-      Panel byNoise = new Panel(r.getAs(CONFIG.name()), r.getAs(TRAIN_SIZE.name()),
-          r.getAs(DEPTH.name()), r.getAs(DROPOUT.name()), "weight decay",
-          r.getAs(WEIGHT_DECAY.name()), "noise");
-      add(out, byNoise, r.getAs(LABEL_NOISE.name()), r);
-      // ... and, when several were tried, one line per weight decay at each noise level.
-      if (wds > 1 && noises > 1) {
-        Panel byWd = new Panel(r.getAs(CONFIG.name()), r.getAs(TRAIN_SIZE.name()),
-            r.getAs(DEPTH.name()), r.getAs(DROPOUT.name()), "noise",
-            r.getAs(LABEL_NOISE.name()), "wd");
-        add(out, byWd, r.getAs(WEIGHT_DECAY.name()), r);
-      }
-    }
-    out.values().forEach(m -> m.values().forEach(l -> l.sort(Comparator.comparingLong(
-        r -> r.<Long>getAs(PARAMS.name())))));
-    return out;
-  }
-
-  private static void add(Map<Panel, Map<Double, List<Row>>> out, Panel p, double line, Row r) {
-    out.computeIfAbsent(p, k -> new TreeMap<>()).computeIfAbsent(line, k -> new ArrayList<>())
-        .add(r);
-  }
-
-  /** Adds the threshold and peak (ε = 0.01) of the series of {@code any} as marked points. */
-  private static void marks(List<Row> dd, Row any, List<Row> pts, String what, List<double[]> thr,
-      List<double[]> peak) {
-    for (Row d : dd) {
-      boolean same = d.<Double>getAs(Columns.EPSILON.name()) == EPSILON
-          && Objects.equals(d.getAs(CONFIG.name()), any.getAs(CONFIG.name()))
-          && Objects.equals(d.getAs(LABEL_NOISE.name()), any.getAs(LABEL_NOISE.name()))
-          && Objects.equals(d.getAs(WEIGHT_DECAY.name()), any.getAs(WEIGHT_DECAY.name()))
-          && Objects.equals(d.getAs(DROPOUT.name()), any.getAs(DROPOUT.name()))
-          && Objects.equals(d.getAs(TRAIN_SIZE.name()), any.getAs(TRAIN_SIZE.name()))
-          && Objects.equals(d.getAs(DEPTH.name()), any.getAs(DEPTH.name()));
-      if (!same || d.getAs(THRESHOLD_PARAMS.name()) == null) {
-        continue;
-      }
-      for (Row p : pts) {
-        long params = p.getAs(PARAMS.name());
-        Double y = p.getAs(finalTest(what).name());
-        if (y == null) {
-          continue;
-        }
-        if (params == d.<Long>getAs(THRESHOLD_PARAMS.name())) {
-          thr.add(new double[] {params, y});
-        }
-        Long pk = what.equals("error") ? d.getAs(PEAK_PARAMS.name())
-            : d.getAs(LOSS_PEAK_PARAMS.name());
-        if (pk != null && params == pk) {
-          peak.add(new double[] {params, y});
-        }
-      }
-    }
-  }
-
-  /** The curves column of the mean final test error or loss ({@code what}: error | loss). */
-  private static Column finalTest(String what) {
-    return what.equals("error") ? FINAL_TEST_ERROR : FINAL_TEST_LOSS;
-  }
-
-  /** The curves column of the mean final train error or loss. */
-  private static Column finalTrain(String what) {
-    return what.equals("error") ? FINAL_TRAIN_ERROR : FINAL_TRAIN_LOSS;
-  }
-
-  private static Plots.Marks marks(String name, List<double[]> pts) {
-    return new Plots.Marks(name, pts.stream().mapToDouble(p -> p[0]).toArray(),
-        pts.stream().mapToDouble(p -> p[1]).toArray());
-  }
-
-  /** A nullable double column of {@code rows}, null as NaN. */
-  static double[] values(List<Row> rows, String column) {
-    return rows.stream().mapToDouble(r -> {
-      Double v = r.getAs(column);
-      return v == null ? Double.NaN : v;
-    }).toArray();
-  }
-
-  // ---- epoch-wise heat maps
-
-  private void epochWise() {
-    html.append("<h2>Epoch-wise: test error by width and epoch</h2>\n<p>Series with the most "
-        + "epoch-wise bumps first.</p>\n");
-    // Series (settings but width), then the epoch curves of the first few only.
-    String[] keys = {LABEL_NOISE.name(), WEIGHT_DECAY.name(), DROPOUT.name(), TRAIN_SIZE.name(),
-        DEPTH.name(), CONFIG.name()};
-    org.apache.spark.sql.Dataset<Row> ec = spark.read().parquet(path(Catalog.EPOCH_CURVES.name()))
-        .filter(col(EXPERIMENT.name()).equalTo(experiment));
-    // The series with the most epoch-wise bumps first, then the noisiest.
-    List<Row> series = spark.read().parquet(path(Catalog.EPOCH_WISE.name()))
-        .filter(col(EXPERIMENT.name()).equalTo(experiment))
-        .groupBy(keys[0], keys[1], keys[2], keys[3], keys[4], keys[5])
-        .agg(org.apache.spark.sql.functions.sum(org.apache.spark.sql.functions.when(
-            col(HAPPENED.name()), 1).otherwise(0)).as("bumps"))
-        .orderBy(col("bumps").desc(), col(keys[0]).desc(), col(keys[1]), col(keys[2]),
-            col(keys[3]), col(keys[4]), col(keys[5]))
-        .collectAsList();
-    int shown = 0;
-    for (Row k : series) {
-      if (shown++ >= MAX_HEATMAPS) {
-        html.append("<p>").append(series.size() - MAX_HEATMAPS)
-            .append(" more heat maps not drawn; epoch_curves has every value.</p>\n");
-        break;
-      }
-      org.apache.spark.sql.Column same = org.apache.spark.sql.functions.lit(true);
-      for (int i = 0; i < keys.length; i++) {
-        same = same.and(col(keys[i]).equalTo(k.get(i)));
-      }
-      List<Row> rows = ec.filter(same).select(WIDTH.name(), EPOCH.name(), TEST_ERROR.name())
-          .collectAsList();
-      String title = configLabel(k.get(5)) + String.format(Locale.ROOT,
-          "noise %s, wd %s, dropout %s, n=%s, depth %s", k.get(0), k.get(1), k.get(2), k.get(3),
-          k.get(4));
-      image("heatmap-" + shown + ".png", heatmap(title, rows), "test error: " + title);
-    }
-    List<Row> happened = spark.read().parquet(path(Catalog.EPOCH_WISE.name()))
-        .filter(col(EXPERIMENT.name()).equalTo(experiment).and(col(HAPPENED.name())))
-        .orderBy(LABEL_NOISE.name(), WEIGHT_DECAY.name(), DROPOUT.name(), TRAIN_SIZE.name(),
-            DEPTH.name(), WIDTH.name())
-        .collectAsList();
-    long cells = spark.read().parquet(path(Catalog.EPOCH_WISE.name()))
-        .filter(col(EXPERIMENT.name()).equalTo(experiment)).count();
-    html.append("<p>Epoch-wise double descent (mean test error falls, rises by at least "
-        + EpochWise.MIN_CHANGE + ", then falls by at least " + EpochWise.MIN_CHANGE + ") in ").append(happened.size()).append(" of ")
-        .append(cells).append(" cells.</p>\n");
-    if (!happened.isEmpty()) {
-      html.append("<table><tr><th>noise</th><th>wd</th><th>dropout</th><th>n</th><th>depth</th>"
-          + "<th>width</th><th>first min (epoch)</th><th>max (epoch)</th><th>later min (epoch)"
-          + "</th><th>final</th></tr>\n");
-      for (Row r : happened.subList(0, Math.min(happened.size(), 50))) {
-        html.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
-                + "<td>%s</td><td>%s</td><td>%.4f (%s)</td><td>%.4f (%s)</td><td>%.4f (%s)</td>"
-                + "<td>%.4f</td></tr>%n", r.getAs(LABEL_NOISE.name()),
-            r.getAs(WEIGHT_DECAY.name()), r.getAs(DROPOUT.name()), r.getAs(TRAIN_SIZE.name()),
-            r.getAs(DEPTH.name()), r.getAs(WIDTH.name()),
-            r.<Double>getAs(FIRST_MIN_TEST_ERROR.name()), r.getAs(FIRST_MIN_EPOCH.name()),
-            r.<Double>getAs(MAX_TEST_ERROR.name()), r.getAs(MAX_EPOCH.name()),
-            r.<Double>getAs(LATER_MIN_TEST_ERROR.name()), r.getAs(LATER_MIN_EPOCH.name()),
-            r.<Double>getAs(FINAL_TEST_ERROR.name())));
-      }
-      html.append("</table>\n");
-    }
-  }
-
-  /** Widths (rows) by epochs averaged into at most {@link #HEATMAP_COLUMNS} bins (columns). */
-  private static Chart<?, ?> heatmap(String title, List<Row> rows) {
-    TreeSet<Integer> widths = new TreeSet<>();
-    TreeSet<Integer> epochs = new TreeSet<>();
-    rows.forEach(r -> {
-      widths.add(r.getAs(WIDTH.name()));
-      epochs.add(r.getAs(EPOCH.name()));
-    });
-    List<Integer> ep = new ArrayList<>(epochs);
-    int bins = Math.min(HEATMAP_COLUMNS, ep.size());
-    List<String> columns = new ArrayList<>();
-    for (int b = 0; b < bins; b++) {
-      columns.add(String.valueOf(ep.get((int) ((long) (b + 1) * ep.size() / bins) - 1)));
-    }
-    List<Integer> ws = new ArrayList<>(widths);
-    double[][] sum = new double[ws.size()][bins];
-    int[][] n = new int[ws.size()][bins];
-    for (Row r : rows) {
-      int w = ws.indexOf(r.<Integer>getAs(WIDTH.name()));
-      int b = (int) ((long) ep.indexOf(r.<Integer>getAs(EPOCH.name())) * bins / ep.size());
-      sum[w][b] += r.<Double>getAs(TEST_ERROR.name());
-      n[w][b]++;
-    }
-    for (int w = 0; w < ws.size(); w++) {
-      for (int b = 0; b < bins; b++) {
-        sum[w][b] = n[w][b] == 0 ? Double.NaN : sum[w][b] / n[w][b];
-      }
-    }
-    return Plots.heatmap(title, "epoch", "width", columns,
-        ws.stream().map(String::valueOf).toList(), sum);
-  }
-
-  // ---- helpers shared with the scaling section
-
-  String experiment() {
-    return experiment;
-  }
-
-  StringBuilder html() {
-    return html;
-  }
-
-  /** The rows of one analysis table for this experiment; empty if the table is absent. */
-  List<Row> table(String name) {
-    Path p = new Path(path(name));
-    try {
-      if (!p.getFileSystem(conf).exists(new Path(p, ResultsLayout.PARTITION + "="
-          + experiment))) {
-        return List.of();
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return spark.read().parquet(p.toString()).filter(col(EXPERIMENT.name()).equalTo(experiment))
-        .collectAsList();
-  }
-
-  private String path(String table) {
-    return new Path(new Path(results, ResultsLayout.ANALYSIS), table).toString();
-  }
-
-  /** Saves a chart as PNG beside index.html and links it. */
-  void image(String file, Chart<?, ?> chart, String alt) {
-    write(new Path(dir, file), Plots.png(chart));
-    html.append("<p><img src=\"").append(file).append("\" alt=\"").append(esc(alt))
-        .append("\"></p>\n");
-    charts++;
-  }
-
-  private void write(Path p, byte[] bytes) {
-    try {
-      FileSystem fs = p.getFileSystem(conf);
-      fs.setWriteChecksum(false); // no .crc files beside the page
-      try (FSDataOutputStream out = fs.create(p, true)) {
-        out.write(bytes);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("writing " + p + ": " + e.getMessage(), e);
-    }
-  }
-
-  static String esc(Object o) {
-    String s = String.valueOf(o);
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        .replace("\"", "&quot;");
-  }
-
-  static String fmt(double x) {
-    return Double.isNaN(x) ? "" : String.format(Locale.ROOT, "%.4g", x);
+    return new Page(html.toString(), images);
   }
 }

@@ -19,7 +19,7 @@ import org.overparam.results.Column;
  * log-log axes, the fitted coefficients, and the compute-optimal frontier (chart and table).
  * Losses of language models on text are shown in bits per character.
  */
-final class ScalingSection {
+final class ScalingSection implements Section {
   /** At most this many settings are drawn. */
   static final int MAX_SETTINGS = 4;
   /** At most this many lines per chart. */
@@ -27,7 +27,10 @@ final class ScalingSection {
   /** At most this many coefficient rows are listed. */
   static final int MAX_ROWS = 60;
 
-  private ScalingSection() {}
+  @Override
+  public String title() {
+    return "Scaling laws";
+  }
 
   private record Setting(Object config, Object noise, Object wd, Object dropout) {
     static Setting of(Row r) {
@@ -67,23 +70,25 @@ final class ScalingSection {
     }
   }
 
-  static void append(Report r) {
+  @Override
+  public Rendered render(ReportInputs in) {
+    ReportInputs.Fragment r = in.fragment();
     StringBuilder html = r.html();
-    html.append("<h2>Scaling laws</h2>\n");
-    List<Row> fits = r.table(Catalog.SCALING_FITS.name());
+    html.append("<h2>").append(title()).append("</h2>\n");
+    List<Row> fits = in.table(Catalog.SCALING_FITS);
     if (fits.isEmpty()) {
       html.append("<p>No scaling fits in the analysis tables.</p>\n");
-      return;
+      return r.done();
     }
-    Unit unit = Unit.of(r.table(Catalog.RUN_STATUS.name()));
+    Unit unit = Unit.of(in.table(Catalog.RUN_STATUS));
     html.append("<p>Loss: each cell's least test loss over epochs, averaged over seeds, in ")
         .append(unit.name()).append(unit == Unit.NATS ? "" : " (the loss in nats / ln 2; E, A "
             + "and B are in bits, the exponents do not depend on the unit)")
         .append(". N = parameters, D = training examples")
         .append(unit == Unit.NATS ? "" : " (predicted characters)")
         .append(". Bands: 2.5% to 97.5% bootstrap percentiles of the fitted curve.</p>\n");
-    List<Row> curves = r.table(Catalog.SCALING_CURVES.name());
-    List<Row> cells = r.table(Catalog.CURVES.name());
+    List<Row> curves = in.table(Catalog.SCALING_CURVES);
+    List<Row> cells = in.table(Catalog.CURVES);
     Map<Setting, List<Row>> bySetting = new LinkedHashMap<>();
     fits.stream().filter(f -> "fitted".equals(f.getAs(FIT_STATUS.name())))
         .forEach(f -> bySetting.computeIfAbsent(Setting.of(f), k -> new ArrayList<>()).add(f));
@@ -110,16 +115,17 @@ final class ScalingSection {
     fits.stream().filter(f -> "L(N,D)".equals(f.getAs(LAW.name())) && "fitted".equals(
         f.getAs(FIT_STATUS.name())) && !identified(f))
         .forEach(f -> jointUnidentified.put(Setting.of(f), f.getAs(REASON.name())));
-    List<Row> optimal = r.table(Catalog.COMPUTE_OPTIMAL.name());
+    List<Row> optimal = in.table(Catalog.COMPUTE_OPTIMAL);
     frontier(r, optimal, unit, jointUnidentified);
     optimal(html, optimal, unit, jointUnidentified);
+    return r.done();
   }
 
   /**
    * The compute-optimal frontier of each setting: N_opt and D_opt against the budget C on one
    * chart, L_opt against C on another, with their bootstrap bands.
    */
-  private static void frontier(Report r, List<Row> optimal, Unit unit,
+  private static void frontier(ReportInputs.Fragment r, List<Row> optimal, Unit unit,
       Map<Setting, String> unidentified) {
     Map<Setting, List<Row>> bySetting = new LinkedHashMap<>();
     optimal.forEach(o -> bySetting.computeIfAbsent(Setting.of(o), k -> new ArrayList<>()).add(o));
@@ -153,7 +159,7 @@ final class ScalingSection {
   }
 
   private static double[] column(List<Row> rows, String k, double scale) {
-    return java.util.Arrays.stream(Report.values(rows, k)).map(v -> v * scale).toArray();
+    return java.util.Arrays.stream(Plots.values(rows, k)).map(v -> v * scale).toArray();
   }
 
   private static double[][] band(List<Row> rows, Column k, double[] x, double scale) {
@@ -167,7 +173,7 @@ final class ScalingSection {
    * One chart of a law: measured points grouped by {@code group} (a cell column) against
    * {@code xColumn}, with the law's curves and bands.
    */
-  private static void chart(Report r, Setting s, String law, String group, String label,
+  private static void chart(ReportInputs.Fragment r, Setting s, String law, String group, String label,
       List<Row> cells, List<Row> curves, String xColumn, int index, Unit unit, String note) {
     Map<Object, List<Row>> lines = new TreeMap<>();
     for (Row c : curves) {
@@ -233,12 +239,12 @@ final class ScalingSection {
       html.append("<tr><td>").append(f.<Object>getAs(LABEL_NOISE.name())).append("</td><td>")
           .append(f.<Object>getAs(WEIGHT_DECAY.name())).append("</td><td>")
           .append(f.<Object>getAs(DROPOUT.name())).append("</td><td>")
-          .append(Report.esc(f.getAs(LAW.name()))).append("</td><td>").append(fixed(f).trim())
+          .append(Html.esc(f.getAs(LAW.name()))).append("</td><td>").append(fixed(f).trim())
           .append("</td><td>").append(f.<Object>getAs(POINTS.name())).append("</td>");
       if (!identified(f)) {
         // The numbers of a fit that means nothing are not shown; why is.
         html.append("<td colspan=\"7\">not identified: ")
-            .append(Report.esc(String.valueOf(f.<Object>getAs(REASON.name()))))
+            .append(Html.esc(String.valueOf(f.<Object>getAs(REASON.name()))))
             .append("</td></tr>\n");
         continue;
       }
@@ -247,7 +253,7 @@ final class ScalingSection {
             || k.equals(BETA) ? Unit.NONE : unit)).append("</td>");
       }
       Double err = f.getAs(HOLDOUT_RELATIVE_ERROR.name());
-      html.append("<td>").append(Report.fmt(nanIfNull(f.getAs(R2_LOG_LOSS.name()))))
+      html.append("<td>").append(Html.fmt(nanIfNull(f.getAs(R2_LOG_LOSS.name()))))
           .append("</td><td>")
           .append(err == null ? "" : String.format(Locale.ROOT, "%.1f%%", 100 * err))
           .append("</td></tr>\n");
@@ -259,7 +265,7 @@ final class ScalingSection {
     if (!skipped.isEmpty()) {
       html.append("<p>Skipped fits (scaling_fits has each with its reason):</p>\n<ul>\n");
       skipped.forEach((reason, count) -> html.append("<li>").append(count)
-          .append(count == 1 ? " fit" : " fits").append(" skipped: ").append(Report.esc(reason))
+          .append(count == 1 ? " fit" : " fits").append(" skipped: ").append(Html.esc(reason))
           .append("</li>\n"));
       html.append("</ul>\n");
     }
@@ -314,8 +320,8 @@ final class ScalingSection {
     }
     Double lo = unit.of(f.<Double>getAs(lo(k).name()));
     Double hi = unit.of(f.<Double>getAs(hi(k).name()));
-    return Report.fmt(v) + (lo == null || hi == null ? ""
-        : " [" + Report.fmt(lo) + ", " + Report.fmt(hi) + "]");
+    return Html.fmt(v) + (lo == null || hi == null ? ""
+        : " [" + Html.fmt(lo) + ", " + Html.fmt(hi) + "]");
   }
 
   private static void optimal(StringBuilder html, List<Row> rows, Unit unit,
@@ -334,7 +340,7 @@ final class ScalingSection {
         if (said.add(s)) {
           html.append("<tr><td>").append(s.noise).append("</td><td>").append(s.wd)
               .append("</td><td>").append(s.dropout).append("</td><td colspan=\"4\">L(N, D) "
-                  + "not identified: ").append(Report.esc(unidentified.get(s)))
+                  + "not identified: ").append(Html.esc(unidentified.get(s)))
               .append("</td></tr>\n");
         }
         continue;
@@ -342,7 +348,7 @@ final class ScalingSection {
       html.append("<tr><td>").append(o.<Object>getAs(LABEL_NOISE.name())).append("</td><td>")
           .append(o.<Object>getAs(WEIGHT_DECAY.name())).append("</td><td>")
           .append(o.<Object>getAs(DROPOUT.name())).append("</td><td>")
-          .append(Report.fmt(o.<Double>getAs(BUDGET_FLOPS.name()))).append("</td>");
+          .append(Html.fmt(o.<Double>getAs(BUDGET_FLOPS.name()))).append("</td>");
       for (Column k : List.of(PARAMS_OPT, DATA_OPT, LOSS_OPT)) {
         html.append("<td>").append(withInterval(o, k, k.equals(LOSS_OPT) ? unit : Unit.NONE))
             .append("</td>");

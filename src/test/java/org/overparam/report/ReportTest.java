@@ -1,0 +1,57 @@
+package org.overparam.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.overparam.testing.TestSpark;
+
+/** The page: every section's HTML in order inside the shell, written as index.html. */
+class ReportTest {
+  @Test
+  void indexHoldsEverySectionInOrder() throws Exception {
+    String results = Analysed.results();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    List<String> pages = Report.write(TestSpark.get(), results, Report.check(results, "dd"),
+        new PrintStream(out, true, StandardCharsets.UTF_8));
+    Path index = Analysed.dir("dd").resolve("index.html");
+    assertThat(pages).hasSize(1);
+    assertThat(pages.get(0)).endsWith(index.toString());
+    String html = Files.readString(index);
+
+    // The page is the shell around what each section renders alone, in order.
+    StringBuilder sections = new StringBuilder();
+    int charts = 0;
+    for (Section s : Report.SECTIONS) {
+      Section.Rendered r = s.render(Analysed.inputs("dd"));
+      sections.append(r.html());
+      charts += r.images().size();
+    }
+    assertThat(html).startsWith("<!doctype html>\n").contains("<title>overparam: dd</title>")
+        .endsWith("<h1>dd</h1>\n" + sections + "</body></html>\n");
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("(" + charts + " charts)");
+
+    int at = -1;
+    for (String title : List.of("Runs", "Where the threshold and peak fell",
+        "Model-wise: error and loss against parameters",
+        "Epoch-wise: test error by width and epoch", "Scaling laws")) {
+      int next = html.indexOf("<h2>" + title + "</h2>");
+      assertThat(next).as(title).isGreaterThan(at);
+      at = next;
+    }
+    assertThat(Report.SECTIONS).extracting(Section::title).containsExactly("Runs",
+        "Configurations", "Where the threshold and peak fell",
+        "Model-wise: error and loss against parameters",
+        "Epoch-wise: test error by width and epoch", "Scaling laws",
+        "Compression: how much of each model is needed");
+    // No checksum files beside the page.
+    try (var files = Files.list(Analysed.dir("dd"))) {
+      assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".crc"));
+    }
+  }
+}
