@@ -21,11 +21,43 @@ coretype=$(overparam_blas_coretype)
 if [ -n "$coretype" ]; then export OPENBLAS_CORETYPE=$coretype; fi
 unset coretype
 
-# Builds the jar (and the list of Spark's jars for embedded runs) if missing.
+# The one way to build: the shaded jar and the class-path lists of Spark's jars and of the
+# libraries the jar leaves to Spark (target/spark-classpath.txt, target/shared-classpath.txt), which
+# embedded runs and the benchmark's probes use. Tests are compiled but not run.
+overparam_build() {
+  (cd "$OVERPARAM_HOME" && mvn -B -q -DskipTests package) >&2
+}
+
+# Builds if any of those is missing.
 overparam_ensure_built() {
-  if [ ! -f "$OVERPARAM_JAR" ] || [ ! -f "$OVERPARAM_HOME/target/spark-classpath.txt" ]; then
-    (cd "$OVERPARAM_HOME" && mvn -B -q -DskipTests package) >&2
+  if [ ! -f "$OVERPARAM_JAR" ] || [ ! -f "$OVERPARAM_HOME/target/spark-classpath.txt" ] || \
+     [ ! -f "$OVERPARAM_HOME/target/shared-classpath.txt" ]; then
+    overparam_build
   fi
+}
+
+# ---- Python environments ----------------------------------------------------------------------
+
+# The one recipe for every Python environment of the project (.venv, .venv-airflow, .venv-mlflow,
+# .venv-bench): DIR holds exactly the pinned set of REQUIREMENTS and is remade only when that file
+# changes (a copy of it is kept as DIR/.requirements.txt). uv installs (the version pinned in
+# requirements.txt; pip bootstraps it once into .venv): about 10 s where pip took minutes for
+# Airflow. Bytecode is compiled at install, as pip does, so first imports stay fast.
+#   overparam_venv DIR REQUIREMENTS WHO WHAT
+overparam_venv() {
+  local dir=$1 req=$2 who=$3 what=$4
+  if [ -x "$dir/bin/python" ] && cmp -s "$req" "$dir/.requirements.txt"; then return 0; fi
+  echo "$who: preparing $what in $dir" >&2
+  local uv=$OVERPARAM_VENV/bin/uv
+  if [ ! -x "$uv" ]; then
+    [ -x "$OVERPARAM_VENV/bin/python" ] || python3 -m venv "$OVERPARAM_VENV"
+    "$OVERPARAM_VENV/bin/python" -m pip install -q --disable-pip-version-check \
+      "$(grep -m1 '^uv==' "$OVERPARAM_HOME/requirements.txt")"
+  fi
+  [ -x "$dir/bin/python" ] || "$uv" venv -q --python python3 "$dir"
+  rm -f "$dir/.requirements.txt"
+  UV_LINK_MODE=copy "$uv" pip install -q --compile-bytecode --python "$dir/bin/python" -r "$req"
+  cp "$req" "$dir/.requirements.txt"
 }
 
 # ---- spark-submit (submit/spark-submit-*.sh) --------------------------------------------------

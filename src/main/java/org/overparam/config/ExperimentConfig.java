@@ -9,8 +9,9 @@ import java.util.List;
  * @param name experiment name, the {@code experiment=} partition of every results table
  * @param description free text kept with the results
  * @param dataset where examples come from
- * @param trainSizes training-set sizes (a deterministic subset per seed; predicted characters for
- *     a text)
+ * @param trainSizes training-set sizes (a deterministic subset per seed; predicted tokens for a
+ *     text, in whole windows of {@code context} tokens for the families that predict every
+ *     position)
  * @param labelNoise fractions of training labels replaced by a uniformly drawn wrong class
  * @param model family and scale grid
  * @param optimizer optimiser, learning rate, batch size
@@ -68,6 +69,21 @@ public record ExperimentConfig(
           + " reads characters and needs dataset kind text");
     }
     int smallest = trainSizes.stream().mapToInt(Integer::intValue).min().orElseThrow();
+    if (model.everyPosition() && dataset instanceof DatasetConfig.Text t) {
+      // Every position of a window is predicted: sizes count tokens, in whole windows.
+      for (int n : trainSizes) {
+        if (n % t.context() != 0) {
+          throw new IllegalArgumentException("train_sizes: " + n + " is not a multiple of "
+              + "dataset.context " + t.context() + "; family " + model.family() + " trains on "
+              + "whole windows and predicts every token of each");
+        }
+      }
+      if ((long) optimizer.batchSize() * t.context() > smallest) {
+        throw new IllegalArgumentException("optimizer.batch_size: " + optimizer.batchSize()
+            + " windows of " + t.context() + " tokens are more than the smallest of train_sizes"
+            + " (" + smallest + " tokens)");
+      }
+    }
     if (optimizer.batchSize() > smallest) {
       throw new IllegalArgumentException("optimizer.batch_size: " + optimizer.batchSize()
           + " is larger than the smallest of train_sizes (" + smallest + ")");

@@ -21,7 +21,7 @@ public final class Grid {
               for (double drop : c.dropout()) {
                 for (long seed : c.seeds()) {
                   out.add(new RunSpec(c.name(), c.dataset(), c.model().family(), depth, width,
-                      c.model().embedding(), n, noise, wd, drop, seed, c.optimizer(), c.epochs(),
+                      c.model().embedding(), c.model().heads(), n, noise, wd, drop, seed, c.optimizer(), c.epochs(),
                       c.evalEvery(), c.checkpointEvery(), c.strategy(), c.compression()));
                 }
               }

@@ -26,6 +26,9 @@ import java.util.TreeMap;
  * @param experiment the experiment's name (not part of the run's identity)
  * @param embedding character embedding size; 0 for families without one (then left out of the
  *     JSON, so their ids do not depend on it)
+ * @param heads attention heads per block; 0 for families without attention (then left out of
+ *     the JSON likewise)
+ * @param trainSize training examples; for a text, predicted tokens
  * @param checkpointEvery checkpoint cadence (not part of the run's identity)
  * @param compression compression evaluated after training, or null for none (not part of the
  *     run's identity: it does not change the trained model)
@@ -37,6 +40,7 @@ public record RunSpec(
     int depth,
     int width,
     @JsonInclude(JsonInclude.Include.NON_DEFAULT) int embedding,
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) int heads,
     int trainSize,
     double labelNoise,
     double weightDecay,
@@ -49,6 +53,22 @@ public record RunSpec(
     StrategyConfig strategy,
     @JsonInclude(JsonInclude.Include.NON_NULL) CompressionConfig compression)
     implements Serializable {
+
+  /** A run of a family without attention heads. */
+  public RunSpec(String experiment, DatasetConfig dataset, String family, int depth, int width,
+      int embedding, int trainSize, double labelNoise, double weightDecay, double dropout,
+      long seed, OptimizerConfig optimizer, int epochs, int evalEvery, int checkpointEvery,
+      StrategyConfig strategy, CompressionConfig compression) {
+    this(experiment, dataset, family, depth, width, embedding, 0, trainSize, labelNoise,
+        weightDecay, dropout, seed, optimizer, epochs, evalEvery, checkpointEvery, strategy,
+        compression);
+  }
+
+  /** Whether this run's family predicts every position of its window. */
+  @JsonIgnore
+  public boolean everyPosition() {
+    return ModelConfig.SEQUENCE_FAMILIES.contains(family);
+  }
 
   private static final ObjectMapper JSON = new ObjectMapper()
       .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -71,8 +91,8 @@ public record RunSpec(
    */
   @JsonIgnore
   public String runId() {
-    RunSpec key = new RunSpec("", dataset, family, depth, width, embedding, trainSize, labelNoise,
-        weightDecay, dropout, seed, optimizer, epochs, evalEvery, 0, strategy, null);
+    RunSpec key = new RunSpec("", dataset, family, depth, width, embedding, heads, trainSize,
+        labelNoise, weightDecay, dropout, seed, optimizer, epochs, evalEvery, 0, strategy, null);
     return sha256Hex(key.toJson(), 8);
   }
 
@@ -145,8 +165,9 @@ public record RunSpec(
   /** A short human label for logs and job descriptions. */
   @JsonIgnore
   public String label() {
-    return String.format("%s d=%d w=%d%s n=%d noise=%.2f wd=%g drop=%.2f seed=%d", family, depth,
-        width, embedding > 0 ? " e=" + embedding : "", trainSize, labelNoise, weightDecay, dropout,
+    return String.format("%s d=%d w=%d%s%s n=%d noise=%.2f wd=%g drop=%.2f seed=%d", family,
+        depth, width, embedding > 0 ? " e=" + embedding : "", heads > 0 ? " h=" + heads : "",
+        trainSize, labelNoise, weightDecay, dropout,
         seed);
   }
 }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import org.overparam.config.DatasetConfig;
+import org.overparam.config.RunSpec;
 
 /** Loads data sources (once per JVM) and draws each run's subset and label noise. */
 public final class Datasets {
@@ -55,8 +56,12 @@ public final class Datasets {
       return new DataSource(pool, test, t.describe());
     }
     if (cfg instanceof DatasetConfig.Text t) {
-      TextCorpus corpus = TextCorpus.read(Path.of(t.path()), t.context(), t.validationFraction());
+      TextCorpus corpus = TextCorpus.read(Path.of(t.path()), t.context(), t.validationFraction(),
+          t.bytes());
       return new DataSource(null, corpus.validation(t.testSize()), t.describe(), corpus);
+    }
+    if (cfg instanceof DatasetConfig.FileDataset f) {
+      return FileDatasets.load(f);
     }
     throw new IllegalArgumentException("unknown dataset " + cfg);
   }
@@ -113,6 +118,30 @@ public final class Datasets {
       int[] perm = Seeds.permutation(src.pool().count(), Seeds.rng(seed, "subset"));
       chosen = src.pool().rows(java.util.Arrays.copyOf(perm, trainSize), null);
     }
+    return withNoise(chosen, src.test(), trainSize, noise, seed);
+  }
+
+  /**
+   * The data of run {@code spec}: as {@link #prepare(DataSource, int, double, long)}, except for
+   * a family that predicts every position of its window, which gets windows of the text
+   * ({@link TextCorpus#trainWindows}, {@link TextCorpus#validationWindows}); its label noise
+   * flips {@code round(noise * trainSize)} of the predicted tokens.
+   */
+  public static TrainTest prepare(DataSource src, RunSpec spec) {
+    if (!spec.everyPosition()) {
+      return prepare(src, spec.trainSize(), spec.labelNoise(), spec.seed());
+    }
+    if (src.text() == null) {
+      throw new DataException("model.family: " + spec.family() + " needs a text dataset");
+    }
+    DatasetConfig.Text t = (DatasetConfig.Text) spec.dataset();
+    return withNoise(src.text().trainWindows(spec.trainSize(), spec.seed()),
+        src.text().validationWindows(t.testSize()), spec.trainSize(), spec.labelNoise(),
+        spec.seed());
+  }
+
+  private static TrainTest withNoise(Examples chosen, Examples test, int trainSize,
+      double noise, long seed) {
     int[] labels = chosen.labels().clone();
     int flips = (int) Math.round(noise * trainSize);
     SplittableRandom rng = Seeds.rng(seed, "noise");
@@ -123,7 +152,7 @@ public final class Datasets {
       int wrong = rng.nextInt(k - 1);
       labels[j] = wrong >= labels[j] ? wrong + 1 : wrong;
     }
-    Examples train = new Examples(chosen.features(), labels, chosen.dim(), k);
-    return new TrainTest(train, src.test(), flips);
+    Examples train = new Examples(chosen.features(), labels, chosen.dim(), k, chosen.steps());
+    return new TrainTest(train, test, flips);
   }
 }

@@ -19,6 +19,7 @@ public final class Models {
     return switch (spec.family()) {
       case "mlp" -> Mlp.build(spec, in, classes);
       case "charlm", "charlstm" -> CharLm.build(spec, in, classes);
+      case "gpt" -> Gpt.build(spec, in, classes);
       default -> throw new IllegalArgumentException("model.family: " + spec.family());
     };
   }
@@ -34,11 +35,16 @@ public final class Models {
       case "mlp" -> Mlp.params(in, spec.depth(), spec.width(), classes);
       case "charlm", "charlstm" -> CharLm.params(spec.family(), in, classes, spec.embedding(),
           spec.depth(), spec.width());
+      case "gpt" -> Gpt.params(in, classes, spec.depth(), spec.width());
       default -> throw new IllegalArgumentException("model.family: " + spec.family());
     };
   }
 
-  /** Training FLOPs per example of the network {@code spec} builds. */
+  /**
+   * Training FLOPs per example of the network {@code spec} builds; per predicted token for a
+   * family that predicts every position of its window (so that times train_size, in tokens, it
+   * is the compute of an epoch).
+   */
   public static long trainingFlopsPerExample(RunSpec spec) {
     return trainingFlopsPerExample(spec, spec.dataset().featureDim(),
         Datasets.classes(spec.dataset()));
@@ -50,15 +56,17 @@ public final class Models {
       case "mlp" -> Mlp.trainingFlopsPerExample(params(spec, in, classes));
       case "charlm", "charlstm" -> CharLm.trainingFlopsPerExample(spec.family(), in, classes,
           spec.embedding(), spec.depth(), spec.width());
+      case "gpt" -> Gpt.trainingFlopsPerToken(in, classes, spec.depth(), spec.width());
       default -> throw new IllegalArgumentException("model.family: " + spec.family());
     };
   }
 
-  /** Parameters outside embedding tables: all of them for an MLP. */
+  /** Parameters outside embedding tables (token and position): all of them for an MLP. */
   public static long nonEmbeddingParams(MultiLayerNetwork net) {
     long embedding = 0;
     for (Layer l : net.getLayers()) {
-      if (l instanceof EmbeddingSequenceLayer) {
+      if (l instanceof EmbeddingSequenceLayer
+          || l.conf().getLayer() instanceof PositionEmbedding) {
         embedding += l.numParams();
       }
     }

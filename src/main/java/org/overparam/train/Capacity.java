@@ -113,6 +113,12 @@ public final class Capacity {
     if (r.family().equals("charlstm")) {
       // Four gates, the cell and the output of every layer at every step are kept for BPTT.
       perExample = (double) in * (r.embedding() + 6 * hidden) + classes;
+    } else if (r.family().equals("gpt")) {
+      // Per window position and block: about 20 width-vectors (LayerNorms, queries, keys and
+      // values, the 4x MLP before and after GELU, residual sums) and two rows of attention
+      // scores per head; the embeddings, final norm and the softmax over the vocabulary once.
+      perExample = (double) in * (r.depth() * (20.0 * r.width() + 2.0 * r.heads() * in)
+          + 3.0 * r.width() + 2.0 * classes);
     } else if (r.family().equals("charlm")) {
       perExample = (double) in * r.embedding() + hidden + classes;
     } else {

@@ -120,12 +120,18 @@ public final class Compression {
     }
   }
 
-  /** Views of every weight parameter of {@code net}: all parameters except biases. */
+  /**
+   * Views of every weight parameter of {@code net}: all parameters except biases and gains.
+   * DL4J names weights with an upper-case first letter ({@code W}, an LSTM's {@code RW}) and
+   * biases {@code b}; the transformer's layers follow it (weight matrices {@code Wqkv, Wo, W1,
+   * W2}, position table {@code W}; LayerNorm gains and biases in lower case).
+   */
   public static List<INDArray> weights(MultiLayerNetwork net) {
     List<INDArray> out = new ArrayList<>();
     for (Layer l : net.getLayers()) {
       for (Map.Entry<String, INDArray> e : l.paramTable().entrySet()) {
-        if (!e.getKey().equals(DefaultParamInitializer.BIAS_KEY)) {
+        if (!e.getKey().equals(DefaultParamInitializer.BIAS_KEY)
+            && Character.isUpperCase(e.getKey().charAt(0))) {
           out.add(e.getValue());
         }
       }

@@ -82,7 +82,7 @@ public final class EpochLoop {
    */
   public static Outcome run(Run run, MultiLayerNetwork net, Step step) {
     RunSpec spec = run.spec();
-    int n = run.data().train().count();
+    int n = run.data().train().predictions(); // examples, or predicted tokens of windows
     List<EpochMetrics> epochs = new ArrayList<>(run.resumed() != null ? run.resumed().epochs()
         : List.of());
     int first = run.resumed() != null ? run.resumed().epoch() + 1 : 1;

@@ -3,10 +3,16 @@ package org.overparam.train;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.overparam.data.Examples;
 
-/** Mean cross-entropy and error rate of a network on a whole set, in chunks. */
+/**
+ * Mean cross-entropy and error rate of a network on a whole set, in chunks. For examples of
+ * several labels (a window whose every position is predicted), every label counts once: the
+ * loss is per predicted token.
+ */
 public final class Evaluator {
+  /** Predictions per chunk: rows of one label, or windows of {@code steps} labels. */
   private static final int CHUNK = 2048;
   /** Floor on a predicted probability, so a confident mistake costs log(1e-30) rather than inf. */
   private static final double MIN_PROB = 1e-30;
@@ -17,15 +23,19 @@ public final class Evaluator {
   public static double[] evaluate(MultiLayerNetwork net, INDArray x, Examples ex) {
     int n = ex.count();
     int k = ex.classes();
+    int steps = ex.steps();
+    int rows = Math.max(1, CHUNK / steps);
     double loss = 0;
     long wrong = 0;
-    for (int start = 0; start < n; start += CHUNK) {
-      int end = Math.min(n, start + CHUNK);
-      INDArray out = net.output(x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(start, end),
-          org.nd4j.linalg.indexing.NDArrayIndex.all()), false);
+    for (int start = 0; start < n; start += rows) {
+      int end = Math.min(n, start + rows);
+      // [rows, classes], or [rows, steps, classes] for a sequence output
+      INDArray out = net.output(x.get(NDArrayIndex.interval(start, end), NDArrayIndex.all()),
+          false);
       float[] p = out.dup('c').data().asFloat();
-      for (int i = 0; i < end - start; i++) {
-        int label = ex.labels()[start + i];
+      int predictions = (end - start) * steps;
+      for (int i = 0; i < predictions; i++) {
+        int label = ex.labels()[start * steps + i];
         int arg = 0;
         float best = p[i * k];
         for (int c = 1; c < k; c++) {
@@ -41,7 +51,8 @@ public final class Evaluator {
         loss -= Math.log(Math.max(MIN_PROB, p[i * k + label]));
       }
     }
-    return new double[] {loss / n, (double) wrong / n};
+    long total = (long) n * steps;
+    return new double[] {loss / total, (double) wrong / total};
   }
 
   /** Features as an {@code n x dim} float matrix. */
@@ -56,5 +67,29 @@ public final class Evaluator {
       y[i * ex.classes() + ex.labels()[i]] = 1f;
     }
     return Nd4j.create(y, new long[] {ex.count(), ex.classes()}, 'c');
+  }
+
+  /**
+   * Labels as the network is fitted on them, one row per example: one-hot ({@code n x classes})
+   * for one label per example, else the class indices of every position ({@code n x steps}),
+   * which {@link #minibatchLabels} shapes for a sequence output.
+   */
+  public static INDArray labels(Examples ex) {
+    if (ex.steps() == 1) {
+      return oneHot(ex);
+    }
+    float[] y = new float[ex.labels().length];
+    for (int i = 0; i < y.length; i++) {
+      y[i] = ex.labels()[i];
+    }
+    return Nd4j.create(y, new long[] {ex.count(), ex.steps()}, 'c');
+  }
+
+  /**
+   * Rows of {@link #labels} as a minibatch's labels: unchanged for one label per example, else
+   * {@code [rows, steps, 1]}, the sparse labels of a softmax at every position.
+   */
+  public static INDArray minibatchLabels(INDArray rows, int steps) {
+    return steps == 1 ? rows : rows.reshape('c', rows.size(0), steps, 1);
   }
 }

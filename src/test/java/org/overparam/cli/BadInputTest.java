@@ -40,6 +40,7 @@ import org.overparam.config.ModelConfig;
 import org.overparam.config.RunSpec;
 import org.overparam.data.Datasets;
 import org.overparam.results.ResultsStore;
+import org.overparam.testing.NpzFiles;
 import org.overparam.train.Checkpoints;
 import org.overparam.train.EpochListener;
 import org.overparam.train.local.LocalTrainer;
@@ -71,6 +72,13 @@ class BadInputTest {
       dropout: [0.0]
       seeds: [0]
       """;
+
+  /** BASE as a gpt experiment on a text (the file need not exist: the config fails first). */
+  static String gpt(String model, String dataset) {
+    return BASE.replace("{kind: teacher-student, input_dim: 8, classes: 3, test_size: 100}",
+        "{kind: text, path: none.txt, " + dataset + "}").replace(
+        "{family: mlp, depths: [1], widths: [4]}", "{family: gpt, depths: [1], " + model + "}");
+  }
 
   @BeforeAll
   static void existingResults() throws Exception {
@@ -231,6 +239,22 @@ class BadInputTest {
             "strategy.kind: 'magic'"),
         yaml("negative workers", "epochs: 4", "epochs: 4\nstrategy: {workers: -1}",
             "strategy.workers: must be >= 0"),
+        // --- the transformer family
+        text("gpt width not a multiple of its heads", gpt("widths: [6], heads: 4", "context: 4"),
+            "model.heads: width 6 is not a multiple of 4 heads"),
+        text("gpt with an embedding size", gpt("widths: [8], embedding: 4", "context: 4"),
+            "model.embedding: only the [charlm, charlstm] families have an embedding size"),
+        yaml("heads for a family without attention", "widths: [4]}", "widths: [4], heads: 2}",
+            "model.heads: only family gpt has attention heads"),
+        text("gpt train size not whole windows", gpt("widths: [8]", "context: 5"),
+            "train_sizes: 64 is not a multiple of dataset.context 5"),
+        text("gpt batch of windows larger than the training set", gpt("widths: [8]",
+            "context: 4"), "optimizer.batch_size: 32 windows of 4 tokens are more than the "
+                + "smallest of train_sizes (64 tokens)"),
+        text("unknown token kind", gpt("widths: [8]", "context: 4, tokens: word"),
+            "dataset.tokens: 'word' is not one of [char, byte]"),
+        yaml("gpt on a dataset that is not text", "family: mlp", "family: gpt",
+            "model.family: gpt reads characters and needs dataset kind text"),
         // --- what the grid asks of the machine
         text("grid of more than 100,000 runs", BASE.replace("seeds: [0]", "seeds: "
                 + IntStream.range(0, 1000).boxed().toList()).replace("widths: [4]", "widths: "
@@ -311,6 +335,68 @@ class BadInputTest {
               "{family: mlp, depths: [1], widths: [4]}",
               "{family: charlm, depths: [1], widths: [4], embedding: 4}")));
         }, "{dir}/empty.txt"),
+        // --- a user's own files: npz and Parquet
+        npz("npz file missing", dir -> dir.resolve("none.npz"),
+            "dataset.path {dir}/none.npz: no such file"),
+        new Case("npz test file missing", dir -> trainOn(dir, "{kind: npz, path: '"
+            + NpzFiles.examples(dir.resolve("train.npz"), 100, 8, 3) + "', test_path: '"
+            + dir.resolve("test.npz") + "', input_dim: 8, classes: 3}"),
+            "dataset.test_path {dir}/test.npz: no such file"),
+        npz("npz not a zip", dir -> write(dir.resolve("d.npz"), "x,y\n1,2\n"),
+            "data file {dir}/d.npz: not a .npz file"),
+        npz("npz without the features array", dir -> new NpzFiles().f8("inputs", new double[8],
+            1, 8).i8("y", new long[1], 1).write(dir.resolve("d.npz")),
+            "data file {dir}/d.npz: no array 'x' (it holds inputs, y)"),
+        npz("npz of another width", dir -> NpzFiles.examples(dir.resolve("d.npz"), 100, 7, 3),
+            "data file {dir}/d.npz: array 'x' has shape (100, 7), 7 features per example; "
+                + "dataset.input_dim is 8"),
+        npz("npz labels that are not integers", dir -> new NpzFiles().f8("x", new double[800],
+            100, 8).f8("y", new double[100], 100).write(dir.resolve("d.npz")),
+            "data file {dir}/d.npz: array 'y' is of dtype <f8; labels must be integers"),
+        npz("npz label out of range", dir -> NpzFiles.examples(dir.resolve("d.npz"), 100, 8, 4),
+            "data file {dir}/d.npz: y[3] is label 3, outside 0..2 (dataset.classes is 3)"),
+        npz("npz NaN feature", dir -> {
+          double[] x = new double[800];
+          x[8 * 42 + 5] = Double.NaN;
+          return new NpzFiles().f8("x", x, 100, 8).i8("y", new long[100], 100)
+              .write(dir.resolve("d.npz"));
+        }, "data file {dir}/d.npz: x[42, 5] is NaN; features must be finite numbers"),
+        npz("npz ragged features", dir -> new NpzFiles().raw("x", "|O", false, new long[] {100},
+            new byte[] {(byte) 0x80, 2, ']', '.'}).i8("y", new long[100], 100)
+            .write(dir.resolve("d.npz")), "data file {dir}/d.npz: array 'x' holds Python objects"),
+        npz("npz labels and features of different counts", dir -> new NpzFiles().f8("x",
+            new double[800], 100, 8).i8("y", new long[99], 99).write(dir.resolve("d.npz")),
+            "data file {dir}/d.npz: array 'x' has 100 examples but array 'y' has 99 labels"),
+        npz("npz pool smaller than the training set", dir -> NpzFiles.examples(
+            dir.resolve("d.npz"), 60, 8, 3),
+            "train_sizes: 64 exceeds the 48 training examples of npz:{dir}/d.npz"),
+        new Case("npz test size above the test file", dir -> trainOn(dir, "{kind: npz, path: '"
+            + NpzFiles.examples(dir.resolve("train.npz"), 100, 8, 3) + "', test_path: '"
+            + NpzFiles.examples(dir.resolve("test.npz"), 10, 8, 3) + "', input_dim: 8, "
+            + "classes: 3, test_size: 11}"),
+            "dataset.test_size: 11 exceeds the 10 test examples of npz:{dir}/train.npz"),
+        new Case("npz test and train set both given", dir -> trainOn(dir, "{kind: npz, path: "
+            + "a.npz, test_path: b.npz, test_fraction: 0.2, input_dim: 8, classes: 3}"),
+            "dataset.test_fraction: give test_path (a file of test examples) or test_fraction"),
+        parquetData("Parquet without the label column", "select range as label, " + EIGHT
+            + " as x from range(100)",
+            "data file {dir}/t.parquet: no column 'y' for the labels (columns: label, x)"),
+        parquetData("Parquet labels that are doubles", "select 0.0::double as y, " + EIGHT
+            + " as x from range(100)",
+            "data file {dir}/t.parquet: column 'y' is optional double y; labels must be integers"),
+        parquetData("Parquet ragged feature lists", "select 0 as y, case when range = 7 then "
+            + "[1.0]::double[] else " + EIGHT + " end as x from range(100)",
+            "data file {dir}/t.parquet: column 'x', row 7 (from 0): 1 values; "
+                + "dataset.input_dim is 8 (the lists are ragged)"),
+        parquetData("Parquet NaN feature", "select 1 as y, [1.0, 2, 3, 4, 5, 6, 7, case when "
+            + "range = 9 then 'nan'::double else 8 end]::double[] as x from range(100)",
+            "data file {dir}/t.parquet: column 'x', row 9 (from 0), value 7 is NaN"),
+        parquetData("Parquet numbered feature column missing", "select 1 as y, 1.0::double as x0, "
+            + "1::int as x1, 1::float as x2, 1::bigint as x3, 1.0::double as x5, 0.5::float as "
+            + "x6, 2::int as x7, 3.0::double as x8 from range(100)", "data file {dir}/t.parquet: feature columns x0..x5 lack x4"),
+        parquetData("Parquet label out of range", "select range % 5 as y, " + EIGHT
+            + " as x from range(100)",
+            "data file {dir}/t.parquet: column 'y', row 3 (from 0) is label 3, outside 0..2"),
         // --- tables given to fit-scaling
         new Case("fit-scaling: a metrics table has no loss column", dir -> fitScaling(
             anyMetricsFile()), "{metrics}: no column 'loss'"),
@@ -427,6 +513,27 @@ class BadInputTest {
   }
 
   // ---------------------------------------------------------------------------------------
+
+  /** {@code overparam train} of the base experiment on {@code dataset} (a YAML mapping). */
+  static String[] trainOn(Path dir, String dataset) {
+    return train(write(dir.resolve("e.yaml"), BASE.replace(
+        "{kind: teacher-student, input_dim: 8, classes: 3, test_size: 100}", dataset)));
+  }
+
+  /** The base experiment on the npz file {@code file} writes, a fifth of it held out. */
+  static Case npz(String name, Function<Path, Path> file, String expected) {
+    return new Case(name, dir -> trainOn(dir, "{kind: npz, path: '" + file.apply(dir)
+        + "', test_fraction: 0.2, input_dim: 8, classes: 3}"), expected);
+  }
+
+  /** A DuckDB list of the 8 features the base experiment's model takes. */
+  static final String EIGHT = "[1.0, 2, 3, 4, 5, 6, 7, 8]::double[]";
+
+  /** The base experiment on a Parquet file of the rows of a DuckDB query, a fifth held out. */
+  static Case parquetData(String name, String query, String expected) {
+    return new Case(name, dir -> trainOn(dir, "{kind: parquet, path: '" + parquet(dir, query)
+        + "', test_fraction: 0.2, input_dim: 8, classes: 3}"), expected);
+  }
 
   /** {@code overparam train} of the base experiment with {@code --master url}. */
   static String[] withMaster(Path dir, String url) {

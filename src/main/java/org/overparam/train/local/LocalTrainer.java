@@ -50,7 +50,8 @@ public final class LocalTrainer {
 
     // --- data: copied into ND4J once; each epoch only permutes rows
     INDArray x = Evaluator.features(data.train());
-    INDArray y = Evaluator.oneHot(data.train());
+    INDArray y = Evaluator.labels(data.train());
+    int steps = data.train().steps();
     INDArray xTest = Evaluator.features(data.test());
     SplittableRandom order = Seeds.rng(spec.seed(), "order");
     int batch = spec.optimizer().batchSize();
@@ -73,7 +74,8 @@ public final class LocalTrainer {
             for (int start = 0; start < n; start += batch) {
               int end = Math.min(n, start + batch);
               model.fit(new DataSet(xs.get(NDArrayIndex.interval(start, end), NDArrayIndex.all()),
-                  ys.get(NDArrayIndex.interval(start, end), NDArrayIndex.all())));
+                  Evaluator.minibatchLabels(ys.get(NDArrayIndex.interval(start, end),
+                      NDArrayIndex.all()), steps)));
             }
             return model;
           }

@@ -60,8 +60,7 @@ final class ParameterAveraging {
       Checkpoints checkpoints) {
     long started = System.currentTimeMillis();
     StrategyConfig s = spec.strategy();
-    TrainTest data = Datasets.prepare(Datasets.load(spec.dataset()), spec.trainSize(),
-        spec.labelNoise(), spec.seed());
+    TrainTest data = Datasets.prepare(Datasets.load(spec.dataset()), spec);
     int workers = s.workers() > 0 ? s.workers() : sc.defaultParallelism();
     Checkpoint resumed = checkpoints.latest(spec).orElse(null);
     MultiLayerNetwork net = resumed != null ? resumed.net()
@@ -93,7 +92,7 @@ final class ParameterAveraging {
                   + "] epoch " + epoch + "/" + spec.epochs() + " (parameter averaging, "
                   + workers + " workers)");
               SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, model,
-                  master(spec, workers, epoch));
+                  master(spec, workers, epoch, data.train().count()));
               MultiLayerNetwork fitted = sparkNet.fit(batches);
               score = sparkNet.getScore();
               return fitted;
@@ -119,11 +118,12 @@ final class ParameterAveraging {
   }
 
   /** One epoch's training master; its split of minibatches into rounds is seeded by the epoch. */
-  private static ParameterAveragingTrainingMaster master(RunSpec spec, int workers, int epoch) {
+  private static ParameterAveragingTrainingMaster master(RunSpec spec, int workers, int epoch,
+      int examples) {
     StrategyConfig s = spec.strategy();
     return new ParameterAveragingTrainingMaster.Builder(workers, s.batchPerWorker())
         .batchSizePerWorker(s.batchPerWorker())
-        .averagingFrequency(s.frequency(spec.trainSize(), workers))
+        .averagingFrequency(s.frequency(examples, workers))
         .workerPrefetchNumBatches(0)
         .rddTrainingApproach(RDDTrainingApproach.Direct)
         .repartionData(Repartition.Never)
@@ -141,8 +141,7 @@ final class ParameterAveraging {
   static List<DataSet> workerBatches(RunSpec spec, int worker, int workers) {
     Blas.checkCoreType();
     Threads.limit(taskCores());
-    TrainTest data = Datasets.prepare(Datasets.load(spec.dataset()), spec.trainSize(),
-        spec.labelNoise(), spec.seed());
+    TrainTest data = Datasets.prepare(Datasets.load(spec.dataset()), spec);
     List<DataSet> all = minibatches(data.train(), spec.strategy().batchPerWorker(), spec.seed());
     int from = (int) ((long) worker * all.size() / workers);
     int to = (int) ((long) (worker + 1) * all.size() / workers);
@@ -168,15 +167,16 @@ final class ParameterAveraging {
     int[] perm = Seeds.permutation(train.count(), Seeds.rng(seed, "partition"));
     Examples shuffled = train.rows(perm, null);
     INDArray x = Evaluator.features(shuffled);
-    INDArray y = Evaluator.oneHot(shuffled);
+    INDArray y = Evaluator.labels(shuffled);
     List<DataSet> out = new ArrayList<>();
     for (int start = 0; start < train.count(); start += size) {
       int end = Math.min(train.count(), start + size);
       out.add(new DataSet(
           x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(start, end),
               org.nd4j.linalg.indexing.NDArrayIndex.all()).dup(),
-          y.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(start, end),
-              org.nd4j.linalg.indexing.NDArrayIndex.all()).dup()));
+          Evaluator.minibatchLabels(y.get(
+              org.nd4j.linalg.indexing.NDArrayIndex.interval(start, end),
+              org.nd4j.linalg.indexing.NDArrayIndex.all()).dup(), train.steps())));
     }
     return out;
   }

@@ -35,7 +35,6 @@ final class PerTask {
     Threads.limit(ctx == null ? Runtime.getRuntime().availableProcessors() : ctx.cpus());
     DataSource src = Datasets.load(spec.dataset());
     return new LocalTrainer(EpochListener.log(), checkpoints)
-        .train(spec, Datasets.prepare(src, spec.trainSize(), spec.labelNoise(), spec.seed()),
-            device);
+        .train(spec, Datasets.prepare(src, spec), device);
   }
 }

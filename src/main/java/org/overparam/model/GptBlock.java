@@ -1,0 +1,262 @@
+package org.overparam.model;
+
+import java.util.Map;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * One pre-LayerNorm transformer block on {@code [batch, context, width]}:
+ * {@code x + Drop(Attn(LN1(x)))}, then {@code h + Drop(Mlp(LN2(h)))}, where Attn is causal
+ * multi-head self-attention (a fused query/key/value projection, {@code heads} heads of
+ * {@code width / heads} dimensions, scores scaled by {@code 1 / sqrt(width / heads)}, position t
+ * attending to positions {@code <= t} only, an output projection) and Mlp a {@code 4 x width}
+ * GELU layer (GPT-2's tanh form of GELU) and its projection back. Drop is residual dropout, in
+ * training only. Forward and backward passes are written out in {@link Impl}.
+ *
+ * <p>The causal mask adds {@code -1e9} to the scores of later positions before the softmax,
+ * which makes their weights exactly 0 in single and double precision: what a position outputs
+ * does not depend, bit for bit, on the tokens after it.
+ *
+ * <p>Initialisation (GPT-2's): weights N(0, 0.02^2), the two projections into the residual
+ * stream N(0, (0.02 / sqrt(2 x depth))^2), biases 0, LayerNorm gains 1. Parameter names start
+ * with an upper-case letter for weight matrices ({@code Wqkv, Wo, W1, W2}) and a lower-case one
+ * for vectors (biases and LayerNorm gains), which are neither weight-decayed nor pruned; none has
+ * an underscore, which DL4J's updater reads as the end of the layer's name.
+ */
+public class GptBlock extends TokenLayer {
+  static final double INIT_STD = 0.02;
+  /** Added to the attention scores of positions a query may not see. */
+  static final double MASKED = -1e9;
+
+  private int heads;
+  private int depth;
+
+  /** For DL4J's JSON configuration reader. */
+  public GptBlock() {}
+
+  /**
+   * @param width model width
+   * @param heads attention heads, a divisor of {@code width}
+   * @param context tokens per window
+   * @param depth blocks in the model (scales the initialisation of the residual projections)
+   * @param dropout residual dropout probability
+   */
+  public GptBlock(int width, int heads, int context, int depth, double dropout) {
+    super(width, context, dropout);
+    if (width % heads != 0) {
+      throw new IllegalArgumentException("width " + width + " is not a multiple of " + heads
+          + " heads");
+    }
+    this.heads = heads;
+    this.depth = depth;
+  }
+
+  public int getHeads() {
+    return heads;
+  }
+
+  public int getDepth() {
+    return depth;
+  }
+
+  /** Parameters of one block of width {@code d}: {@code 12 d^2 + 13 d}. */
+  public static long params(long d) {
+    return 2 * (2 * d)          // two LayerNorms, gain and bias
+        + d * 3 * d + 3 * d     // query, key, value
+        + d * d + d             // attention output
+        + d * 4 * d + 4 * d     // MLP in
+        + 4 * d * d + d;        // MLP out
+  }
+
+  @Override
+  public void defineParameters(SDLayerParams p) {
+    long d = width;
+    p.addBiasParam("ln1g", d);
+    p.addBiasParam("ln1b", d);
+    p.addWeightParam("Wqkv", d, 3 * d);
+    p.addBiasParam("bqkv", 3 * d);
+    p.addWeightParam("Wo", d, d);
+    p.addBiasParam("bo", d);
+    p.addBiasParam("ln2g", d);
+    p.addBiasParam("ln2b", d);
+    p.addWeightParam("W1", d, 4 * d);
+    p.addBiasParam("b1", 4 * d);
+    p.addWeightParam("W2", 4 * d, d);
+    p.addBiasParam("b2", d);
+  }
+
+  @Override
+  public void initializeParameters(Map<String, INDArray> params) {
+    double residual = INIT_STD / Math.sqrt(2.0 * depth);
+    for (Map.Entry<String, INDArray> e : params.entrySet()) {
+      switch (e.getKey()) {
+        case "Wqkv", "W1" -> normal(e.getValue(), INIT_STD);
+        case "Wo", "W2" -> normal(e.getValue(), residual);
+        case "ln1g", "ln2g" -> e.getValue().assign(1);
+        default -> e.getValue().assign(0);
+      }
+    }
+  }
+
+  @Override
+  TokenLayerImpl impl(NeuralNetConfiguration conf, DataType dataType) {
+    return new Impl(conf, dataType);
+  }
+
+  /** The block's forward and backward passes; see the class comment for what they compute. */
+  private final class Impl extends TokenLayerImpl {
+    private final double scale = 1.0 / Math.sqrt((double) width / heads);
+    private INDArray causal;
+    // kept by forward for backward
+    private long batch;
+    private Norm norm1;
+    private Norm norm2;
+    private INDArray a1;
+    private INDArray q;
+    private INDArray k;
+    private INDArray v;
+    private INDArray probs;
+    private INDArray merged;
+    private INDArray a2;
+    private INDArray hidden;
+    private INDArray tanh;
+    private INDArray gelu;
+    private INDArray maskAttn;
+    private INDArray maskMlp;
+
+    Impl(NeuralNetConfiguration conf, DataType dataType) {
+      super(conf, dataType);
+    }
+
+    private INDArray p(String name) {
+      return paramTable.get(name);
+    }
+
+    @Override
+    INDArray forward(INDArray x, boolean training) {
+      batch = x.size(0);
+      long n = batch * context;
+      INDArray rows = x.reshape(n, width);
+      // --- causal self-attention
+      norm1 = normalise(rows);
+      a1 = affine(norm1, row(p("ln1g")), row(p("ln1b")));
+      INDArray qkv = a1.mmul(p("Wqkv")).addiRowVector(row(p("bqkv")));       // [n, 3d]
+      q = heads(qkv, 0);
+      k = heads(qkv, 1);
+      v = heads(qkv, 2);
+      INDArray scores = Nd4j.matmul(q, k, false, true, false).muli(scale)    // [B*h, T, T]
+          .addi(causalMask(scores(q)));
+      probs = Nd4j.exec(new SoftMax(scores, scores, 2))[0];
+      merged = merge(Nd4j.matmul(probs, v));                                 // [n, d]
+      INDArray attn = merged.mmul(p("Wo")).addiRowVector(row(p("bo")));
+      maskAttn = mask(attn, dropout, training);
+      INDArray x1 = rows.add(maskAttn == null ? attn : attn.muli(maskAttn));
+      // --- MLP
+      norm2 = normalise(x1);
+      a2 = affine(norm2, row(p("ln2g")), row(p("ln2b")));
+      hidden = a2.mmul(p("W1")).addiRowVector(row(p("b1")));                  // [n, 4d]
+      // GELU, tanh form: 0.5 h (1 + tanh(c (h + 0.044715 h^3)))
+      tanh = Transforms.tanh(hidden.mul(hidden).muli(GELU_CUBIC).addi(1).muli(hidden)
+          .muli(GELU_C), false);
+      gelu = tanh.add(1).muli(hidden).muli(0.5);
+      INDArray out = gelu.mmul(p("W2")).addiRowVector(row(p("b2")));
+      maskMlp = mask(out, dropout, training);
+      return x1.addi(maskMlp == null ? out : out.muli(maskMlp)).reshape(batch, context, width);
+    }
+
+    @Override
+    INDArray backward(INDArray dy) {
+      long n = batch * context;
+      INDArray dx1 = dy.reshape(n, width);
+      // --- MLP
+      INDArray dOut = maskMlp == null ? dx1 : dx1.mul(maskMlp);
+      gradTable.get("W2").assign(gelu.transpose().mmul(dOut));
+      gradTable.get("b2").assign(dOut.sum(0));
+      INDArray dGelu = dOut.mmul(p("W2").transpose());
+      // d gelu / dh = 0.5 (1 + t) + 0.5 h (1 - t^2) c (1 + 3 x 0.044715 h^2)
+      INDArray slope = tanh.mul(tanh).rsubi(1).muli(hidden)
+          .muli(hidden.mul(hidden).muli(3 * GELU_CUBIC).addi(1)).muli(0.5 * GELU_C)
+          .addi(tanh.add(1).muli(0.5));
+      INDArray dHidden = dGelu.muli(slope);
+      gradTable.get("W1").assign(a2.transpose().mmul(dHidden));
+      gradTable.get("b1").assign(dHidden.sum(0));
+      INDArray dA2 = dHidden.mmul(p("W1").transpose());
+      dx1 = dx1.add(normaliseBackward(norm2, row(p("ln2g")), dA2, gradTable.get("ln2g"),
+          gradTable.get("ln2b")));
+      // --- attention
+      INDArray dAttn = maskAttn == null ? dx1 : dx1.mul(maskAttn);
+      gradTable.get("Wo").assign(merged.transpose().mmul(dAttn));
+      gradTable.get("bo").assign(dAttn.sum(0));
+      INDArray dHeads = split(dAttn.mmul(p("Wo").transpose()));              // [B*h, T, hd]
+      INDArray dProbs = Nd4j.matmul(dHeads, v, false, true, false);          // [B*h, T, T]
+      INDArray dV = Nd4j.matmul(probs, dHeads, true, false, false);
+      // softmax: dS = P * (dP - sum(dP * P)) over the keys, then the scale
+      INDArray dScores = dProbs.subi(dProbs.mul(probs).sum(true, 2)).muli(probs).muli(scale);
+      INDArray dQ = Nd4j.matmul(dScores, k);
+      INDArray dK = Nd4j.matmul(dScores, q, true, false, false);
+      INDArray dQkv = Nd4j.concat(1, merge(dQ), merge(dK), merge(dV));       // [n, 3d]
+      gradTable.get("Wqkv").assign(a1.transpose().mmul(dQkv));
+      gradTable.get("bqkv").assign(dQkv.sum(0));
+      INDArray dA1 = dQkv.mmul(p("Wqkv").transpose());
+      return dx1.addi(normaliseBackward(norm1, row(p("ln1g")), dA1, gradTable.get("ln1g"),
+          gradTable.get("ln1b"))).reshape(batch, context, width);
+    }
+
+    /** Part {@code part} (0 query, 1 key, 2 value) of {@code [n, 3d]}, as {@code [B*h, T, hd]}. */
+    private INDArray heads(INDArray qkv, int part) {
+      INDArray cols = qkv.get(NDArrayIndex.all(),
+          NDArrayIndex.interval((long) part * width, (long) (part + 1) * width));
+      return split(cols);
+    }
+
+    /** {@code [n, d]} as {@code [B*h, T, hd]}: each head's rows of each window. */
+    private INDArray split(INDArray rows) {
+      long hd = width / heads;
+      return rows.dup('c').reshape(batch, context, heads, hd).permute(0, 2, 1, 3).dup('c')
+          .reshape(batch * heads, context, hd);
+    }
+
+    /** {@code [B*h, T, hd]} back to {@code [n, d]}. */
+    private INDArray merge(INDArray perHead) {
+      long hd = width / heads;
+      return perHead.reshape(batch, heads, context, hd).permute(0, 2, 1, 3).dup('c')
+          .reshape(batch * context, width);
+    }
+
+    private long scores(INDArray q) {
+      return q.size(0);
+    }
+
+    /** The causal mask broadcast over {@code groups} heads x windows: {@code [groups, T, T]}. */
+    private INDArray causalMask(long groups) {
+      if (causal == null || causal.size(0) != groups || causal.dataType() != dataType) {
+        INDArray one = causalPattern(dataType);
+        causal = Nd4j.createUninitializedDetached(dataType, groups, context, context);
+        for (long g = 0; g < groups; g++) {
+          causal.get(NDArrayIndex.point(g), NDArrayIndex.all(), NDArrayIndex.all()).assign(one);
+        }
+      }
+      return causal;
+    }
+  }
+
+  static final double GELU_C = Math.sqrt(2 / Math.PI);
+  static final double GELU_CUBIC = 0.044715;
+
+  /** {@code [T, T]}: 0 where key position {@code <=} query position, {@link #MASKED} after. */
+  private INDArray causalPattern(DataType type) {
+    double[] m = new double[context * context];
+    for (int q = 0; q < context; q++) {
+      for (int k = q + 1; k < context; k++) {
+        m[q * context + k] = MASKED;
+      }
+    }
+    return Nd4j.create(m, new long[] {context, context}, type);
+  }
+}

@@ -1,0 +1,113 @@
+package org.overparam.model;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.samediff.SameDiffLayer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.random.impl.BernoulliDistribution;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * The running side of a {@link TokenLayer}: forward and backward passes written out in ND4J
+ * operations, with DL4J's SameDiff-layer class kept only for its parameter and gradient views
+ * (no SameDiff graph is built or run). What the forward pass keeps for the backward pass lives
+ * outside DL4J's workspaces, so it survives between the two; the output and the input gradient
+ * are copied into the workspaces DL4J gives.
+ *
+ * <p>Dropout (inverted: kept units scaled by {@code 1 / (1 - p)}) draws its masks from ND4J's
+ * generator, which DL4J seeds, in training only; the backward pass reuses the forward's masks.
+ */
+abstract class TokenLayerImpl extends SameDiffLayer {
+  TokenLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
+    super(conf, dataType);
+  }
+
+  /** {@code [batch, context, width]} in, same shape out; keeps what {@link #backward} needs. */
+  abstract INDArray forward(INDArray x, boolean training);
+
+  /**
+   * Given the gradient of the loss at the output, writes the parameters' gradients into
+   * {@code gradTable}'s views and returns the gradient at the input.
+   */
+  abstract INDArray backward(INDArray dy);
+
+  @Override
+  public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+    assertInputSet(false);
+    INDArray y;
+    try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+      y = forward(input.dup('c'), training);
+    }
+    return workspaceMgr.dup(ArrayType.ACTIVATIONS, y);
+  }
+
+  @Override
+  public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon,
+      LayerWorkspaceMgr workspaceMgr) {
+    assertInputSet(true);
+    INDArray dx;
+    try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+      dx = backward(epsilon.dup('c'));
+    }
+    Gradient g = new DefaultGradient(gradients);
+    for (String k : paramTable.keySet()) {
+      g.gradientForVariable().put(k, gradTable.get(k));
+    }
+    return new Pair<>(g, workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, dx));
+  }
+
+  /** A fresh inverted-dropout mask shaped like {@code like}, or null for none. */
+  static INDArray mask(INDArray like, double p, boolean training) {
+    if (!training || p <= 0) {
+      return null;
+    }
+    INDArray m = Nd4j.createUninitializedDetached(like.dataType(), like.shape());
+    Nd4j.getExecutioner().exec(new BernoulliDistribution(m, 1 - p));
+    return m.muli(1 / (1 - p));
+  }
+
+  /** What a LayerNorm's forward pass keeps: the normalised rows and 1 / std per row. */
+  record Norm(INDArray xhat, INDArray rstd) {}
+
+  static final double LN_EPSILON = 1e-5;
+
+  /** Normalises each row of {@code x} ({@code [rows, width]}); returns xhat and 1 / std. */
+  static Norm normalise(INDArray x) {
+    INDArray centred = x.subColumnVector(x.mean(true, 1));
+    INDArray var = centred.mul(centred).mean(true, 1);
+    INDArray rstd = Transforms.pow(var.addi(LN_EPSILON), -0.5, false);
+    return new Norm(centred.muliColumnVector(rstd), rstd);
+  }
+
+  /** {@code xhat * gain + bias}, row by row. */
+  static INDArray affine(Norm n, INDArray gain, INDArray bias) {
+    return n.xhat().mulRowVector(gain).addiRowVector(bias);
+  }
+
+  /**
+   * Backward through {@link #normalise} and {@link #affine}: accumulates the gain's and bias's
+   * gradients into {@code dGain} and {@code dBias} (assigned) and returns the input's.
+   */
+  static INDArray normaliseBackward(Norm n, INDArray gain, INDArray dy, INDArray dGain,
+      INDArray dBias) {
+    dGain.assign(dy.mul(n.xhat()).sum(0).reshape(dGain.shape()));
+    dBias.assign(dy.sum(0).reshape(dBias.shape()));
+    INDArray dxhat = dy.mulRowVector(gain);
+    INDArray meanD = dxhat.mean(true, 1);
+    INDArray meanDx = dxhat.mul(n.xhat()).mean(true, 1);
+    return dxhat.subiColumnVector(meanD).subi(n.xhat().mulColumnVector(meanDx))
+        .muliColumnVector(n.rstd());
+  }
+
+  /** A parameter as a row vector for the row-wise operations. */
+  static INDArray row(INDArray p) {
+    return p.reshape(1, p.length());
+  }
+}
