@@ -151,8 +151,10 @@ public final class Analysis {
     Tables.write(spark, folder, "epoch_wise", EpochWise.SCHEMA, epochWise);
     time.lap("epoch-wise");
 
-    // Driver side: model-wise and sample-wise double descent.
-    List<DoubleDescent.ModelWise> modelWise = DoubleDescent.modelWise(curves);
+    // Driver side: model-wise and sample-wise double descent, the model-wise findings with
+    // their rises paired over seeds (one more small job: each run's final epoch).
+    List<DoubleDescent.ModelWise> modelWise = DoubleDescent.modelWise(curves,
+        SeedFinals.of(metrics, curves), options.seed());
     Tables.write(spark, folder, "double_descent", DoubleDescent.SCHEMA,
         modelWise.stream().map(DoubleDescent::row).toList());
     Tables.write(spark, folder, "peak_by_setting", DoubleDescent.PEAK_SCHEMA,
@@ -298,48 +300,20 @@ public final class Analysis {
         .toList();
     boolean configs = mine.stream().map(m -> m.series().config()).distinct().count() > 1;
     mine.stream().limit(MAX_LINES).forEach(m -> out.add((configs ? "config "
-        + m.series().config() + ", " : "") + describe(m)));
+        + m.series().config() + ", " : "") + DoubleDescent.sentence(DoubleDescent.row(m))));
     if (mine.size() > MAX_LINES) {
       out.add((mine.size() - MAX_LINES) + " more series in double_descent");
     }
-    out.add(String.format(Locale.ROOT, "model-wise double descent (train error <= %s) in %d of "
-            + "%d series, %d beyond the 95%% intervals", num(DoubleDescent.PRIMARY_EPSILON),
+    out.add(String.format(Locale.ROOT, "model-wise double descent (train error <= %s): a peak "
+            + "on the mean curve in %d of %d series, claimed by the paired bootstrap over seeds "
+            + "in %d", num(DoubleDescent.PRIMARY_EPSILON),
         mine.stream().filter(DoubleDescent.ModelWise::doubleDescent).count(), mine.size(),
-        mine.stream().filter(DoubleDescent.ModelWise::beyondCi).count()));
+        mine.stream().filter(m -> m.paired() != null && m.paired().claimed()).count()));
     List<Row> mineEw = epochWise.stream().filter(r -> r.getString(0).equals(experiment))
         .toList();
     out.add("epoch-wise double descent in " + mineEw.stream().filter(r -> r.getBoolean(
         r.size() - 1)).count() + " of " + mineEw.size() + " cells");
     return out;
-  }
-
-  /** One sentence on a model-wise series. */
-  public static String describe(DoubleDescent.ModelWise m) {
-    Cell.ModelSeries s = m.series();
-    String where = String.format(Locale.ROOT, "noise %s, wd %s, dropout %s, n=%d, depth %d",
-        num(s.labelNoise()), num(s.weightDecay()), num(s.dropout()), s.trainSize(), s.depth());
-    if (m.threshold() == null) {
-      return where + ": train error never reaches " + num(m.epsilon()) + " (largest of "
-          + m.sizes() + " sizes)";
-    }
-    Curve t = m.threshold();
-    Curve p = m.peak();
-    String text = String.format(Locale.ROOT,
-        "%s: interpolation threshold (train error <= %s) at %d params (width %d, %.2f params "
-            + "per sample); test-error peak %.4f at %d params (width %d)",
-        where, num(m.epsilon()), t.cell().params(), t.cell().width(),
-        (double) t.cell().params() / s.trainSize(), p.finalTestError().mean(), p.cell().params(),
-        p.cell().width());
-    if (m.classicalMin() != null) {
-      text += String.format(Locale.ROOT, ", %.4f above the classical minimum at %d params",
-          m.peakHeight(), m.classicalMin().cell().params());
-    }
-    if (m.bestAfter() != null) {
-      text += String.format(Locale.ROOT, ", best after it %.4f at %d params",
-          m.bestAfter().finalTestError().mean(), m.bestAfter().cell().params());
-    }
-    return text + (m.doubleDescent() ? "; double descent" + (m.beyondCi() ? " (beyond 95% CI)"
-        : " (within 95% CI)") : "; no double descent (" + m.note() + ")");
   }
 
   static String num(double x) {

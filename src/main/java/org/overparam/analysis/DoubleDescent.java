@@ -4,10 +4,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -27,6 +29,9 @@ import org.apache.spark.sql.types.StructType;
  *       above it;</li>
  *   <li>peak height: te(peak) − te(classical minimum); double descent: both exist and the peak
  *       is above both; beyond CI: the peak's 95% interval lies above both of theirs.</li>
+ *   <li>paired rises ({@link PairedRise}): the peak's rise over the classical minimum and over
+ *       the largest size, per seed, with a bootstrap interval over seeds; the verdict claims
+ *       double descent only when both lower bounds are above 0.</li>
  * </ul>
  */
 public final class DoubleDescent {
@@ -39,9 +44,18 @@ public final class DoubleDescent {
 
   private DoubleDescent() {}
 
-  /** One model-wise finding: a series at one ε. Curves are null where absent. */
+  /**
+   * One model-wise finding: a series at one ε. Curves are null where absent; {@code paired} is
+   * null where the seeds' own values were not given.
+   */
   public record ModelWise(Cell.ModelSeries series, double epsilon, int sizes, Curve threshold,
-      Curve peak, Curve lossPeak, Curve classicalMin, Curve bestAfter) {
+      Curve peak, Curve lossPeak, Curve classicalMin, Curve bestAfter, PairedRise paired) {
+
+    /** This finding with its paired rises. */
+    ModelWise withPaired(PairedRise p) {
+      return new ModelWise(series, epsilon, sizes, threshold, peak, lossPeak, classicalMin,
+          bestAfter, p);
+    }
 
     public double peakHeight() {
       return peak == null || classicalMin == null ? Double.NaN
@@ -94,6 +108,29 @@ public final class DoubleDescent {
     return out;
   }
 
+  /**
+   * {@link #modelWise(List)} with each finding's paired rises over the seeds' own final values
+   * ({@link SeedFinals}), bootstrapped with {@code seed}.
+   */
+  public static List<ModelWise> modelWise(List<Curve> curves, List<SeedFinals.Final> finals,
+      long seed) {
+    Map<Cell.ModelSeries, Map<Long, Map<Long, SeedFinals.Final>>> by = new LinkedHashMap<>();
+    for (SeedFinals.Final f : finals) {
+      by.computeIfAbsent(f.cell().modelSeries(), k -> new java.util.TreeMap<>())
+          .computeIfAbsent(f.seed(), k -> new LinkedHashMap<>()).put(f.cell().params(), f);
+    }
+    List<ModelWise> out = new ArrayList<>();
+    for (Map.Entry<Cell.ModelSeries, List<Curve>> s : group(curves, Cell::modelSeries,
+        c -> c.cell().params()).entrySet()) {
+      for (double eps : EPSILONS) {
+        ModelWise m = locate(s.getKey(), s.getValue(), eps);
+        out.add(m.withPaired(PairedRise.of(m, s.getValue(),
+            by.getOrDefault(s.getKey(), Map.of()), seed)));
+      }
+    }
+    return out;
+  }
+
   /** Locates threshold, peak and minima on one series sorted by parameters. */
   static ModelWise locate(Cell.ModelSeries key, List<Curve> sizes, double eps) {
     int t = -1;
@@ -103,7 +140,7 @@ public final class DoubleDescent {
       }
     }
     if (t < 0) {
-      return new ModelWise(key, eps, sizes.size(), null, null, null, null, null);
+      return new ModelWise(key, eps, sizes.size(), null, null, null, null, null, null);
     }
     List<Integer> window = new ArrayList<>();
     double pt = sizes.get(t).cell().params();
@@ -122,7 +159,7 @@ public final class DoubleDescent {
     Curve after = above.isEmpty() ? null
         : sizes.get(argBest(sizes, above, c -> c.finalTestError().mean(), false));
     return new ModelWise(key, eps, sizes.size(), sizes.get(t), sizes.get(peak),
-        sizes.get(lossPeak), cmin, after);
+        sizes.get(lossPeak), cmin, after, null);
   }
 
   /** Index in {@code among} of the largest (or least) value; the first on ties. */
@@ -191,6 +228,22 @@ public final class DoubleDescent {
    * double_descent             boolean  peak above the classical minimum and the best after
    * beyond_ci                  boolean  and its 95% interval above both of theirs
    * note                       string   why a field is null or double_descent false, else empty
+   * largest_params             long     the largest size measured in the series
+   * largest_width              int      its width
+   * rise_over_min              double   mean over seeds of each seed's test error at the peak
+   *                                    minus at the classical minimum, both located on the
+   *                                    other seeds' mean curve (see PairedRise); null without
+   *                                    a peak between a smaller and a larger size
+   * rise_over_min_lo, rise_over_min_hi  double  its 95% bootstrap interval over seeds (null
+   *                                    with fewer than 2 seeds)
+   * rise_over_largest          double   likewise, the peak minus the largest size
+   * rise_over_largest_lo, rise_over_largest_hi  double  its 95% interval
+   * seeds                      int      seeds whose rises were measured (n of the intervals)
+   * verdict                    string   double descent (both lower bounds above 0, at least 5
+   *                                    seeds), within noise (an interval reaches 0), too few
+   *                                    seeds (both above 0 with 2-4 seeds), one seed (no
+   *                                    interval), unpaired (no seed measured at the sizes the
+   *                                    rises need), no peak (see note)
    * </pre>
    */
   static final StructType SCHEMA = Tables.schema("experiment", Tables.STRING,
@@ -205,8 +258,13 @@ public final class DoubleDescent {
       "best_after_params", Tables.LONG, "best_after_test_error", Tables.DOUBLE,
       "best_after_test_error_ci95", Tables.DOUBLE, "peak_height", Tables.DOUBLE,
       "peak_ratio", Tables.DOUBLE, "double_descent", Tables.BOOLEAN, "beyond_ci", Tables.BOOLEAN,
-      "note", Tables.STRING);
+      "note", Tables.STRING, "largest_params", Tables.LONG, "largest_width", Tables.INT,
+      "rise_over_min", Tables.DOUBLE, "rise_over_min_lo", Tables.DOUBLE,
+      "rise_over_min_hi", Tables.DOUBLE, "rise_over_largest", Tables.DOUBLE,
+      "rise_over_largest_lo", Tables.DOUBLE, "rise_over_largest_hi", Tables.DOUBLE,
+      "seeds", Tables.INT, "verdict", Tables.STRING);
 
+  /** A double_descent row, with its schema (so {@link #sentence} reads it by column name). */
   static Row row(ModelWise m) {
     Cell.ModelSeries s = m.series();
     Curve t = m.threshold();
@@ -215,8 +273,10 @@ public final class DoubleDescent {
     Curve b = m.bestAfter();
     Double ratio = p == null || a == null ? null
         : Tables.num(p.finalTestError().mean() / a.finalTestError().mean());
-    return RowFactory.create(s.experiment(), s.config(), s.labelNoise(), s.weightDecay(),
-        s.dropout(), s.trainSize(), s.depth(), m.epsilon(), m.sizes(),
+    PairedRise r = m.paired();
+    Curve big = r == null ? null : r.largest();
+    return new GenericRowWithSchema(new Object[] {s.experiment(), s.config(), s.labelNoise(),
+        s.weightDecay(), s.dropout(), s.trainSize(), s.depth(), m.epsilon(), m.sizes(),
         t == null ? null : t.cell().params(), t == null ? null : t.cell().width(),
         t == null ? null : (double) t.cell().params() / s.trainSize(),
         t == null ? null : t.finalTrainError().meanOrNull(),
@@ -229,7 +289,84 @@ public final class DoubleDescent {
         a == null ? null : a.finalTestError().ci95OrNull(),
         b == null ? null : b.cell().params(), b == null ? null : b.finalTestError().meanOrNull(),
         b == null ? null : b.finalTestError().ci95OrNull(),
-        Tables.num(m.peakHeight()), ratio, m.doubleDescent(), m.beyondCi(), m.note());
+        Tables.num(m.peakHeight()), ratio, m.doubleDescent(), m.beyondCi(), m.note(),
+        big == null ? null : big.cell().params(), big == null ? null : big.cell().width(),
+        r == null ? null : Tables.num(r.overMin()), r == null ? null : Tables.num(r.overMinLow()),
+        r == null ? null : Tables.num(r.overMinHigh()),
+        r == null ? null : Tables.num(r.overLargest()),
+        r == null ? null : Tables.num(r.overLargestLow()),
+        r == null ? null : Tables.num(r.overLargestHigh()), r == null ? null : r.seeds(),
+        r == null ? null : r.verdict().label()}, SCHEMA);
+  }
+
+  /**
+   * The sentence on one double_descent row: where the threshold and the peak fell, and what the
+   * paired rises allow one to say. The analysis prints it and the report shows it.
+   */
+  public static String sentence(Row r) {
+    String where = setting(r.<Double>getAs("label_noise"), r.<Double>getAs("weight_decay"),
+        r.<Double>getAs("dropout"), r.<Integer>getAs("train_size"), r.<Integer>getAs("depth"));
+    String eps = Analysis.num(r.<Double>getAs("epsilon"));
+    if (r.getAs("threshold_params") == null) {
+      return where + ": the train error never reaches " + eps + " (" + r.getAs("sizes")
+          + " sizes).";
+    }
+    StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
+        "%s: threshold (train error <= %s) at %,d parameters (width %d, %.2f per training "
+            + "example); test-error peak %.4f at %,d parameters (width %d)", where, eps,
+        r.<Long>getAs("threshold_params"), r.<Integer>getAs("threshold_width"),
+        r.<Double>getAs("threshold_params_per_sample"), r.<Double>getAs("peak_test_error"),
+        r.<Long>getAs("peak_params"), r.<Integer>getAs("peak_width")));
+    if (r.getAs("classical_min_params") != null) {
+      s.append(String.format(Locale.ROOT, ", %.4f above the classical minimum (%.4f at %,d)",
+          r.<Double>getAs("peak_height"), r.<Double>getAs("classical_min_test_error"),
+          r.<Long>getAs("classical_min_params")));
+    }
+    if (r.getAs("best_after_params") != null) {
+      s.append(String.format(Locale.ROOT, "; best after it %.4f at %,d",
+          r.<Double>getAs("best_after_test_error"), r.<Long>getAs("best_after_params")));
+    }
+    String verdict = java.util.Arrays.asList(r.schema().fieldNames()).contains("verdict")
+        ? r.getAs("verdict") : null;
+    if (verdict == null || verdict.equals(PairedRise.Verdict.NO_PEAK.label())) {
+      boolean dd = r.getAs("double_descent");
+      return s.append(dd ? "; double descent on the mean curve." : "; no double descent ("
+          + r.getAs("note") + ").").toString();
+    }
+    if (verdict.equals(PairedRise.Verdict.UNPAIRED.label())) {
+      return s.append("; no seed was measured at every size the paired rises need: no double "
+          + "descent claimed.").toString();
+    }
+    int n = r.<Integer>getAs("seeds");
+    if (verdict.equals(PairedRise.Verdict.ONE_SEED.label())) {
+      return s.append(String.format(Locale.ROOT, "; one seed: the peak rises %.4f over the "
+              + "classical minimum and %.4f over the largest model (width %d), without an "
+              + "interval: no double descent claimed.", r.<Double>getAs("rise_over_min"),
+          r.<Double>getAs("rise_over_largest"), r.<Integer>getAs("largest_width"))).toString();
+    }
+    s.append(String.format(Locale.ROOT, "; paired over %d seeds the peak rises %.4f [%.4f, %.4f] "
+            + "over the classical minimum and %.4f [%.4f, %.4f] over the largest model "
+            + "(width %d): ", n, r.<Double>getAs("rise_over_min"),
+        r.<Double>getAs("rise_over_min_lo"), r.<Double>getAs("rise_over_min_hi"),
+        r.<Double>getAs("rise_over_largest"), r.<Double>getAs("rise_over_largest_lo"),
+        r.<Double>getAs("rise_over_largest_hi"), r.<Integer>getAs("largest_width")));
+    if (verdict.equals(PairedRise.Verdict.DOUBLE_DESCENT.label())) {
+      return s.append("double descent, both 95% intervals above 0.").toString();
+    }
+    if (verdict.equals(PairedRise.Verdict.TOO_FEW_SEEDS.label())) {
+      return s.append(String.format(Locale.ROOT, "both 95%% intervals above 0, but %d seeds are "
+          + "too few to claim double descent (%d needed).", n, PairedRise.CLAIM_SEEDS))
+          .toString();
+    }
+    return s.append("no double descent claimed, a 95% interval reaches 0.").toString();
+  }
+
+  /** A model-wise series' settings in words, as findings name it. */
+  static String setting(double noise, double weightDecay, double dropout, int trainSize,
+      int depth) {
+    return String.format(Locale.ROOT, "noise %s, weight decay %s, dropout %s, %,d training "
+            + "examples, depth %d", Analysis.num(noise), Analysis.num(weightDecay),
+        Analysis.num(dropout), trainSize, depth);
   }
 
   // ---- peak_by_setting table

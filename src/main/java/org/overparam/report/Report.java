@@ -201,44 +201,21 @@ public final class Report {
     html.append("<h2>Where the threshold and peak fell</h2>\n<ul>\n");
     for (Row r : dd) {
       if (r.<Double>getAs("epsilon") == EPSILON) {
-        html.append("<li>").append(esc(configLabel(r.getAs("config")) + sentence(r)))
+        html.append("<li>").append(esc(configLabel(r.getAs("config"))
+            + DoubleDescent.sentence(r)))
             .append("</li>\n");
       }
     }
     html.append("</ul>\n<p>Interpolation threshold: the smallest model whose mean final train "
         + "error is at most " + EPSILON + ". Peak: the largest mean final test error among models within a "
-        + "factor 4 in parameters of the threshold (and its grid neighbours). Means over seeds; "
-        + "intervals are 95% Student-t.</p>\n");
-  }
-
-  static String sentence(Row r) {
-    String where = String.format(Locale.ROOT, "noise %s, weight decay %s, dropout %s, "
-            + "%d training examples, depth %d", r.getAs("label_noise"), r.getAs("weight_decay"),
-        r.getAs("dropout"), r.<Integer>getAs("train_size"), r.<Integer>getAs("depth"));
-    if (r.getAs("threshold_params") == null) {
-      return where + ": the train error never reaches " + EPSILON + " (" + r.getAs("sizes")
-          + " sizes).";
-    }
-    StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
-        "%s: threshold at %,d parameters (width %d, %.2f per training example); test-error "
-            + "peak %.4f at %,d parameters (width %d)", where,
-        r.<Long>getAs("threshold_params"), r.<Integer>getAs("threshold_width"),
-        r.<Double>getAs("threshold_params_per_sample"), r.<Double>getAs("peak_test_error"),
-        r.<Long>getAs("peak_params"), r.<Integer>getAs("peak_width")));
-    if (r.getAs("classical_min_params") != null) {
-      s.append(String.format(Locale.ROOT, ", %.4f above the classical minimum (%.4f at %,d)",
-          r.<Double>getAs("peak_height"), r.<Double>getAs("classical_min_test_error"),
-          r.<Long>getAs("classical_min_params")));
-    }
-    if (r.getAs("best_after_params") != null) {
-      s.append(String.format(Locale.ROOT, "; best after it %.4f at %,d",
-          r.<Double>getAs("best_after_test_error"), r.<Long>getAs("best_after_params")));
-    }
-    boolean dd = r.getAs("double_descent");
-    boolean ci = r.getAs("beyond_ci");
-    s.append(dd ? "; double descent" + (ci ? ", beyond the 95% intervals." : ", within the 95% "
-        + "intervals.") : "; no double descent (" + r.getAs("note") + ").");
-    return s.toString();
+        + "factor 4 in parameters of the threshold (and its grid neighbours). Means over seeds. "
+        + "The rises are paired: each seed's test error at the peak minus its own at the "
+        + "classical minimum (the least below the peak) and at the largest model, the peak and "
+        + "minimum located on the other seeds' mean curve, so that choosing the highest and "
+        + "lowest points does not inflate them; runs of one seed share training subset, label "
+        + "flips, example order and initialisation stream. Bracketed: 95% bootstrap intervals "
+        + "over seeds. Double descent is claimed only when both intervals lie above 0, with at "
+        + "least " + org.overparam.analysis.PairedRise.CLAIM_SEEDS + " seeds.</p>\n");
   }
 
   // ---- model-wise charts
