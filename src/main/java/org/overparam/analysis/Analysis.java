@@ -154,8 +154,10 @@ public final class Analysis {
     Tables.write(spark, folder, Catalog.EPOCH_WISE, epochWise);
     time.lap("epoch-wise");
 
-    // Driver side: model-wise and sample-wise double descent.
-    List<DoubleDescent.ModelWise> modelWise = DoubleDescent.modelWise(curves);
+    // Driver side: model-wise and sample-wise double descent, the model-wise findings with
+    // their rises paired over seeds (one more small job: each run's final epoch).
+    List<DoubleDescent.ModelWise> modelWise = DoubleDescent.modelWise(curves,
+        SeedFinals.of(metrics, curves), options.seed());
     Tables.write(spark, folder, Catalog.DOUBLE_DESCENT,
         modelWise.stream().map(DoubleDescent::row).toList());
     Tables.write(spark, folder, Catalog.PEAK_BY_SETTING, DoubleDescent.peakBySetting(modelWise));
@@ -300,11 +302,11 @@ public final class Analysis {
     if (mine.size() > MAX_LINES) {
       out.add((mine.size() - MAX_LINES) + " more series in double_descent");
     }
-    out.add(String.format(Locale.ROOT, "model-wise double descent (train error <= %s) in %d of "
-            + "%d series, %d beyond the 95%% intervals",
-        plainNumber(ModelWiseSentence.EPSILON),
+    out.add(String.format(Locale.ROOT, "model-wise double descent (train error <= %s): a peak "
+            + "on the mean curve in %d of %d series, claimed by the paired bootstrap over seeds "
+            + "in %d", plainNumber(ModelWiseSentence.EPSILON),
         mine.stream().filter(DoubleDescent.ModelWise::doubleDescent).count(), mine.size(),
-        mine.stream().filter(DoubleDescent.ModelWise::beyondCi).count()));
+        mine.stream().filter(m -> m.paired() != null && m.paired().claimed()).count()));
     List<Row> mineEw = epochWise.stream()
         .filter(r -> r.getAs(EXPERIMENT.name()).equals(experiment)).toList();
     out.add("epoch-wise double descent in " + mineEw.stream().filter(r -> r.<Boolean>getAs(

@@ -85,8 +85,15 @@ public record Bootstrap(List<ScalingLaw> laws, int failed, long seed) {
       return CoefficientEstimate.point(value);
     }
     double[] x = laws.stream().mapToDouble(quantity).toArray();
-    Percentile p = new Percentile().withEstimationType(EstimationType.R_7);
-    return new CoefficientEstimate(value, new StandardDeviation().evaluate(x), p.evaluate(x, 2.5),
-        p.evaluate(x, 97.5));
+    return new CoefficientEstimate(value, new StandardDeviation().evaluate(x), percentile(x, 2.5),
+        percentile(x, 97.5));
+  }
+
+  /**
+   * The {@code p}-th percentile (0 &lt; p &le; 100) of resampled values, interpolated linearly
+   * as numpy's default: every bootstrap interval of the analysis reads its bounds this way.
+   */
+  static double percentile(double[] x, double p) {
+    return new Percentile().withEstimationType(EstimationType.R_7).evaluate(x, p);
   }
 }

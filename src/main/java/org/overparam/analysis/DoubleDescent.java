@@ -1,13 +1,18 @@
 package org.overparam.analysis;
 
+import static org.overparam.results.Columns.*;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.overparam.results.Catalog;
+import org.overparam.results.Columns;
 
 /**
  * Model-wise and sample-wise double descent, located on the driver from the {@code curves} rows
@@ -26,6 +31,9 @@ import org.apache.spark.sql.RowFactory;
  *       above it;</li>
  *   <li>peak height: te(peak) − te(classical minimum); double descent: both exist and the peak
  *       is above both; beyond CI: the peak's 95% interval lies above both of theirs.</li>
+ *   <li>paired rises ({@link PairedRise}): the peak's rise over the classical minimum and over
+ *       the largest size, per seed, with a bootstrap interval over seeds; the verdict claims
+ *       double descent only when both lower bounds are above 0.</li>
  * </ul>
  */
 public final class DoubleDescent {
@@ -38,9 +46,18 @@ public final class DoubleDescent {
 
   private DoubleDescent() {}
 
-  /** One model-wise finding: a series at one ε. Curves are null where absent. */
+  /**
+   * One model-wise finding: a series at one ε. Curves are null where absent; {@code paired} is
+   * null where the seeds' own values were not given.
+   */
   public record ModelWise(Cell.ModelSeries series, double epsilon, int sizes, Curve threshold,
-      Curve peak, Curve lossPeak, Curve classicalMin, Curve bestAfter) {
+      Curve peak, Curve lossPeak, Curve classicalMin, Curve bestAfter, PairedRise paired) {
+
+    /** This finding with its paired rises. */
+    ModelWise withPaired(PairedRise p) {
+      return new ModelWise(series, epsilon, sizes, threshold, peak, lossPeak, classicalMin,
+          bestAfter, p);
+    }
 
     public double peakHeight() {
       return peak == null || classicalMin == null ? Double.NaN
@@ -93,6 +110,29 @@ public final class DoubleDescent {
     return out;
   }
 
+  /**
+   * {@link #modelWise(List)} with each finding's paired rises over the seeds' own final values
+   * ({@link SeedFinals}), bootstrapped with {@code seed}.
+   */
+  public static List<ModelWise> modelWise(List<Curve> curves, List<SeedFinals.Final> finals,
+      long seed) {
+    Map<Cell.ModelSeries, Map<Long, Map<Long, SeedFinals.Final>>> by = new LinkedHashMap<>();
+    for (SeedFinals.Final f : finals) {
+      by.computeIfAbsent(f.cell().modelSeries(), k -> new java.util.TreeMap<>())
+          .computeIfAbsent(f.seed(), k -> new LinkedHashMap<>()).put(f.cell().params(), f);
+    }
+    List<ModelWise> out = new ArrayList<>();
+    for (Map.Entry<Cell.ModelSeries, List<Curve>> s : group(curves, Cell::modelSeries,
+        c -> c.cell().params()).entrySet()) {
+      for (double eps : EPSILONS) {
+        ModelWise m = locate(s.getKey(), s.getValue(), eps);
+        out.add(m.withPaired(PairedRise.of(m, s.getValue(),
+            by.getOrDefault(s.getKey(), Map.of()), seed)));
+      }
+    }
+    return out;
+  }
+
   /** Locates threshold, peak and minima on one series sorted by parameters. */
   static ModelWise locate(Cell.ModelSeries key, List<Curve> sizes, double eps) {
     int t = -1;
@@ -102,7 +142,7 @@ public final class DoubleDescent {
       }
     }
     if (t < 0) {
-      return new ModelWise(key, eps, sizes.size(), null, null, null, null, null);
+      return new ModelWise(key, eps, sizes.size(), null, null, null, null, null, null);
     }
     List<Integer> window = new ArrayList<>();
     double pt = sizes.get(t).cell().params();
@@ -121,7 +161,7 @@ public final class DoubleDescent {
     Curve after = above.isEmpty() ? null
         : sizes.get(argBest(sizes, above, c -> c.finalTestError().mean(), false));
     return new ModelWise(key, eps, sizes.size(), sizes.get(t), sizes.get(peak),
-        sizes.get(lossPeak), cmin, after);
+        sizes.get(lossPeak), cmin, after, null);
   }
 
   /** Index in {@code among} of the largest (or least) value; the first on ties. */
@@ -190,31 +230,72 @@ public final class DoubleDescent {
    * double_descent             boolean  peak above the classical minimum and the best after
    * beyond_ci                  boolean  and its 95% interval above both of theirs
    * note                       string   why a field is null or double_descent false, else empty
+   * largest_params             long     the largest size measured in the series
+   * largest_width              int      its width
+   * rise_over_min              double   mean over seeds of each seed's test error at the peak
+   *                                    minus at the classical minimum, both located on the
+   *                                    other seeds' mean curve (see PairedRise); null without
+   *                                    a peak between a smaller and a larger size
+   * rise_over_min_lo, rise_over_min_hi  double  its 95% bootstrap interval over seeds (null
+   *                                    with fewer than 2 seeds)
+   * rise_over_largest          double   likewise, the peak minus the largest size
+   * rise_over_largest_lo, rise_over_largest_hi  double  its 95% interval
+   * seeds                      int      seeds whose rises were measured (n of the intervals)
+   * verdict                    string   double descent (both lower bounds above 0, at least 5
+   *                                    seeds), within noise (an interval reaches 0), too few
+   *                                    seeds (both above 0 with 2-4 seeds), one seed (no
+   *                                    interval), unpaired (no seed measured at the sizes the
+   *                                    rises need), no peak (see note)
    * </pre>
    */
+  /** A double_descent row, built by column (so a sentence can read it by name). */
   static Row row(ModelWise m) {
     Cell.ModelSeries s = m.series();
     Curve t = m.threshold();
     Curve p = m.peak();
     Curve a = m.classicalMin();
     Curve b = m.bestAfter();
+    Curve l = m.lossPeak();
+    PairedRise r = m.paired();
+    Curve big = r == null ? null : r.largest();
     Double ratio = p == null || a == null ? null
         : Tables.nullIfNaN(p.finalTestError().mean() / a.finalTestError().mean());
-    return RowFactory.create(s.experiment(), s.config(), s.labelNoise(), s.weightDecay(),
-        s.dropout(), s.trainSize(), s.depth(), m.epsilon(), m.sizes(),
-        t == null ? null : t.cell().params(), t == null ? null : t.cell().width(),
-        t == null ? null : (double) t.cell().params() / s.trainSize(),
-        t == null ? null : t.finalTrainError().meanOrNull(),
-        p == null ? null : p.cell().params(), p == null ? null : p.cell().width(),
-        p == null ? null : p.finalTestError().meanOrNull(),
-        p == null ? null : p.finalTestError().ci95OrNull(),
-        m.lossPeak() == null ? null : m.lossPeak().cell().params(),
-        m.lossPeak() == null ? null : m.lossPeak().finalTestLoss().meanOrNull(),
-        a == null ? null : a.cell().params(), a == null ? null : a.finalTestError().meanOrNull(),
-        a == null ? null : a.finalTestError().ci95OrNull(),
-        b == null ? null : b.cell().params(), b == null ? null : b.finalTestError().meanOrNull(),
-        b == null ? null : b.finalTestError().ci95OrNull(),
-        Tables.nullIfNaN(m.peakHeight()), ratio, m.doubleDescent(), m.beyondCi(), m.note());
+    return Catalog.DOUBLE_DESCENT.row()
+        .set(EXPERIMENT, s.experiment()).set(CONFIG, s.config())
+        .set(LABEL_NOISE, s.labelNoise()).set(WEIGHT_DECAY, s.weightDecay())
+        .set(DROPOUT, s.dropout()).set(TRAIN_SIZE, s.trainSize()).set(DEPTH, s.depth())
+        .set(EPSILON, m.epsilon()).set(SIZES, m.sizes())
+        .set(THRESHOLD_PARAMS, t == null ? null : t.cell().params())
+        .set(THRESHOLD_WIDTH, t == null ? null : t.cell().width())
+        .set(THRESHOLD_PARAMS_PER_SAMPLE,
+            t == null ? null : (double) t.cell().params() / s.trainSize())
+        .set(THRESHOLD_TRAIN_ERROR, t == null ? null : t.finalTrainError().meanOrNull())
+        .set(PEAK_PARAMS, p == null ? null : p.cell().params())
+        .set(PEAK_WIDTH, p == null ? null : p.cell().width())
+        .set(PEAK_TEST_ERROR, p == null ? null : p.finalTestError().meanOrNull())
+        .set(PEAK_TEST_ERROR_CI95, p == null ? null : p.finalTestError().ci95OrNull())
+        .set(LOSS_PEAK_PARAMS, l == null ? null : l.cell().params())
+        .set(LOSS_PEAK_TEST_LOSS, l == null ? null : l.finalTestLoss().meanOrNull())
+        .set(CLASSICAL_MIN_PARAMS, a == null ? null : a.cell().params())
+        .set(CLASSICAL_MIN_TEST_ERROR, a == null ? null : a.finalTestError().meanOrNull())
+        .set(CLASSICAL_MIN_TEST_ERROR_CI95, a == null ? null : a.finalTestError().ci95OrNull())
+        .set(BEST_AFTER_PARAMS, b == null ? null : b.cell().params())
+        .set(BEST_AFTER_TEST_ERROR, b == null ? null : b.finalTestError().meanOrNull())
+        .set(BEST_AFTER_TEST_ERROR_CI95, b == null ? null : b.finalTestError().ci95OrNull())
+        .set(PEAK_HEIGHT, Tables.nullIfNaN(m.peakHeight())).set(PEAK_RATIO, ratio)
+        .set(Columns.DOUBLE_DESCENT, m.doubleDescent()).set(BEYOND_CI, m.beyondCi())
+        .set(NOTE, m.note())
+        .set(LARGEST_PARAMS, big == null ? null : big.cell().params())
+        .set(LARGEST_WIDTH, big == null ? null : big.cell().width())
+        .set(RISE_OVER_MIN, r == null ? null : Tables.nullIfNaN(r.overMin()))
+        .set(RISE_OVER_MIN_LO, r == null ? null : Tables.nullIfNaN(r.overMinLow()))
+        .set(RISE_OVER_MIN_HI, r == null ? null : Tables.nullIfNaN(r.overMinHigh()))
+        .set(RISE_OVER_LARGEST, r == null ? null : Tables.nullIfNaN(r.overLargest()))
+        .set(RISE_OVER_LARGEST_LO, r == null ? null : Tables.nullIfNaN(r.overLargestLow()))
+        .set(RISE_OVER_LARGEST_HI, r == null ? null : Tables.nullIfNaN(r.overLargestHigh()))
+        .set(PAIRED_SEEDS, r == null ? null : r.seeds())
+        .set(VERDICT, r == null ? null : r.verdict().label())
+        .build();
   }
 
   // ---- peak_by_setting table

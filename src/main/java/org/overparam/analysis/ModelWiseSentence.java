@@ -1,28 +1,10 @@
 package org.overparam.analysis;
 
-import static org.overparam.results.Columns.BEST_AFTER_PARAMS;
-import static org.overparam.results.Columns.BEST_AFTER_TEST_ERROR;
-import static org.overparam.results.Columns.BEYOND_CI;
-import static org.overparam.results.Columns.CLASSICAL_MIN_PARAMS;
-import static org.overparam.results.Columns.CLASSICAL_MIN_TEST_ERROR;
-import static org.overparam.results.Columns.DEPTH;
-import static org.overparam.results.Columns.DOUBLE_DESCENT;
-import static org.overparam.results.Columns.DROPOUT;
-import static org.overparam.results.Columns.LABEL_NOISE;
-import static org.overparam.results.Columns.NOTE;
-import static org.overparam.results.Columns.PEAK_HEIGHT;
-import static org.overparam.results.Columns.PEAK_PARAMS;
-import static org.overparam.results.Columns.PEAK_TEST_ERROR;
-import static org.overparam.results.Columns.PEAK_WIDTH;
-import static org.overparam.results.Columns.SIZES;
-import static org.overparam.results.Columns.THRESHOLD_PARAMS;
-import static org.overparam.results.Columns.THRESHOLD_PARAMS_PER_SAMPLE;
-import static org.overparam.results.Columns.THRESHOLD_WIDTH;
-import static org.overparam.results.Columns.TRAIN_SIZE;
-import static org.overparam.results.Columns.WEIGHT_DECAY;
+import static org.overparam.results.Columns.*;
 
 import java.util.Locale;
 import org.apache.spark.sql.Row;
+import org.overparam.results.Columns;
 
 /**
  * The one owner of what a model-wise double-descent finding says and at which train-error
@@ -41,61 +23,45 @@ public final class ModelWiseSentence {
     return epsilon == EPSILON;
   }
 
-  /** How the threshold and the peak are defined, as the report states it under its sentences. */
+  /** How the threshold, the peak and the paired rises are defined, as the report states it. */
   public static String definitions() {
     return "Interpolation threshold: the smallest model whose mean final train error is at most "
         + EPSILON + ". Peak: the largest mean final test error among models within a factor 4 "
-        + "in parameters of the threshold (and its grid neighbours). Means over seeds; "
-        + "intervals are 95% Student-t.";
+        + "in parameters of the threshold (and its grid neighbours). Means over seeds. "
+        + "The rises are paired: each seed's test error at the peak minus its own at the "
+        + "classical minimum (the least below the peak) and at the largest model, the peak and "
+        + "minimum located on the other seeds' mean curve, so that choosing the highest and "
+        + "lowest points does not inflate them; runs of one seed share training subset, label "
+        + "flips, example order and initialisation stream. Bracketed: 95% bootstrap intervals "
+        + "over seeds. Double descent is claimed only when both intervals lie above 0, with at "
+        + "least " + PairedRise.CLAIM_SEEDS + " seeds.";
   }
 
-  /** One console line on a model-wise series. */
+  /** The console line on a model-wise series: the same sentence as the report's. */
   public static String line(DoubleDescent.ModelWise m) {
-    Cell.ModelSeries s = m.series();
-    String where = String.format(Locale.ROOT, "noise %s, wd %s, dropout %s, n=%d, depth %d",
-        Analysis.plainNumber(s.labelNoise()), Analysis.plainNumber(s.weightDecay()),
-        Analysis.plainNumber(s.dropout()), s.trainSize(), s.depth());
-    if (m.threshold() == null) {
-      return where + ": train error never reaches " + Analysis.plainNumber(m.epsilon())
-          + " (largest of " + m.sizes() + " sizes)";
-    }
-    Curve t = m.threshold();
-    Curve p = m.peak();
-    String text = String.format(Locale.ROOT,
-        "%s: interpolation threshold (train error <= %s) at %d params (width %d, %.2f params "
-            + "per sample); test-error peak %.4f at %d params (width %d)",
-        where, Analysis.plainNumber(m.epsilon()), t.cell().params(), t.cell().width(),
-        (double) t.cell().params() / s.trainSize(), p.finalTestError().mean(), p.cell().params(),
-        p.cell().width());
-    if (m.classicalMin() != null) {
-      text += String.format(Locale.ROOT, ", %.4f above the classical minimum at %d params",
-          m.peakHeight(), m.classicalMin().cell().params());
-    }
-    if (m.bestAfter() != null) {
-      text += String.format(Locale.ROOT, ", best after it %.4f at %d params",
-          m.bestAfter().finalTestError().mean(), m.bestAfter().cell().params());
-    }
-    return text + (m.doubleDescent() ? "; double descent" + (m.beyondCi() ? " (beyond 95% CI)"
-        : " (within 95% CI)") : "; no double descent (" + m.note() + ")");
+    return sentence(DoubleDescent.row(m));
   }
 
-  /** The report's sentence on a model-wise series, from its row of double_descent. */
+  /**
+   * The sentence on one double_descent row: where the threshold and the peak fell, and what the
+   * paired rises allow one to say. The analysis prints it ({@link #line}) and the report shows it.
+   */
   public static String sentence(Row r) {
-    String where = String.format(Locale.ROOT, "noise %s, weight decay %s, dropout %s, "
-            + "%d training examples, depth %d", r.getAs(LABEL_NOISE.name()),
-        r.getAs(WEIGHT_DECAY.name()), r.getAs(DROPOUT.name()),
+    String where = setting(r.<Double>getAs(LABEL_NOISE.name()),
+        r.<Double>getAs(WEIGHT_DECAY.name()), r.<Double>getAs(DROPOUT.name()),
         r.<Integer>getAs(TRAIN_SIZE.name()), r.<Integer>getAs(DEPTH.name()));
+    String eps = Analysis.plainNumber(r.<Double>getAs(Columns.EPSILON.name()));
     if (r.getAs(THRESHOLD_PARAMS.name()) == null) {
-      return where + ": the train error never reaches " + EPSILON + " (" + r.getAs(SIZES.name())
+      return where + ": the train error never reaches " + eps + " (" + r.getAs(SIZES.name())
           + " sizes).";
     }
     StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
-        "%s: threshold at %,d parameters (width %d, %.2f per training example); test-error "
-            + "peak %.4f at %,d parameters (width %d)", where,
+        "%s: threshold (train error <= %s) at %,d parameters (width %d, %.2f per training "
+            + "example); test-error peak %.4f at %,d parameters (width %d)", where, eps,
         r.<Long>getAs(THRESHOLD_PARAMS.name()), r.<Integer>getAs(THRESHOLD_WIDTH.name()),
         r.<Double>getAs(THRESHOLD_PARAMS_PER_SAMPLE.name()),
-        r.<Double>getAs(PEAK_TEST_ERROR.name()), r.<Long>getAs(PEAK_PARAMS.name()),
-        r.<Integer>getAs(PEAK_WIDTH.name())));
+        r.<Double>getAs(PEAK_TEST_ERROR.name()),
+        r.<Long>getAs(PEAK_PARAMS.name()), r.<Integer>getAs(PEAK_WIDTH.name())));
     if (r.getAs(CLASSICAL_MIN_PARAMS.name()) != null) {
       s.append(String.format(Locale.ROOT, ", %.4f above the classical minimum (%.4f at %,d)",
           r.<Double>getAs(PEAK_HEIGHT.name()), r.<Double>getAs(CLASSICAL_MIN_TEST_ERROR.name()),
@@ -103,13 +69,49 @@ public final class ModelWiseSentence {
     }
     if (r.getAs(BEST_AFTER_PARAMS.name()) != null) {
       s.append(String.format(Locale.ROOT, "; best after it %.4f at %,d",
-          r.<Double>getAs(BEST_AFTER_TEST_ERROR.name()),
-          r.<Long>getAs(BEST_AFTER_PARAMS.name())));
+          r.<Double>getAs(BEST_AFTER_TEST_ERROR.name()), r.<Long>getAs(BEST_AFTER_PARAMS.name())));
     }
-    boolean dd = r.getAs(DOUBLE_DESCENT.name());
-    boolean ci = r.getAs(BEYOND_CI.name());
-    s.append(dd ? "; double descent" + (ci ? ", beyond the 95% intervals." : ", within the 95% "
-        + "intervals.") : "; no double descent (" + r.getAs(NOTE.name()) + ").");
-    return s.toString();
+    String verdict = java.util.Arrays.asList(r.schema().fieldNames()).contains(VERDICT.name())
+        ? r.getAs(VERDICT.name()) : null;
+    if (verdict == null || verdict.equals(PairedRise.Verdict.NO_PEAK.label())) {
+      boolean dd = r.getAs(Columns.DOUBLE_DESCENT.name());
+      return s.append(dd ? "; double descent on the mean curve." : "; no double descent ("
+          + r.getAs(NOTE.name()) + ").").toString();
+    }
+    if (verdict.equals(PairedRise.Verdict.UNPAIRED.label())) {
+      return s.append("; no seed was measured at every size the paired rises need: no double "
+          + "descent claimed.").toString();
+    }
+    int n = r.<Integer>getAs(PAIRED_SEEDS.name());
+    if (verdict.equals(PairedRise.Verdict.ONE_SEED.label())) {
+      return s.append(String.format(Locale.ROOT, "; one seed: the peak rises %.4f over the "
+              + "classical minimum and %.4f over the largest model (width %d), without an "
+              + "interval: no double descent claimed.", r.<Double>getAs(RISE_OVER_MIN.name()),
+          r.<Double>getAs(RISE_OVER_LARGEST.name()), r.<Integer>getAs(LARGEST_WIDTH.name())))
+          .toString();
+    }
+    s.append(String.format(Locale.ROOT, "; paired over %d seeds the peak rises %.4f [%.4f, %.4f] "
+            + "over the classical minimum and %.4f [%.4f, %.4f] over the largest model "
+            + "(width %d): ", n, r.<Double>getAs(RISE_OVER_MIN.name()),
+        r.<Double>getAs(RISE_OVER_MIN_LO.name()), r.<Double>getAs(RISE_OVER_MIN_HI.name()),
+        r.<Double>getAs(RISE_OVER_LARGEST.name()), r.<Double>getAs(RISE_OVER_LARGEST_LO.name()),
+        r.<Double>getAs(RISE_OVER_LARGEST_HI.name()), r.<Integer>getAs(LARGEST_WIDTH.name())));
+    if (verdict.equals(PairedRise.Verdict.DOUBLE_DESCENT.label())) {
+      return s.append("double descent, both 95% intervals above 0.").toString();
+    }
+    if (verdict.equals(PairedRise.Verdict.TOO_FEW_SEEDS.label())) {
+      return s.append(String.format(Locale.ROOT, "both 95%% intervals above 0, but %d seeds are "
+          + "too few to claim double descent (%d needed).", n, PairedRise.CLAIM_SEEDS))
+          .toString();
+    }
+    return s.append("no double descent claimed, a 95% interval reaches 0.").toString();
+  }
+
+  /** A model-wise series' settings in words, as findings name it. */
+  static String setting(double noise, double weightDecay, double dropout, int trainSize,
+      int depth) {
+    return String.format(Locale.ROOT, "noise %s, weight decay %s, dropout %s, %,d training "
+            + "examples, depth %d", Analysis.plainNumber(noise),
+        Analysis.plainNumber(weightDecay), Analysis.plainNumber(dropout), trainSize, depth);
   }
 }

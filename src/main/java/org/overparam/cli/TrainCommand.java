@@ -1,13 +1,19 @@
 package org.overparam.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.overparam.analysis.Analysis;
+import org.overparam.analysis.Cell;
+import org.overparam.analysis.Curve;
 import org.overparam.analysis.Inputs;
+import org.overparam.analysis.Refinement;
 import org.overparam.config.ConfigException;
 import org.overparam.config.ExperimentConfig;
 import org.overparam.config.ExperimentFile;
@@ -27,7 +33,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code overparam train EXPERIMENT.yaml}: trains every run of the grid not yet recorded. */
+/**
+ * {@code overparam train EXPERIMENT.yaml}: trains every run of the grid not yet recorded, then
+ * the widths its {@code refine} section adds.
+ */
 @Command(name = "train", mixinStandardHelpOptions = true,
     description = "Train every model of an experiment's grid and record each epoch as Parquet.")
 final class TrainCommand implements Callable<Integer> {
@@ -78,10 +87,15 @@ final class TrainCommand implements Callable<Integer> {
       MlflowMirror mirror = tracking == null ? null : new MlflowMirror(recording, tracking,
           mlflowExperiment == null ? cfg.name() : mlflowExperiment, System.out);
       RunSink sink = mirror == null ? recording : mirror;
-      Sweep.Summary s = new Sweep(sc, sink, System.out).run(runs);
+      Sweep sweep = new Sweep(sc, sink, System.out);
+      Sweep.Summary s = sweep.run(runs);
+      List<RunSpec> all = new ArrayList<>(runs);
+      if (cfg.refine() != null) {
+        s = plus(s, refine(spark, sweep, cfg, runs, all));
+      }
       String mirrored = "";
       if (mirror != null) {
-        MlflowMirror.Counts c = mirror.finish(runs, MLFLOW_WAIT);
+        MlflowMirror.Counts c = mirror.finish(all, MLFLOW_WAIT);
         mirrored = String.format("; mlflow: %d mirrored, %d already there, %d failed to mirror "
             + "(%.1fs)", c.mirrored(), c.already(), c.failed(), c.seconds());
       }
@@ -96,6 +110,59 @@ final class TrainCommand implements Callable<Integer> {
     } finally {
       spark.stop();
     }
+  }
+
+  /**
+   * The {@code refine} rounds after the grid: each reads the runs recorded so far, through the
+   * analysis's own curves and peak ({@link Refinement}), and trains the widths it adds, one
+   * run per seed, copies of the grid's runs but for the width (so their ids follow from their
+   * settings as every run's do, and a rerun finds them recorded). Adds the runs of every round
+   * to {@code all}; returns what training them did.
+   */
+  private Sweep.Summary refine(SparkSession spark, Sweep sweep, ExperimentConfig cfg,
+      List<RunSpec> grid, List<RunSpec> all) {
+    Map<Cell.ModelSeries, List<Integer>> widths = new LinkedHashMap<>();
+    Map<Cell.ModelSeries, List<RunSpec>> seeds = new LinkedHashMap<>();
+    int first = cfg.model().widths().get(0);
+    for (RunSpec r : grid) {
+      Cell.ModelSeries k = new Cell.ModelSeries(cfg.name(), r.configId(), r.labelNoise(),
+          r.weightDecay(), r.dropout(), r.trainSize(), r.depth());
+      List<Integer> w = widths.computeIfAbsent(k, x -> new ArrayList<>());
+      if (!w.contains(r.width())) {
+        w.add(r.width());
+      }
+      if (r.width() == first) {
+        seeds.computeIfAbsent(k, x -> new ArrayList<>()).add(r);
+      }
+    }
+    Refinement refinement = new Refinement(cfg.refine(), widths, cfg.seeds().size());
+    String config = grid.get(0).configId();
+    Sweep.Summary total = new Sweep.Summary(0, 0, 0, 0, 0, 0);
+    while (true) {
+      List<Curve> curves;
+      try {
+        curves = Refinement.curves(spark, Inputs.check(results, cfg.name(), null), config);
+      } catch (ConfigException e) {
+        System.out.println("overparam: " + cfg.name() + ": refine: nothing to refine: "
+            + e.getMessage());
+        return total;
+      }
+      List<Refinement.Addition> next = refinement.next(curves);
+      refinement.lines().forEach(l -> System.out.println("overparam: " + cfg.name() + ": " + l));
+      if (next.isEmpty()) {
+        return total;
+      }
+      List<RunSpec> round = next.stream().flatMap(a -> seeds.get(a.series()).stream()
+          .map(r -> r.withWidth(a.width()))).toList();
+      all.addAll(round);
+      total = plus(total, sweep.run(round));
+    }
+  }
+
+  private static Sweep.Summary plus(Sweep.Summary a, Sweep.Summary b) {
+    return new Sweep.Summary(a.total() + b.total(), a.skipped() + b.skipped(),
+        a.completed() + b.completed(), a.diverged() + b.diverged(), a.failed() + b.failed(),
+        a.seconds() + b.seconds());
   }
 
   /**

@@ -23,6 +23,7 @@ import java.util.List;
  * @param checkpointEvery save model and optimiser state every this many epochs (0 = never)
  * @param strategy how runs are spread over Spark
  * @param compression pruning and quantisation evaluated after training; absent: none
+ * @param refine widths added after the grid around each series' peak; absent: none
  */
 public record ExperimentConfig(
     String name,
@@ -39,7 +40,8 @@ public record ExperimentConfig(
     Integer evalEvery,
     Integer checkpointEvery,
     StrategyConfig strategy,
-    CompressionConfig compression) implements Serializable {
+    CompressionConfig compression,
+    RefineConfig refine) implements Serializable {
 
   public ExperimentConfig {
     Check.name(name, "name");
@@ -67,6 +69,10 @@ public record ExperimentConfig(
     if (model.characterLevel() && !(dataset instanceof DatasetConfig.Text)) {
       throw new IllegalArgumentException("model.family: " + model.family()
           + " reads characters and needs dataset kind text");
+    }
+    if (refine != null && model.widths().size() < 2) {
+      throw new IllegalArgumentException("refine: needs at least two model.widths to add "
+          + "widths between, got " + model.widths());
     }
     int smallest = trainSizes.stream().mapToInt(Integer::intValue).min().orElseThrow();
     if (model.everyPosition() && dataset instanceof DatasetConfig.Text t) {

@@ -162,6 +162,13 @@ public record RunSpec(
     }
   }
 
+  /** The same run at another width (widths added by {@code refine}). */
+  public RunSpec withWidth(int otherWidth) {
+    return new RunSpec(experiment, dataset, family, depth, otherWidth, embedding, trainSize,
+        labelNoise, weightDecay, dropout, seed, optimizer, epochs, evalEvery, checkpointEvery,
+        strategy, compression);
+  }
+
   /** A short human label for logs and job descriptions. */
   @JsonIgnore
   public String label() {

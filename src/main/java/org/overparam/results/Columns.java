@@ -262,6 +262,26 @@ public final class Columns {
       "double descent with the peak's 95% interval above both minima's");
   public static final Column NOTE = new Column("note", STRING,
       "why a field is null or double_descent false, else empty");
+  public static final Column LARGEST_PARAMS = new Column("largest_params", LONG,
+      "the largest size measured in the series");
+  public static final Column LARGEST_WIDTH = new Column("largest_width", INT, "its width");
+  public static final Column RISE_OVER_MIN = new Column("rise_over_min", DOUBLE,
+      "mean over seeds of each seed's test error at the peak minus at the classical minimum, "
+          + "both located on the other seeds' mean curve (see PairedRise)");
+  public static final Column RISE_OVER_MIN_LO = new Column("rise_over_min_lo", DOUBLE,
+      "2.5% bootstrap percentile over seeds of rise_over_min");
+  public static final Column RISE_OVER_MIN_HI = new Column("rise_over_min_hi", DOUBLE,
+      "97.5% bootstrap percentile over seeds of rise_over_min");
+  public static final Column RISE_OVER_LARGEST = new Column("rise_over_largest", DOUBLE,
+      "likewise, the peak minus the largest size");
+  public static final Column RISE_OVER_LARGEST_LO = new Column("rise_over_largest_lo", DOUBLE,
+      "2.5% bootstrap percentile over seeds of rise_over_largest");
+  public static final Column RISE_OVER_LARGEST_HI = new Column("rise_over_largest_hi", DOUBLE,
+      "97.5% bootstrap percentile over seeds of rise_over_largest");
+  public static final Column PAIRED_SEEDS = new Column("seeds", INT,
+      "seeds whose rises were measured (n of the intervals)");
+  public static final Column VERDICT = new Column("verdict", STRING,
+      "double descent | within noise | too few seeds | one seed | unpaired | no peak");
   public static final Column HEIGHT_VS_LEAST_REGULARISED = new Column(
       "height_vs_least_regularised", DOUBLE,
       "peak_height - that at the least weight decay and dropout measured");

@@ -41,7 +41,8 @@ public final class Capacity {
   public record Memory(long bytes, String source) {}
 
   /**
-   * Refuses a grid of more than {@link #MAX_RUNS} runs, naming each axis's size. Call it before
+   * Refuses a grid of more than {@link #MAX_RUNS} runs, naming each axis's size, and a
+   * {@code refine.max_runs} that would take it past them. Call it before
    * {@link org.overparam.config.Grid#runs}, which would build them all.
    */
   public static void checkGrid(ExperimentConfig c) {
@@ -65,6 +66,11 @@ public final class Capacity {
           + "limit of %,d runs per experiment; split it into several experiments", product,
           runs < 1e15 ? String.format(Locale.ROOT, "%,d", (long) runs)
               : String.format(Locale.ROOT, "%.3g", runs), MAX_RUNS));
+    }
+    if (c.refine() != null && runs + c.refine().maxRuns() > MAX_RUNS) {
+      throw new ConfigException(String.format(Locale.ROOT, "refine.max_runs: %,d added to the "
+          + "grid's %,d runs is more than the limit of %,d runs per experiment",
+          c.refine().maxRuns(), (long) runs, MAX_RUNS));
     }
   }
 

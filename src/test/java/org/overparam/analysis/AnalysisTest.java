@@ -122,8 +122,8 @@ class AnalysisTest {
     Row setting = one("peak_by_setting", "experiment = 'dd'");
     assertThat(setting.<Double>getAs("peak_height")).isCloseTo(0.15, within(1e-12));
     assertThat(setting.<Double>getAs("height_vs_least_noise")).isCloseTo(0, within(1e-12));
-    assertThat(printed).contains("interpolation threshold (train error <= 0.01) at 1600 params "
-        + "(width 16, 1.60 params per sample); test-error peak 0.4500 at 1600 params");
+    assertThat(printed).contains("threshold (train error <= 0.01) at 1,600 parameters "
+        + "(width 16, 1.60 per training example); test-error peak 0.4500 at 1,600 parameters");
   }
 
   @Test

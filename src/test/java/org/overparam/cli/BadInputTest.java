@@ -255,6 +255,21 @@ class BadInputTest {
             "dataset.tokens: 'word' is not one of [char, byte]"),
         yaml("gpt on a dataset that is not text", "family: mlp", "family: gpt",
             "model.family: gpt reads characters and needs dataset kind text"),
+        // --- adaptive widths
+        yaml("refine of a single width", "epochs: 4", "epochs: 4\nrefine: {max_runs: 4}",
+            "refine: needs at least two model.widths"),
+        yaml("refine resolution not above one", "widths: [4]}", "widths: [4, 16]}\nrefine: "
+            + "{resolution: 1.0, max_runs: 4}", "refine.resolution: must be a finite number > 1"),
+        yaml("refine around a valley", "widths: [4]}", "widths: [4, 16]}\nrefine: "
+            + "{around: valley, max_runs: 4}",
+            "refine.around: 'valley' is not one of [peak, threshold]"),
+        yaml("refine without a budget", "widths: [4]}", "widths: [4, 16]}\nrefine: "
+            + "{around: peak}", "refine.max_runs: is required"),
+        yaml("refine budget of zero", "widths: [4]}", "widths: [4, 16]}\nrefine: "
+            + "{max_runs: 0}", "refine.max_runs: must be > 0, got 0"),
+        yaml("refine budget past the run limit", "widths: [4]}", "widths: [4, 16]}\nrefine: "
+            + "{max_runs: 99999}", "refine.max_runs: 99,999 added to the grid's 2 runs is more "
+            + "than the limit of 100,000 runs per experiment"),
         // --- what the grid asks of the machine
         text("grid of more than 100,000 runs", BASE.replace("seeds: [0]", "seeds: "
                 + IntStream.range(0, 1000).boxed().toList()).replace("widths: [4]", "widths: "

@@ -60,6 +60,13 @@ class ExperimentFileTest {
       missing train sizes      | train_sizes: [64, 128]      | xtrain: 1                           | train_sizes: is required
       single value not list    | seeds: [0, 1]               | seeds: 7                            | seeds: wrong type
       repeated grid value      | widths: [4, 16]             | widths: [4, 4]                      | model.widths: values repeat
+      refine unknown key       | epochs: 3                   | epochs: 3\\nrefine: {max_runs: 4, colour: red} | refine.colour: unknown key
+      refine resolution one    | epochs: 3                   | epochs: 3\\nrefine: {max_runs: 4, resolution: 1} | refine.resolution: must be a finite number > 1
+      refine resolution word   | epochs: 3                   | epochs: 3\\nrefine: {max_runs: 4, resolution: fine} | refine.resolution: wrong type
+      refine unknown location  | epochs: 3                   | epochs: 3\\nrefine: {max_runs: 4, around: valley} | refine.around: 'valley' is not one of [peak, threshold]
+      refine without budget    | epochs: 3                   | epochs: 3\\nrefine: {around: peak}   | refine.max_runs: is required
+      refine negative budget   | epochs: 3                   | epochs: 3\\nrefine: {max_runs: -2}   | refine.max_runs: must be > 0
+      refine with one width    | widths: [4, 16]             | widths: [4]}\\nrefine: {max_runs: 4 | refine: needs at least two model.widths
       """)
   void rejectsBadFilesWithOneLineNamingTheField(String what, String from, String to,
       String expected) {
@@ -70,6 +77,24 @@ class ExperimentFileTest {
         .hasMessageStartingWith("experiment file bad.yaml: ")
         .hasMessageContaining(expected.strip())
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+  }
+
+  @Test
+  void refineDefaultsToThePeakAtAQuarterAndLeavesRunIdsAlone() {
+    ExperimentConfig c = ExperimentFile.parse(GOOD + "refine: {max_runs: 8}\n", "refine.yaml");
+    assertThat(c.refine().around()).isEqualTo("peak");
+    assertThat(c.refine().resolution()).isEqualTo(1.25);
+    assertThat(c.refine().maxRuns()).isEqualTo(8);
+    assertThat(ExperimentFile.parse(GOOD, "plain.yaml").refine()).isNull();
+    // The section schedules extra runs; it is no part of any run's identity or configuration.
+    assertThat(Grid.runs(c).stream().map(RunSpec::runId)).containsExactlyElementsOf(Grid.runs(
+        ExperimentFile.parse(GOOD, "plain.yaml")).stream().map(RunSpec::runId).toList());
+    RunSpec r = Grid.runs(c).get(0);
+    RunSpec wider = r.withWidth(8);
+    assertThat(wider.width()).isEqualTo(8);
+    assertThat(wider.configId()).isEqualTo(r.configId());
+    assertThat(wider.runId()).isNotEqualTo(r.runId());
+    assertThat(wider.withWidth(r.width()).runId()).isEqualTo(r.runId());
   }
 
   @Test
