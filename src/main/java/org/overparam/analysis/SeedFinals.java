@@ -14,9 +14,10 @@ import org.apache.spark.sql.Row;
 
 /**
  * Each seed's own final-epoch values, the numbers that the {@code curves} table averages: the
- * input of the paired comparisons of {@link PairedRise}. One small Spark job over the metrics
- * rows groups each completed run's rows and keeps its last evaluated epoch; on the driver, a
- * run is kept only where that epoch is its cell's final epoch (as in {@link Curves#curves}),
+ * input of the paired comparisons of {@link PairedRise}. One Spark job over the metrics rows
+ * keeps the completed runs' rows at the cells' final epochs (a filter first, so only about one
+ * row per run is grouped), groups them by run and keeps each run's last; on the driver, a run
+ * is kept only where that epoch is its own cell's final epoch (as in {@link Curves#curves}),
  * and runs of one cell and seed (a table other tools wrote may hold several) are averaged.
  */
 public final class SeedFinals {
@@ -39,7 +40,9 @@ public final class SeedFinals {
     List<Column> keys = new ArrayList<>(List.of(Curves.cellColumns()));
     keys.add(col("seed"));
     keys.add(col("run_id"));
-    List<Row> rows = metrics.filter(col("status").notEqual("diverged"))
+    Object[] finalEpochs = curves.stream().map(Curve::finalEpoch).distinct().toArray();
+    List<Row> rows = metrics.filter(col("status").notEqual("diverged")
+            .and(col("epoch").isin(finalEpochs)))
         .groupBy(keys.toArray(Column[]::new))
         .agg(max("epoch").as("last_epoch"), max_by(col("train_error"), col("epoch")),
             max_by(col("test_error"), col("epoch")), max_by(col("test_loss"), col("epoch")))

@@ -59,6 +59,18 @@ class DoubleDescentTest {
     // width so that no width shares a seed's offset with another (the same values per width).
     series(s, "paired", SMALL, 6, 1, 0.003, false, 5);
     series(s, "unpaired", SMALL, 6, 1, 0.003, true, 5);
+    // Five seeds of the clear peak and a sixth that completed every width but the peak's, where
+    // it diverged after one epoch.
+    series(s, "diverged", PEAK, 5, 0.2, 0.005, false, 6);
+    for (int i = 0; i < WIDTHS.length; i++) {
+      Run r = new Run("diverged", 0.2, 0, 0, 1000, 1, WIDTHS[i], 100L * WIDTHS[i], 5);
+      boolean peak = WIDTHS[i] == 16;
+      s.epoch(r, 1, 2, 2, 0.6, 2, 0.6, peak ? "diverged" : "completed");
+      if (!peak) {
+        s.epoch(r, 2, 2, 2 * TRAIN[i], TRAIN[i], 1 + PEAK[i], PEAK[i], "completed");
+      }
+      s.run(r, peak ? "diverged" : "completed", peak ? "train loss NaN at epoch 2" : "");
+    }
     s.write(spark, tmp);
     results = tmp.toString();
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
@@ -163,6 +175,18 @@ class DoubleDescentTest {
     assertThat(r.<Double>getAs("rise_over_largest_lo")).isPositive();
     assertThat(r.<String>getAs("verdict")).isEqualTo("too few seeds");
     assertThat(printed).contains("3 seeds are too few to claim double descent (5 needed).");
+  }
+
+  @Test
+  void aSeedThatDivergedAtThePeakIsLeftOutOfThePairs() {
+    Row r = dd("diverged");
+    assertThat(r.<Long>getAs("peak_params")).isEqualTo(1600L);
+    assertThat(r.<Integer>getAs("seeds")).isEqualTo(5);
+    assertThat(r.<String>getAs("verdict")).isEqualTo("double descent");
+    Row peak = TestSpark.get().read().parquet(results + "/analysis/curves")
+        .filter("experiment = 'diverged' and width = 16").collectAsList().get(0);
+    assertThat(peak.<Long>getAs("seeds")).isEqualTo(5);
+    assertThat(peak.<Long>getAs("diverged")).isEqualTo(1);
   }
 
   @Test
