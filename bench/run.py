@@ -13,6 +13,9 @@ environment. Sections (--sections, default all):
   averaging parameter averaging's time per epoch against single-process training, local[N] and a
             two-worker standalone cluster started here
   analysis  seconds to analyse 10 million metric rows
+  gpt       tokens/s of one training step of the gpt family against the same transformer in
+            PyTorch, on 1 and 2 threads, and its FLOP/s (6 N + attention, per token) against the
+            float32 GEMM peak measured at the same thread count
 
 Compared configurations run side by side, alternating, --rounds times; figures are medians.
 Raw figures go to target/bench/bench-<time>.json.
@@ -33,13 +36,14 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 TARGET = os.path.join(ROOT, "target")
 CORES = os.cpu_count() or 1
-SECTIONS = ["hardware", "peer", "sweep", "averaging", "analysis"]
+SECTIONS = ["hardware", "peer", "sweep", "averaging", "analysis", "gpt"]
 GOALS = {  # ratios this benchmark aims for; see BENCHMARKS.md
     "hardware": "largest MLP >= 0.60 of numpy's GEMM peak",
     "peer": ">= 1.00 (PyTorch time / DL4J time) at every width",
     "sweep": "<= 1.15 x ideal",
     "averaging": "<= 1.25 x single-process per epoch, width >= 1024, two workers",
     "analysis": "< 60 s for 10M rows on 2 cores",
+    "gpt": ">= 1.00 (DL4J tokens/s / PyTorch tokens/s) at every size and thread count",
 }
 
 
@@ -326,6 +330,59 @@ def analysis(java, a, out):
         shutil.rmtree(root, ignore_errors=True)
 
 
+def gpt(java, a, out):
+    """The gpt family's training step against PyTorch's, both sides alternating per round, at
+    each thread count; the GEMM peak at that thread count measured in the same rounds."""
+    shape = ["--depth", a.gpt_depth, "--heads", a.gpt_heads, "--context", a.gpt_context,
+             "--batch", a.gpt_batch, "--vocabulary", a.gpt_vocabulary]
+    common = ["--widths", ",".join(map(str, a.gpt_widths)), *shape, "--steps", a.gpt_steps,
+              "--warmup", a.gpt_warmup]
+    raw = {"dl4j": [], "torch": [], "numpy_gemm": [], "nd4j_gemm": []}
+    for threads in a.gpt_threads:
+        for r in range(a.rounds):
+            log(f"gpt {threads} thread(s), round {r + 1}/{a.rounds}")
+            raw["numpy_gemm"] += python_peer("gemm", "--sizes", "1024,2048", threads=threads)
+            sides = [lambda: raw["dl4j"].extend(java("gpt", "--threads", threads, *common)),
+                     lambda: raw["torch"].extend(python_peer("gpt", *common, threads=threads))]
+            for side in (sides if r % 2 == 0 else sides[::-1]):
+                side()
+    out["gpt_raw"] = raw
+    out["gpt"] = gpt_rows(raw, a.gpt_threads, a.gpt_widths)
+    return out["gpt"]
+
+
+def gpt_rows(raw, threads_list, widths):
+    rows = []
+    for threads in threads_list:
+        peak = max(max(g["gflops"]) for g in raw["numpy_gemm"] if g["threads"] == threads)
+        for w in widths:
+            def steps(lib):
+                xs = []
+                for r in raw[lib]:
+                    if r["threads"] == threads and r["width"] == w:
+                        xs += r["step_seconds"]
+                return xs
+            d, t = steps("dl4j"), steps("torch")
+            ref = next(r for r in raw["dl4j"] if r["threads"] == threads and r["width"] == w)
+            tokens = ref["batch"] * ref["context"]
+            row = {"threads": threads, "width": w, "params": ref["params"],
+                   "flops_per_token": ref["flops_per_token"], "numpy_peak": peak,
+                   "dl4j_tokens_s": tokens / statistics.median(d),
+                   "dl4j_best_tokens_s": tokens / min(d)}
+            row["dl4j_gflops"] = row["dl4j_tokens_s"] * ref["flops_per_token"] / 1e9
+            row["dl4j_of_peak"] = row["dl4j_gflops"] / peak
+            if t:
+                row.update(torch_tokens_s=tokens / statistics.median(t),
+                           torch_best_tokens_s=tokens / min(t))
+                row["torch_gflops"] = row["torch_tokens_s"] * ref["flops_per_token"] / 1e9
+                row["torch_of_peak"] = row["torch_gflops"] / peak
+                row["dl4j_over_torch"] = row["dl4j_tokens_s"] / row["torch_tokens_s"]
+                row["dl4j_over_torch_best"] = (row["dl4j_best_tokens_s"]
+                                               / row["torch_best_tokens_s"])
+            rows.append(row)
+    return rows
+
+
 # --- report -----------------------------------------------------------------------------------
 
 def table(title, header, rows):
@@ -386,6 +443,22 @@ def report(out):
               ["width", "single s", f"local[{CORES}] s", "ratio", "standalone s", "ratio"],
               [[r["width"], f(r["single_s"], 3), f(r["local_s"], 3), f(r["local_ratio"]),
                 f(r.get("standalone_s"), 3), f(r.get("standalone_ratio"))] for r in rows])
+    if "gpt" in out:
+        a = out["args"]
+        table(f"f. gpt training step, depth {a['gpt_depth']}, {a['gpt_heads']} heads, context "
+              f"{a['gpt_context']}, batch {a['gpt_batch']}, vocabulary {a['gpt_vocabulary']}, "
+              f"Adam [goal: {GOALS['gpt']}]",
+              ["threads", "width", "params", "DL4J tok/s", "(best)", "torch tok/s", "(best)",
+               "DL4J/torch", "(best)", "DL4J GFLOP/s", "/peak", "torch /peak", "numpy peak"],
+              [[r["threads"], r["width"], r["params"], f(r["dl4j_tokens_s"], 0),
+                f(r["dl4j_best_tokens_s"], 0), f(r.get("torch_tokens_s"), 0),
+                f(r.get("torch_best_tokens_s"), 0), f(r.get("dl4j_over_torch")),
+                f(r.get("dl4j_over_torch_best")), f(r["dl4j_gflops"], 2),
+                f(r["dl4j_of_peak"], 3), f(r.get("torch_of_peak"), 3), f(r["numpy_peak"], 1)]
+               for r in out["gpt"]])
+        print("  tok/s: predicted tokens per second from the median step over rounds (warm-up "
+              "steps left out); (best): the fastest step. GFLOP/s: tok/s x (6 N + 12 x depth x "
+              "context x width); peak: numpy's float32 GEMM at the same thread count.")
     if "analysis" in out:
         an = out["analysis"]
         print(f"\ne. analysis [goal: {GOALS['analysis']}]: "
@@ -427,6 +500,17 @@ def main():
     p.add_argument("--frequency", type=int, default=0,
                    help="averaging frequency (0: the product default, once per epoch)")
     p.add_argument("--metric-rows", type=int, default=10_000_000)
+    p.add_argument("--gpt-widths", type=lambda s: [int(v) for v in s.split(",")],
+                   default=[32, 64, 128])
+    p.add_argument("--gpt-threads", type=lambda s: [int(v) for v in s.split(",")],
+                   default=sorted({1, CORES}))
+    p.add_argument("--gpt-depth", type=int, default=2)
+    p.add_argument("--gpt-heads", type=int, default=4)
+    p.add_argument("--gpt-context", type=int, default=64)
+    p.add_argument("--gpt-batch", type=int, default=32)
+    p.add_argument("--gpt-vocabulary", type=int, default=63)
+    p.add_argument("--gpt-steps", type=int, default=30, help="timed steps per size and round")
+    p.add_argument("--gpt-warmup", type=int, default=8)
     p.add_argument("--jar", default=os.path.join(TARGET, "overparam.jar"))
     p.add_argument("--no-cluster", action="store_true", help="skip the standalone cluster")
     p.add_argument("--bench-grids-only", action="store_true",
@@ -455,7 +539,8 @@ def main():
     steps = [("hardware", lambda: hardware_and_peer(java, a, out, peer="peer" in sections)),
              ("sweep", lambda: sweep(java, a, out)),
              ("averaging", lambda: averaging(java, a, out)),
-             ("analysis", lambda: analysis(java, a, out))]
+             ("analysis", lambda: analysis(java, a, out)),
+             ("gpt", lambda: gpt(java, a, out))]
     for name, step in steps:
         if name in sections or (name == "hardware" and "peer" in sections):
             try:

@@ -12,8 +12,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.overparam.config.DatasetConfig;
 import org.overparam.config.ExperimentConfig;
@@ -22,8 +24,10 @@ import org.overparam.config.Grid;
 import org.overparam.config.RunSpec;
 import org.overparam.config.StrategyConfig;
 import org.overparam.data.Datasets;
-import org.overparam.metrics.Provenance;
-import org.overparam.metrics.ResultsStore;
+import org.overparam.model.Gpt;
+import org.overparam.model.Models;
+import org.overparam.results.Provenance;
+import org.overparam.results.ResultsStore;
 import org.overparam.train.EpochListener;
 import org.overparam.train.EpochMetrics;
 import org.overparam.train.RunResult;
@@ -45,6 +49,9 @@ import org.overparam.train.spark.Sweep;
  *   ideal --yaml F --threads 1                        each run of F alone in this process
  *   pa    --widths 1024 --n 8192 --epochs 3 --master M --workers W [--frequency F]
  *                                                     parameter averaging, fit seconds per epoch
+ *   gpt   --threads T --widths 32,64,128 --depth 2 --heads 4 --context 64 --batch 32
+ *         --vocabulary 63 --steps 40 --warmup 8       seconds of each training step (fit of one
+ *                                                     minibatch of random windows), Adam
  * </pre>
  */
 public final class Bench {
@@ -60,6 +67,7 @@ public final class Bench {
       case "sweep" -> sweep(a);
       case "ideal" -> ideal(a);
       case "pa" -> pa(a);
+      case "gpt" -> gpt(a);
       default -> throw new IllegalArgumentException("unknown probe " + argv[0]);
     }
     System.exit(0); // Spark and ND4J leave non-daemon threads behind
@@ -170,6 +178,60 @@ public final class Bench {
           "epoch_seconds", r == null ? List.of() : fitSeconds(r)));
     }
     spark.stop();
+  }
+
+  // --- gpt: one training step of the transformer family (MultiLayerNetwork.fit of a minibatch)
+  static void gpt(Map<String, String> a) {
+    int threads = Integer.parseInt(a.getOrDefault("threads", "1"));
+    Threads.limit(threads);
+    int depth = Integer.parseInt(a.getOrDefault("depth", "2"));
+    int heads = Integer.parseInt(a.getOrDefault("heads", "4"));
+    int context = Integer.parseInt(a.getOrDefault("context", "64"));
+    int batch = Integer.parseInt(a.getOrDefault("batch", "32"));
+    int vocabulary = Integer.parseInt(a.getOrDefault("vocabulary", "63"));
+    int steps = Integer.parseInt(a.getOrDefault("steps", "40"));
+    int warmup = Integer.parseInt(a.getOrDefault("warmup", "8"));
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(0);
+    List<DataSet> batches = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      batches.add(new DataSet(tokens(rng, batch, context, vocabulary),
+          tokens(rng, batch, context, vocabulary).reshape('c', batch, context, 1)));
+    }
+    for (int w : ints(a.getOrDefault("widths", "32,64,128"))) {
+      String yaml = """
+          name: bench-gpt
+          dataset: {kind: text, context: %d}
+          train_sizes: [%d]
+          model: {family: gpt, depths: [%d], widths: [%d], heads: %d}
+          optimizer: {kind: adam, learning_rate: 0.001, batch_size: %d}
+          epochs: 1
+          seeds: [0]
+          """.formatted(context, batch * context, depth, w, heads, batch);
+      RunSpec spec = Grid.runs(ExperimentFile.parse(yaml, "bench-gpt.yaml")).get(0);
+      MultiLayerNetwork net = Models.build(spec, context, vocabulary);
+      List<Double> seconds = new ArrayList<>();
+      for (int s = 0; s < warmup + steps; s++) {
+        long t = System.nanoTime();
+        net.fit(batches.get(s % batches.size()));
+        if (s >= warmup) {
+          seconds.add((System.nanoTime() - t) / 1e9);
+        }
+      }
+      Map<String, Object> row = new LinkedHashMap<>(Map.of("lib", "dl4j", "threads", threads,
+          "width", w, "depth", depth, "heads", heads, "context", context, "batch", batch,
+          "vocabulary", vocabulary, "params", net.numParams()));
+      row.put("flops_per_token", Gpt.trainingFlopsPerToken(context, vocabulary, depth, w));
+      row.put("step_seconds", seconds);
+      emit("gpt", row);
+    }
+  }
+
+  static INDArray tokens(java.util.SplittableRandom rng, int rows, int context, int vocabulary) {
+    float[] t = new float[rows * context];
+    for (int i = 0; i < t.length; i++) {
+      t[i] = rng.nextInt(vocabulary);
+    }
+    return Nd4j.create(t, new long[] {rows, context}, 'c');
   }
 
   // --- helpers

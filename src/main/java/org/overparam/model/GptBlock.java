@@ -147,9 +147,10 @@ public class GptBlock extends TokenLayer {
       norm1 = normalise(rows);
       a1 = affine(norm1, row(p("ln1g")), row(p("ln1b")));
       INDArray qkv = a1.mmul(p("Wqkv")).addiRowVector(row(p("bqkv")));       // [n, 3d]
-      q = heads(qkv, 0);
-      k = heads(qkv, 1);
-      v = heads(qkv, 2);
+      INDArray perHead = heads(qkv);                                         // [3, B*h, T, hd]
+      q = part(perHead, 0);
+      k = part(perHead, 1);
+      v = part(perHead, 2);
       INDArray scores = Nd4j.matmul(q, k, false, true, false).muli(scale)    // [B*h, T, T]
           .addi(causalMask(scores(q)));
       probs = Nd4j.exec(new SoftMax(scores, scores, 2))[0];
@@ -195,12 +196,15 @@ public class GptBlock extends TokenLayer {
       gradTable.get("bo").assign(dAttn.sum(0));
       INDArray dHeads = split(dAttn.mmul(p("Wo").transpose()));              // [B*h, T, hd]
       INDArray dProbs = Nd4j.matmul(dHeads, v, false, true, false);          // [B*h, T, T]
-      INDArray dV = Nd4j.matmul(probs, dHeads, true, false, false);
+      // the query, key and value gradients, written where one copy makes [n, 3d] of them
+      INDArray dPerHead = Nd4j.createUninitialized(dataType, 3, scores(q), context,
+          width / heads);                                                     // [3, B*h, T, hd]
+      Nd4j.matmul(probs, dHeads, part(dPerHead, 2), true, false, false);
       // softmax: dS = P * (dP - sum(dP * P)) over the keys, then the scale
       INDArray dScores = dProbs.subi(dProbs.mul(probs).sum(true, 2)).muli(probs).muli(scale);
-      INDArray dQ = Nd4j.matmul(dScores, k);
-      INDArray dK = Nd4j.matmul(dScores, q, true, false, false);
-      INDArray dQkv = Nd4j.concat(1, merge(dQ), merge(dK), merge(dV));       // [n, 3d]
+      Nd4j.matmul(dScores, k, part(dPerHead, 0), false, false, false);
+      Nd4j.matmul(dScores, q, part(dPerHead, 1), true, false, false);
+      INDArray dQkv = mergeHeads(dPerHead);                                  // [n, 3d]
       gradTable.get("Wqkv").assign(a1.transpose().mmul(dQkv));
       gradTable.get("bqkv").assign(dQkv.sum(0));
       INDArray dA1 = dQkv.mmul(p("Wqkv").transpose());
@@ -208,17 +212,33 @@ public class GptBlock extends TokenLayer {
           gradTable.get("ln1b"))).reshape(batch, context, width);
     }
 
-    /** Part {@code part} (0 query, 1 key, 2 value) of {@code [n, 3d]}, as {@code [B*h, T, hd]}. */
-    private INDArray heads(INDArray qkv, int part) {
-      INDArray cols = qkv.get(NDArrayIndex.all(),
-          NDArrayIndex.interval((long) part * width, (long) (part + 1) * width));
-      return split(cols);
+    /**
+     * {@code [n, 3d]} (query, key and value of every position) as {@code [3, B*h, T, hd]}: each
+     * head's rows of each window, in one copy.
+     */
+    private INDArray heads(INDArray qkv) {
+      long hd = width / heads;
+      return qkv.reshape(batch, context, 3, heads, hd).permute(2, 0, 3, 1, 4).dup('c')
+          .reshape(3, batch * heads, context, hd);
+    }
+
+    /** {@code [3, B*h, T, hd]}'s part {@code i} (0 query, 1 key, 2 value): a view. */
+    private INDArray part(INDArray perHead, int i) {
+      return perHead.get(NDArrayIndex.point(i), NDArrayIndex.all(), NDArrayIndex.all(),
+          NDArrayIndex.all());
+    }
+
+    /** {@link #heads}'s inverse: {@code [3, B*h, T, hd]} back to {@code [n, 3d]}, one copy. */
+    private INDArray mergeHeads(INDArray perHead) {
+      long hd = width / heads;
+      return perHead.reshape(3, batch, heads, context, hd).permute(1, 3, 0, 2, 4).dup('c')
+          .reshape(batch * context, 3L * width);
     }
 
     /** {@code [n, d]} as {@code [B*h, T, hd]}: each head's rows of each window. */
     private INDArray split(INDArray rows) {
       long hd = width / heads;
-      return rows.dup('c').reshape(batch, context, heads, hd).permute(0, 2, 1, 3).dup('c')
+      return rows.reshape(batch, context, heads, hd).permute(0, 2, 1, 3).dup('c')
           .reshape(batch * heads, context, hd);
     }
 

@@ -17,7 +17,8 @@ import org.overparam.results.Column;
  * The report's scaling-law section: for each setting, the measured losses and the fitted L(N)
  * (one line per training-set size), L(N, D) and L(D) curves with their bootstrap bands on
  * log-log axes, the fitted coefficients, and the compute-optimal frontier (chart and table).
- * Losses of language models on text are shown in bits per character.
+ * Losses of language models on text are shown in bits per character, or per byte for byte
+ * tokens.
  */
 final class ScalingSection implements Section {
   /** At most this many settings are drawn. */
@@ -44,21 +45,33 @@ final class ScalingSection implements Section {
   }
 
   /**
-   * The unit losses are shown in: bits per character for language models on a text corpus
-   * (nats / ln 2), else nats. E, A and B scale with the unit; the exponents do not.
+   * The unit losses are shown in: bits per token for language models on a text corpus
+   * (nats / ln 2), per character or per byte as the runs' data source says ({@code tokens=byte}),
+   * else nats. E, A and B scale with the unit; the exponents do not.
    */
   record Unit(double scale, String name) {
     static final Unit NATS = new Unit(1, "nats");
     /** Values that are not losses (exponents, sizes): shown as they are. */
     static final Unit NONE = new Unit(1, "");
     static final Unit BITS_PER_CHARACTER = new Unit(1 / Math.log(2), "bits per character");
+    static final Unit BITS_PER_BYTE = new Unit(1 / Math.log(2), "bits per byte");
+    /** Text runs of both kinds of token in one report. */
+    static final Unit BITS_PER_TOKEN = new Unit(1 / Math.log(2), "bits per token");
 
     static Unit of(List<Row> runStatus) {
-      boolean text = !runStatus.isEmpty() && runStatus.stream().allMatch(s -> {
-        Object data = s.getAs(DATA.name());
-        return data != null && data.toString().startsWith("text:");
-      });
-      return text ? BITS_PER_CHARACTER : NATS;
+      List<String> data = runStatus.stream().map(s -> s.getAs(DATA.name()))
+          .map(d -> d == null ? "" : d.toString()).toList();
+      if (data.isEmpty() || !data.stream().allMatch(d -> d.startsWith("text:"))) {
+        return NATS;
+      }
+      long bytes = data.stream().filter(d -> d.contains(",tokens=byte")).count();
+      return bytes == 0 ? BITS_PER_CHARACTER
+          : bytes == data.size() ? BITS_PER_BYTE : BITS_PER_TOKEN;
+    }
+
+    /** What a training example is in this unit: "characters", "bytes" or "tokens". */
+    String tokens() {
+      return name.substring(name.lastIndexOf(' ') + 1) + "s";
     }
 
     double[] of(double[] nats) {
@@ -85,7 +98,7 @@ final class ScalingSection implements Section {
         .append(unit.name()).append(unit == Unit.NATS ? "" : " (the loss in nats / ln 2; E, A "
             + "and B are in bits, the exponents do not depend on the unit)")
         .append(". N = parameters, D = training examples")
-        .append(unit == Unit.NATS ? "" : " (predicted characters)")
+        .append(unit == Unit.NATS ? "" : " (predicted " + unit.tokens() + ")")
         .append(". Bands: 2.5% to 97.5% bootstrap percentiles of the fitted curve.</p>\n");
     List<Row> curves = in.table(Catalog.SCALING_CURVES);
     List<Row> cells = in.table(Catalog.CURVES);

@@ -24,7 +24,9 @@ import org.overparam.testing.StandaloneCluster;
 /**
  * submit/spark-submit-standalone.sh on a real standalone cluster of one master and two worker
  * processes (one core each): a Fashion-MNIST sweep whose small models train per-task and whose
- * large ones by parameter averaging, read back from Parquet.
+ * large ones by parameter averaging, then a small transformer sweep ({@code family: gpt}, its
+ * layers' own forward and backward passes shipped to the executors) by both strategies, each
+ * read back from Parquet.
  */
 class StandaloneClusterIT {
   static final String EXPERIMENT = """
@@ -41,6 +43,19 @@ class StandaloneClusterIT {
       """;
 
   static final Path ROOT = Path.of(System.getProperty("overparam.root", "."));
+
+  /** Two tiny transformers on Genesis 1-3: the smaller per-task, the larger by averaging. */
+  static final String GPT_EXPERIMENT = """
+      name: cluster-gpt
+      dataset: {kind: text, path: '%s', context: 16, validation_fraction: 0.1, test_size: 800}
+      train_sizes: [2048]
+      model: {family: gpt, depths: [1], widths: [8, 16], heads: 2}
+      optimizer: {kind: adam, learning_rate: 0.005, batch_size: 16}
+      epochs: 2
+      seeds: [0]
+      strategy: {kind: by-size, auto_threshold_params: 3500, workers: 2, averaging_frequency: 2,
+                 batch_per_worker: 16}
+      """.formatted(ROOT.resolve("src/test/resources/text/genesis-1-3.kjv").toAbsolutePath());
 
   @Test
   void sweepOnTwoWorkersRecordsEveryEpochOfEveryRunOnce() throws Exception {
@@ -81,7 +96,39 @@ class StandaloneClusterIT {
       System.out.println("rows checked: " + rows + " (" + (rows - runs.size())
           + " metrics rows, one per run and epoch, and " + runs.size() + " runs rows) from "
           + results);
+
+      trainsTheTransformerFamily(cluster, dir);
     }
+  }
+
+  /** The gpt family on the same cluster: one run per strategy, every epoch recorded once. */
+  static void trainsTheTransformerFamily(StandaloneCluster cluster, Path dir) throws Exception {
+    List<RunSpec> runs = Grid.runs(ExperimentFile.parse(GPT_EXPERIMENT, "cluster-gpt.yaml"));
+    Map<String, Long> byStrategy = runs.stream().collect(Collectors.groupingBy(
+        r -> r.strategy().resolve(Models.params(r)), Collectors.counting()));
+    assertThat(byStrategy).as("one gpt run per strategy")
+        .containsOnly(Map.entry("per-task", 1L), Map.entry("parameter-averaging", 1L));
+    Path yaml = Files.writeString(dir.resolve("cluster-gpt.yaml"), GPT_EXPERIMENT);
+    Path results = dir.resolve("results-gpt");
+    StandaloneCluster.Submission s = cluster.submit(List.of(
+            ROOT.resolve("submit/spark-submit-standalone.sh").toString(),
+            "--conf", "spark.executor.cores=1", "--conf", "spark.executor.memory=1g",
+            "--conf", "spark.cores.max=2", "--driver-memory", "2g",
+            "--conf", "spark.ui.enabled=false", "--",
+            "train", yaml.toString(), "--no-report", "--results", results.toString()),
+        Map.of("OVERPARAM_MASTER", cluster.masterUrl()), "driver-gpt", Duration.ofMinutes(5));
+    assertThat(s.exitCode()).as("spark-submit output:\n%s", StandaloneCluster.tail(s.output()))
+        .isZero();
+    assertThat(s.output()).contains("overparam: cluster-gpt: " + runs.size() + " runs, 0 "
+        + "already recorded, " + runs.size() + " completed");
+    checkTables(runs, byStrategy, results, cluster.masterUrl());
+    List<Map<String, Object>> last = Duck.rows("select family, test_loss, train_loss from "
+        + Duck.table(results, "metrics") + " where epoch = 2");
+    assertThat(last).hasSize(2).allSatisfy(r -> {
+      assertThat(r.get("family")).isEqualTo("gpt");
+      assertThat(((Number) r.get("test_loss")).doubleValue()).isFinite().isPositive();
+    });
+    checkResultsRootHoldsOnlyTables(results, runs);
   }
 
   /** One metrics row per (run, epoch), every run completed on this cluster; returns the rows. */
