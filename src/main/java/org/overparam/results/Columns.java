@@ -16,9 +16,10 @@ import java.util.Map;
  * report name columns through them. What a column means in one table is documented beside the
  * code that writes that table.
  *
- * <p>Four names are each held by two different columns: {@code status} (how a run ended; whether
+ * <p>Five names are each held by two different columns: {@code status} (how a run ended; whether
  * a scaling law was fitted), {@code seed} (a run's; a bootstrap's), {@code epochs} (planned; an
- * evaluated-epoch count) and {@code sizes} (widths of a series; distinct sizes of a fit).
+ * evaluated-epoch count), {@code sizes} (widths of a series; distinct sizes of a fit) and
+ * {@code seeds} (completed runs averaged in a cell; seeds paired in a double-descent finding).
  */
 public final class Columns {
   private Columns() {}
