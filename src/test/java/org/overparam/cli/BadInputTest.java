@@ -224,6 +224,8 @@ class BadInputTest {
             "optimizer.learning_rate: must be"),
         yaml("momentum of one", "momentum: 0.9", "momentum: 1.0", "optimizer.momentum"),
         yaml("zero batch size", "batch_size: 32", "batch_size: 0", "optimizer.batch_size"),
+        yaml("zero reference width", "batch_size: 32", "batch_size: 32, reference_width: 0",
+            "optimizer.reference_width: must be > 0"),
         yaml("batch larger than the training set", "batch_size: 32", "batch_size: 65",
             "optimizer.batch_size: 65 is larger than the smallest of train_sizes (64)"),
         yaml("training set larger than the data", "train_sizes: [64]", "train_sizes: [60001]",
