@@ -14,7 +14,8 @@ import java.util.List;
  *     position)
  * @param labelNoise fractions of training labels replaced by a uniformly drawn wrong class
  * @param model family and scale grid
- * @param optimizer optimiser, learning rate, batch size
+ * @param optimizer optimisers, learning rates, batch sizes: each one value or a grid axis
+ *     ({@link OptimizerGrid})
  * @param epochs passes over the training set
  * @param weightDecay decoupled weight-decay coefficients
  * @param dropout probabilities of dropping a hidden unit's input (0 = none)
@@ -32,7 +33,7 @@ public record ExperimentConfig(
     List<Integer> trainSizes,
     List<Double> labelNoise,
     ModelConfig model,
-    OptimizerConfig optimizer,
+    OptimizerGrid optimizer,
     Integer epochs,
     List<Double> weightDecay,
     List<Double> dropout,
@@ -52,7 +53,7 @@ public record ExperimentConfig(
     labelNoise = Check.grid(labelNoise, List.of(0.0), "label_noise",
         p -> p >= 0 && p < 1, "must be in [0, 1)");
     Check.required(model, "model");
-    optimizer = optimizer == null ? new OptimizerConfig(null, null, null, null) : optimizer;
+    optimizer = optimizer == null ? OptimizerGrid.defaults() : optimizer;
     Check.positive(Check.required(epochs, "epochs"), "epochs");
     weightDecay = Check.grid(weightDecay, List.of(0.0), "weight_decay",
         w -> w >= 0 && Double.isFinite(w), "must be a finite number >= 0");
@@ -84,15 +85,21 @@ public record ExperimentConfig(
               + "whole windows and predicts every token of each");
         }
       }
-      if ((long) optimizer.batchSize() * t.context() > smallest) {
-        throw new IllegalArgumentException("optimizer.batch_size: " + optimizer.batchSize()
-            + " windows of " + t.context() + " tokens are more than the smallest of train_sizes"
-            + " (" + smallest + " tokens)");
+      for (int i = 0; i < optimizer.batchSizes().size(); i++) {
+        int b = optimizer.batchSizes().get(i);
+        if ((long) b * t.context() > smallest) {
+          throw new IllegalArgumentException("optimizer." + optimizer.batchSizeField(i) + ": "
+              + b + " windows of " + t.context() + " tokens are more than the smallest of "
+              + "train_sizes (" + smallest + " tokens)");
+        }
       }
     }
-    if (optimizer.batchSize() > smallest) {
-      throw new IllegalArgumentException("optimizer.batch_size: " + optimizer.batchSize()
-          + " is larger than the smallest of train_sizes (" + smallest + ")");
+    for (int i = 0; i < optimizer.batchSizes().size(); i++) {
+      int b = optimizer.batchSizes().get(i);
+      if (b > smallest) {
+        throw new IllegalArgumentException("optimizer." + optimizer.batchSizeField(i) + ": " + b
+            + " is larger than the smallest of train_sizes (" + smallest + ")");
+      }
     }
   }
 }

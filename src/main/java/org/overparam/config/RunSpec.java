@@ -111,7 +111,8 @@ public record RunSpec(
    * Fields of a run's JSON that place it in its experiment's grid, name it or schedule it. A
    * run's <em>configuration</em> is everything else: runs that share it differ only in grid
    * position and seed, so analysis may compare and average them; runs of different
-   * configurations (another learning rate, number of epochs, data set...) are never mixed.
+   * configurations (another optimiser, learning rate, batch size, number of epochs, data
+   * set...) are never mixed, so runs trained by SGD and by Adam are separate curves.
    * Compression is left out as in {@link #runId()}: it does not change the trained model.
    */
   public static final List<String> GRID_FIELDS = List.of("experiment", "seed", "depth", "width",
@@ -164,17 +165,17 @@ public record RunSpec(
 
   /** The same run at another width (widths added by {@code refine}). */
   public RunSpec withWidth(int otherWidth) {
-    return new RunSpec(experiment, dataset, family, depth, otherWidth, embedding, trainSize,
-        labelNoise, weightDecay, dropout, seed, optimizer, epochs, evalEvery, checkpointEvery,
-        strategy, compression);
+    return new RunSpec(experiment, dataset, family, depth, otherWidth, embedding, heads,
+        trainSize, labelNoise, weightDecay, dropout, seed, optimizer, epochs, evalEvery,
+        checkpointEvery, strategy, compression);
   }
 
   /** A short human label for logs and job descriptions. */
   @JsonIgnore
   public String label() {
-    return String.format("%s d=%d w=%d%s%s n=%d noise=%.2f wd=%g drop=%.2f seed=%d", family,
-        depth, width, embedding > 0 ? " e=" + embedding : "", heads > 0 ? " h=" + heads : "",
-        trainSize, labelNoise, weightDecay, dropout,
-        seed);
+    return String.format("%s d=%d w=%d%s%s n=%d noise=%.2f wd=%g drop=%.2f %s lr=%g b=%d "
+            + "seed=%d", family, depth, width, embedding > 0 ? " e=" + embedding : "",
+        heads > 0 ? " h=" + heads : "", trainSize, labelNoise, weightDecay, dropout,
+        optimizer.kind(), optimizer.learningRate(), optimizer.batchSize(), seed);
   }
 }

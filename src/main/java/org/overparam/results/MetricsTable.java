@@ -36,8 +36,8 @@ import org.overparam.train.RunResult;
  * dropout             double  dropout probability
  * seed                long    run seed
  * optimizer           string  sgd | adam
- * learning_rate       double
- * batch_size          int
+ * learning_rate       double  optimizer learning rate
+ * batch_size          int     examples per step
  * strategy            string  per-task | parameter-averaging
  * epochs              int     epochs planned
  * epoch               int     this row's epoch, 1-based
