@@ -136,7 +136,7 @@ final class TrainCommand implements Callable<Integer> {
       }
     }
     Refinement refinement = new Refinement(cfg.refine(), widths, cfg.seeds().size());
-    // Every configuration of the file (its optimiser axes) is refined.
+    // Every configuration of the file (its optimiser and augmentation axes) is refined.
     java.util.Set<String> configs = new java.util.LinkedHashSet<>();
     grid.forEach(r -> configs.add(r.configId()));
     Sweep.Summary total = new Sweep.Summary(0, 0, 0, 0, 0, 0);

@@ -19,6 +19,9 @@ import java.util.List;
  * @param epochs passes over the training set
  * @param weightDecay decoupled weight-decay coefficients
  * @param dropout probabilities of dropping a hidden unit's input (0 = none)
+ * @param augmentation largest shifts of the random translation each training example gets in
+ *     every epoch (0 = none; see {@link DatasetConfig.Shifts}); for data with a spatial order
+ *     only (images, 1-D sequences), never for a text
  * @param seeds one run per seed; the seed drives subset, noise, initialisation and order
  * @param evalEvery evaluate every this many epochs (the last epoch always)
  * @param checkpointEvery save model and optimiser state every this many epochs (0 = never)
@@ -37,6 +40,7 @@ public record ExperimentConfig(
     Integer epochs,
     List<Double> weightDecay,
     List<Double> dropout,
+    List<Integer> augmentation,
     List<Long> seeds,
     Integer evalEvery,
     Integer checkpointEvery,
@@ -59,6 +63,9 @@ public record ExperimentConfig(
         w -> w >= 0 && Double.isFinite(w), "must be a finite number >= 0");
     dropout = Check.grid(dropout, List.of(0.0), "dropout", p -> p >= 0 && p < 1,
         "must be in [0, 1)");
+    augmentation = Check.grid(augmentation, List.of(0), "augmentation", k -> k >= 0,
+        "must be >= 0");
+    checkAugmentation(augmentation, dataset, model);
     seeds = Check.grid(seeds, List.of(0L), "seeds", s -> true, "");
     evalEvery = evalEvery == null ? 1 : evalEvery;
     Check.positive(evalEvery, "eval_every");
@@ -100,6 +107,34 @@ public record ExperimentConfig(
         throw new IllegalArgumentException("optimizer." + optimizer.batchSizeField(i) + ": " + b
             + " is larger than the smallest of train_sizes (" + smallest + ")");
       }
+    }
+  }
+
+  /**
+   * Augmentation moves examples along their spatial order, so a dataset without one (a text, a
+   * teacher's Gaussian inputs) refuses any shift above 0, and a shift must leave some of the
+   * example in place: less than the side of an image or the length of a sequence.
+   */
+  private static void checkAugmentation(List<Integer> augmentation, DatasetConfig dataset,
+      ModelConfig model) {
+    int largest = augmentation.stream().mapToInt(Integer::intValue).max().orElse(0);
+    if (largest == 0) {
+      return;
+    }
+    String kind = DatasetConfig.kind(dataset);
+    if (model.characterLevel() || dataset instanceof DatasetConfig.Text) {
+      throw new IllegalArgumentException("augmentation: " + largest + " for dataset kind "
+          + kind + ": a text's tokens are not shifted (augmentation applies to images and 1-D "
+          + "feature sequences); give [0]");
+    }
+    DatasetConfig.Shifts s = dataset.shifts();
+    if (s == null) {
+      throw new IllegalArgumentException("augmentation: " + largest + " for dataset kind "
+          + kind + ", whose features have no spatial order to shift along; give [0]");
+    }
+    if (largest >= s.limit()) {
+      throw new IllegalArgumentException("augmentation: value " + largest + " must be less than "
+          + s.limit() + ", the " + s.describe() + " of dataset kind " + kind);
     }
   }
 }

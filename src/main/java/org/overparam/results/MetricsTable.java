@@ -38,6 +38,8 @@ import org.overparam.train.RunResult;
  * optimizer           string  sgd | adam
  * learning_rate       double  optimizer learning rate
  * batch_size          int     examples per step
+ * augmentation        int     largest shift of the random translation (pixels; positions of a
+ *                             1-D sequence) each training example got per epoch; 0 = none
  * strategy            string  per-task | parameter-averaging
  * epochs              int     epochs planned
  * epoch               int     this row's epoch, 1-based
@@ -85,6 +87,7 @@ public final class MetricsTable {
           .append(OPTIMIZER.name(), s.optimizer().kind())
           .append(LEARNING_RATE.name(), s.optimizer().learningRate())
           .append(BATCH_SIZE.name(), s.optimizer().batchSize())
+          .append(AUGMENTATION.name(), s.augmentation())
           .append(STRATEGY.name(), r.strategy())
           .append(EPOCHS.name(), s.epochs())
           .append(EPOCH.name(), m.epoch())

@@ -144,7 +144,7 @@ public record RecordedRuns(String experiment, Map<String, Run> recorded, List<Ru
 
   /**
    * As {@link #otherConfigurations(String)} for a file of several configurations (one run
-   * spec's JSON of each, as its optimiser axes make them): a recorded
+   * spec's JSON of each, as its optimiser or augmentation axes make them): a recorded
    * configuration none of them has is compared with the planned one it differs from in the
    * fewest fields.
    */

@@ -26,6 +26,8 @@ import org.overparam.train.RunResult;
  * optimizer         string     sgd | adam
  * learning_rate     double     optimizer learning rate
  * batch_size        int        examples per step
+ * augmentation      int        largest random shift of each training example per epoch
+ *                              (0 = none)
  * epochs_planned    int        epochs in the configuration
  * epochs_recorded   int        evaluated epochs written to metrics
  * last_epoch        int        last epoch with finite losses (0 if none)
@@ -61,6 +63,7 @@ public final class RunsTable {
         .append(OPTIMIZER.name(), r.spec().optimizer().kind())
         .append(LEARNING_RATE.name(), r.spec().optimizer().learningRate())
         .append(BATCH_SIZE.name(), r.spec().optimizer().batchSize())
+        .append(AUGMENTATION.name(), r.spec().augmentation())
         .append(EPOCHS_PLANNED.name(), r.spec().epochs())
         .append(EPOCHS_RECORDED.name(), r.epochs().size())
         .append(LAST_EPOCH.name(), r.last() == null ? 0 : r.last().epoch())

@@ -48,6 +48,7 @@ public final class Capacity {
   public static void checkGrid(ExperimentConfig c) {
     Map<String, Integer> axes = new LinkedHashMap<>();
     axes.put("optimizer settings", c.optimizer().configs().size());
+    axes.put("augmentation", c.augmentation().size());
     axes.put("train_sizes", c.trainSizes().size());
     axes.put("label_noise", c.labelNoise().size());
     axes.put("model.depths", c.model().depths().size());

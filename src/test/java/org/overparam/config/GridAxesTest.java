@@ -9,8 +9,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * The optimiser axes: lists make grid axes whose values are configurations of their own, and
- * files that give single values keep the run ids they always had.
+ * The optimiser and augmentation axes: lists make grid axes whose values are configurations of
+ * their own, and files that give single values keep the run ids they always had.
  */
 class GridAxesTest {
   static final String BASE = """
@@ -30,7 +30,7 @@ class GridAxesTest {
 
   @Test
   void filesOfSingleValuesKeepTheirRunAndConfigurationIds() {
-    // Ids of runs recorded before the optimiser axes existed.
+    // Ids of runs recorded before the optimiser and augmentation axes existed.
     List<RunSpec> quickstart = Grid.runs(ExperimentFile.read(
         Path.of("conf/experiments/quickstart.yaml")));
     assertThat(quickstart).hasSize(55);
@@ -38,6 +38,7 @@ class GridAxesTest {
     assertThat(quickstart.get(54).runId()).isEqualTo("6b25fe8b1fe313b7");
     assertThat(quickstart.stream().map(RunSpec::configId).distinct().toList())
         .containsExactly("40af9927");
+    assertThat(quickstart.get(0).toJson()).doesNotContain("augmentation");
     RunSpec mnist1d = Grid.runs(ExperimentFile.read(
         Path.of("conf/experiments/mnist1d-double-descent.yaml"))).get(0);
     assertThat(mnist1d.runId()).isEqualTo("bc51088ab41a6a2f");
@@ -49,7 +50,7 @@ class GridAxesTest {
     List<String> ids = runs(BASE).stream().map(RunSpec::runId).toList();
     assertThat(runs(BASE.replace("kind: sgd, learning_rate: 0.05", "kind: [sgd], "
         + "learning_rate: [0.05]").replace("batch_size: 32", "batch_size: [32]")
-).stream().map(RunSpec::runId).toList())
+        + "augmentation: [0]\n").stream().map(RunSpec::runId).toList())
         .containsExactlyElementsOf(ids);
     assertThat(runs(BASE.replace("learning_rate: 0.05", "learning_rate: {sgd: 0.05}"))
         .stream().map(RunSpec::runId).toList()).containsExactlyElementsOf(ids);
@@ -75,5 +76,23 @@ class GridAxesTest {
     assertThat(runs.get(0).runId()).isEqualTo(runs(BASE).get(0).runId());
     assertThat(RunSpec.configFields(runs.get(4).toJson()))
         .containsEntry("optimizer.batch_size", "256");
+  }
+
+  @Test
+  void augmentationIsAConfigurationLeftOutOfTheJsonAtZero() {
+    List<RunSpec> runs = runs(BASE + "augmentation: [0, 2]\n");
+    assertThat(runs).hasSize(8);
+    List<RunSpec> plain = runs.subList(0, 4);
+    List<RunSpec> shifted = runs.subList(4, 8);
+    assertThat(plain.stream().map(RunSpec::runId).toList()).containsExactlyElementsOf(
+        runs(BASE).stream().map(RunSpec::runId).toList());
+    assertThat(shifted).allSatisfy(r -> assertThat(r.augmentation()).isEqualTo(2));
+    assertThat(shifted.get(0).toJson()).contains("\"augmentation\":2");
+    assertThat(plain.get(0).toJson()).doesNotContain("augmentation");
+    assertThat(shifted.stream().map(RunSpec::configId).distinct().toList()).hasSize(1)
+        .doesNotContain(plain.get(0).configId());
+    assertThat(RunSpec.GRID_FIELDS).doesNotContain("augmentation");
+    assertThat(shifted.get(0).label()).contains("aug=2");
+    assertThat(shifted.get(0).withWidth(64).augmentation()).isEqualTo(2);
   }
 }
