@@ -257,7 +257,7 @@ class BadInputTest {
             "optimizer.learning_rate.adam[1]: must be a finite number > 0, got -1.0"),
         yaml("optimizer that is not a mapping",
             "optimizer: {kind: sgd, learning_rate: 0.05, momentum: 0.9, batch_size: 32}",
-            "optimizer: sgd", "optimizer: wrong type"),
+            "optimizer: sgd", "optimizer: wrong type, expected a mapping"),
         // --- augmentation
         yaml("negative augmentation", "dropout: [0.0]", "dropout: [0.0]\naugmentation: [0, -1]",
             "augmentation: value -1 must be >= 0"),
