@@ -95,4 +95,24 @@ class GridAxesTest {
     assertThat(shifted.get(0).label()).contains("aug=2");
     assertThat(shifted.get(0).withWidth(64).augmentation()).isEqualTo(2);
   }
+
+  @Test
+  void theLeverExperimentFilesAreGridsOfConfigurationsOfFiveSeeds() {
+    List<RunSpec> implicit = Grid.runs(ExperimentFile.read(
+        Path.of("conf/experiments/implicit-regularisation.yaml")));
+    assertThat(implicit).hasSize(4 * 11 * 5);
+    assertThat(implicit.stream().map(r -> r.optimizer().kind() + "/" + r.optimizer()
+        .learningRate() + "/" + r.optimizer().batchSize()).distinct().toList())
+        .containsExactly("sgd/0.05/32", "sgd/0.05/256", "adam/0.001/32", "adam/0.001/256");
+    assertThat(implicit.stream().map(RunSpec::configId).distinct()).hasSize(4);
+    List<RunSpec> regularisation = Grid.runs(ExperimentFile.read(
+        Path.of("conf/experiments/regularisation.yaml")));
+    assertThat(regularisation).hasSize(2 * 2 * 2 * 9 * 5);
+    assertThat(regularisation.stream().map(RunSpec::configId).distinct()).hasSize(2);
+    for (List<RunSpec> runs : List.of(implicit, regularisation)) {
+      assertThat(runs.stream().map(RunSpec::seed).distinct()).hasSize(5);
+      assertThat(runs).allSatisfy(r -> assertThat(r.trainSize()).isEqualTo(1000))
+          .allSatisfy(r -> assertThat(r.labelNoise()).isEqualTo(0.2));
+    }
+  }
 }
