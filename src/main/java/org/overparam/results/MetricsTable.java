@@ -40,6 +40,7 @@ import org.overparam.train.RunResult;
  * batch_size          int     examples per step
  * augmentation        int     largest shift of the random translation (pixels; positions of a
  *                             1-D sequence) each training example got per epoch; 0 = none
+ *                             (files written before the column existed read it as null: none)
  * strategy            string  per-task | parameter-averaging
  * epochs              int     epochs planned
  * epoch               int     this row's epoch, 1-based

@@ -27,7 +27,8 @@ import org.overparam.train.RunResult;
  * learning_rate     double     optimizer learning rate
  * batch_size        int        examples per step
  * augmentation      int        largest random shift of each training example per epoch
- *                              (0 = none)
+ *                              (0 = none; null in files written before the column existed,
+ *                              as are optimizer, learning_rate and batch_size)
  * epochs_planned    int        epochs in the configuration
  * epochs_recorded   int        evaluated epochs written to metrics
  * last_epoch        int        last epoch with finite losses (0 if none)
