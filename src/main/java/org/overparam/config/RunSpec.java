@@ -189,7 +189,7 @@ public record RunSpec(
   /** A short human label for logs and job descriptions. */
   @JsonIgnore
   public String label() {
-    return String.format("%s d=%d w=%d%s%s n=%d noise=%.2f wd=%g drop=%.2f%s %s lr=%g b=%d "
+    return String.format("%s d=%d w=%d%s%s n=%d noise=%.2f wd=%g drop=%.2f%s %s lr=%s b=%d "
             + "seed=%d", family, depth, width, embedding > 0 ? " e=" + embedding : "",
         heads > 0 ? " h=" + heads : "", trainSize, labelNoise, weightDecay, dropout,
         augmentation > 0 ? " aug=" + augmentation : "", optimizer.kind(),
