@@ -136,12 +136,14 @@ final class TrainCommand implements Callable<Integer> {
       }
     }
     Refinement refinement = new Refinement(cfg.refine(), widths, cfg.seeds().size());
-    String config = grid.get(0).configId();
+    // Every configuration of the file (its optimiser and augmentation axes) is refined.
+    java.util.Set<String> configs = new java.util.LinkedHashSet<>();
+    grid.forEach(r -> configs.add(r.configId()));
     Sweep.Summary total = new Sweep.Summary(0, 0, 0, 0, 0, 0);
     while (true) {
       List<Curve> curves;
       try {
-        curves = Refinement.curves(spark, Inputs.check(results, cfg.name(), null), config);
+        curves = Refinement.curves(spark, Inputs.check(results, cfg.name(), null), configs);
       } catch (ConfigException e) {
         System.out.println("overparam: " + cfg.name() + ": refine: nothing to refine: "
             + e.getMessage());
@@ -192,7 +194,9 @@ final class TrainCommand implements Callable<Integer> {
    */
   private static void describeRecorded(ExperimentConfig cfg, List<RunSpec> runs,
       RecordedRuns found) {
-    for (String line : found.otherConfigurations(runs.get(0).toJson())) {
+    Map<String, String> planned = new LinkedHashMap<>();
+    runs.forEach(r -> planned.putIfAbsent(r.configId(), r.toJson()));
+    for (String line : found.otherConfigurations(List.copyOf(planned.values()))) {
       System.out.println("overparam: " + cfg.name() + ": " + line + "; the analysis keeps each "
           + "configuration a series of its own, never averaged with another");
     }

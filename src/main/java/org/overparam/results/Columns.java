@@ -61,6 +61,8 @@ public final class Columns {
   public static final Column LEARNING_RATE = new Column("learning_rate", DOUBLE,
       "optimizer learning rate");
   public static final Column BATCH_SIZE = new Column("batch_size", INT, "examples per batch");
+  public static final Column AUGMENTATION = new Column("augmentation", INT,
+      "largest random shift of each training example per epoch (0 = none)");
   public static final Column STRATEGY = new Column("strategy", STRING,
       "per-task | parameter-averaging");
   public static final Column EPOCHS = new Column("epochs", INT, "epochs planned");

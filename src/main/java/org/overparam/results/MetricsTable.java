@@ -36,8 +36,11 @@ import org.overparam.train.RunResult;
  * dropout             double  dropout probability
  * seed                long    run seed
  * optimizer           string  sgd | adam
- * learning_rate       double
- * batch_size          int
+ * learning_rate       double  optimizer learning rate
+ * batch_size          int     examples per step
+ * augmentation        int     largest shift of the random translation (pixels; positions of a
+ *                             1-D sequence) each training example got per epoch; 0 = none
+ *                             (files written before the column existed read it as null: none)
  * strategy            string  per-task | parameter-averaging
  * epochs              int     epochs planned
  * epoch               int     this row's epoch, 1-based
@@ -85,6 +88,7 @@ public final class MetricsTable {
           .append(OPTIMIZER.name(), s.optimizer().kind())
           .append(LEARNING_RATE.name(), s.optimizer().learningRate())
           .append(BATCH_SIZE.name(), s.optimizer().batchSize())
+          .append(AUGMENTATION.name(), s.augmentation())
           .append(STRATEGY.name(), r.strategy())
           .append(EPOCHS.name(), s.epochs())
           .append(EPOCH.name(), m.epoch())

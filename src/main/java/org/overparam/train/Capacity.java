@@ -47,6 +47,8 @@ public final class Capacity {
    */
   public static void checkGrid(ExperimentConfig c) {
     Map<String, Integer> axes = new LinkedHashMap<>();
+    axes.put("optimizer settings", c.optimizer().configs().size());
+    axes.put("augmentation", c.augmentation().size());
     axes.put("train_sizes", c.trainSizes().size());
     axes.put("label_noise", c.labelNoise().size());
     axes.put("model.depths", c.model().depths().size());
@@ -76,12 +78,15 @@ public final class Capacity {
 
   /**
    * Refuses the grid if one of its models needs more than {@code available} to train, naming
-   * the smallest such width, its parameter count and the bytes needed and available.
+   * the smallest such width, its parameter count and the bytes needed and available. Each model
+   * size is judged by its most demanding run: the largest batch, Adam's two moments rather than
+   * SGD's one.
    */
   public static void checkMemory(List<RunSpec> runs, Memory available) {
     Map<String, RunSpec> sizes = new LinkedHashMap<>();
     for (RunSpec r : runs) {
-      sizes.putIfAbsent(r.family() + "/" + r.depth() + "/" + r.width() + "/" + r.embedding(), r);
+      sizes.merge(r.family() + "/" + r.depth() + "/" + r.width() + "/" + r.embedding() + "/"
+          + r.heads(), r, (a, b) -> bytesNeeded(b) > bytesNeeded(a) ? b : a);
     }
     List<RunSpec> tooLarge = new ArrayList<>();
     for (RunSpec r : sizes.values()) {

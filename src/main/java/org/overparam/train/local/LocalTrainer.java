@@ -7,6 +7,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.overparam.config.RunSpec;
+import org.overparam.data.Augmentation;
 import org.overparam.data.Seeds;
 import org.overparam.data.TrainTest;
 import org.overparam.model.Models;
@@ -20,7 +21,8 @@ import org.overparam.train.RunResult;
 
 /**
  * Trains one model in this JVM, the {@code per-task} strategy: the shared {@link EpochLoop} with
- * an epoch that is one pass over a fresh permutation of the training set.
+ * an epoch that is one pass over a fresh permutation of the training set, its examples moved by
+ * the run's {@link Augmentation} of that epoch if it has one.
  */
 public final class LocalTrainer {
   private final EpochListener listener;
@@ -55,6 +57,7 @@ public final class LocalTrainer {
     INDArray xTest = Evaluator.features(data.test());
     SplittableRandom order = Seeds.rng(spec.seed(), "order");
     int batch = spec.optimizer().batchSize();
+    Augmentation augmentation = Augmentation.of(spec);
 
     // --- resuming: the order stream replayed up to the checkpoint
     int first = resumed != null ? resumed.epoch() + 1 : 1;
@@ -69,7 +72,10 @@ public final class LocalTrainer {
           @Override
           public MultiLayerNetwork fit(MultiLayerNetwork model, int epoch) {
             int[] perm = Seeds.permutation(n, order);
-            INDArray xs = Nd4j.pullRows(x, 1, perm);
+            // Augmented features are built for this epoch alone; x, which is evaluated, never is.
+            INDArray xs = augmentation.none() ? Nd4j.pullRows(x, 1, perm)
+                : Nd4j.create(augmentation.features(data.train(), perm, epoch),
+                    new long[] {n, in}, 'c');
             INDArray ys = Nd4j.pullRows(y, 1, perm);
             for (int start = 0; start < n; start += batch) {
               int end = Math.min(n, start + batch);
