@@ -32,12 +32,14 @@ import java.util.function.BiFunction;
  * @param learningRates each kind's learning rates, in file order, keyed in the order of kinds
  * @param momentum SGD momentum (Nesterov), the same for every run
  * @param batchSizes examples per step, in file order
+ * @param referenceWidth the width the learning rates hold at, the same for every run, or null:
+ *     see {@link OptimizerConfig#referenceWidth}
  */
 public record OptimizerGrid(List<String> kinds, Map<String, List<Double>> learningRates,
-    double momentum, List<Integer> batchSizes) implements Serializable {
+    double momentum, List<Integer> batchSizes, Integer referenceWidth) implements Serializable {
 
   private static final Set<String> KEYS = new TreeSet<>(List.of("kind", "learning_rate",
-      "momentum", "batch_size"));
+      "momentum", "batch_size", "reference_width"));
 
   public OptimizerGrid {
     if (kinds.isEmpty()) {
@@ -62,7 +64,7 @@ public record OptimizerGrid(List<String> kinds, Map<String, List<Double>> learni
     }
     learningRates = Collections.unmodifiableMap(rates);
     // Every point of the grid is a valid optimizer; its constructor says which field is not.
-    configs(kinds, learningRates, momentum, batchSizes);
+    configs(kinds, learningRates, momentum, batchSizes, referenceWidth);
   }
 
   /** The defaults: one {@link OptimizerConfig} of default values. */
@@ -73,7 +75,7 @@ public record OptimizerGrid(List<String> kinds, Map<String, List<Double>> learni
   /** The grid of one optimizer. */
   public static OptimizerGrid of(OptimizerConfig c) {
     return new OptimizerGrid(List.of(c.kind()), Map.of(c.kind(), List.of(c.learningRate())),
-        c.momentum(), List.of(c.batchSize()));
+        c.momentum(), List.of(c.batchSize()), c.referenceWidth());
   }
 
   /**
@@ -81,16 +83,17 @@ public record OptimizerGrid(List<String> kinds, Map<String, List<Double>> learni
    * the last varying fastest.
    */
   public List<OptimizerConfig> configs() {
-    return configs(kinds, learningRates, momentum, batchSizes);
+    return configs(kinds, learningRates, momentum, batchSizes, referenceWidth);
   }
 
   private static List<OptimizerConfig> configs(List<String> kinds,
-      Map<String, List<Double>> rates, double momentum, List<Integer> batchSizes) {
+      Map<String, List<Double>> rates, double momentum, List<Integer> batchSizes,
+      Integer referenceWidth) {
     List<OptimizerConfig> out = new ArrayList<>();
     for (String k : kinds) {
       for (double lr : rates.get(k)) {
         for (int b : batchSizes) {
-          out.add(new OptimizerConfig(k, lr, momentum, b));
+          out.add(new OptimizerConfig(k, lr, momentum, b, referenceWidth));
         }
       }
     }
@@ -149,7 +152,15 @@ public record OptimizerGrid(List<String> kinds, Map<String, List<Double>> learni
           OptimizerGrid::rate);
       kinds.forEach(k -> rates.put(k, r));
     }
-    return new OptimizerGrid(kinds, rates, momentum, batches);
+    Integer referenceWidth = null;
+    if (present(node.get("reference_width"))) {
+      JsonNode w = node.get("reference_width");
+      if (!w.isIntegralNumber() || !w.canConvertToInt()) {
+        throw wrongType("reference_width", "an integer");
+      }
+      referenceWidth = w.asInt();
+    }
+    return new OptimizerGrid(kinds, rates, momentum, batches, referenceWidth);
   }
 
   /**

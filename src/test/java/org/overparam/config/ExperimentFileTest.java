@@ -49,7 +49,7 @@ class ExperimentFileTest {
     assertThat(Grid.runs(plain).get(0).toJson()).doesNotContain("reference_width");
     ExperimentConfig scaled = ExperimentFile.parse(
         GOOD.replace("batch_size: 32", "batch_size: 32, reference_width: 8"), "scaled");
-    OptimizerConfig o = scaled.optimizer();
+    OptimizerConfig o = scaled.optimizer().configs().get(0);
     assertThat(o.learningRateAt(8)).isEqualTo(o.learningRate());
     assertThat(o.learningRateAt(32)).isEqualTo(o.learningRate() / 4);
     assertThat(Grid.runs(scaled).get(0).runId()).isNotEqualTo(Grid.runs(plain).get(0).runId());
