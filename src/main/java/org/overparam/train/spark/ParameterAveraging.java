@@ -16,6 +16,7 @@ import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
 import org.overparam.config.RunSpec;
 import org.overparam.config.StrategyConfig;
 import org.overparam.data.Datasets;
@@ -31,6 +32,7 @@ import org.overparam.train.EpochListener;
 import org.overparam.train.EpochLoop;
 import org.overparam.train.Evaluator;
 import org.overparam.train.RunResult;
+import org.overparam.train.Teacher;
 import org.overparam.train.Threads;
 import org.overparam.train.local.Hosts;
 
@@ -52,6 +54,8 @@ import org.overparam.train.local.Hosts;
  *
  * <p>The minibatches are built once per run on the executors, from their own copy of the data,
  * and cached there as INDArrays; workers fit with as many native threads as their task has cores.
+ * A distillation student's targets are computed there too, each executor reading the teacher's
+ * kept network from the results root ({@link Teacher}).
  */
 final class ParameterAveraging {
   private ParameterAveraging() {}
@@ -71,8 +75,8 @@ final class ParameterAveraging {
     // INDArrays for every epoch. Tasks carry only a worker index: data parallelized from the
     // driver would ride along with every task of every averaging round.
     JavaRDD<DataSet> batches = sc.parallelize(range(workers), workers)
-        .mapPartitionsWithIndex((worker, ignored) -> workerBatches(spec, worker, workers)
-            .iterator(), true)
+        .mapPartitionsWithIndex((worker, ignored) -> workerBatches(spec, worker, workers,
+            checkpoints).iterator(), true)
         .persist(StorageLevel.MEMORY_ONLY());
     batches.count();
     INDArray x = Evaluator.features(data.train());
@@ -139,10 +143,20 @@ final class ParameterAveraging {
    * the list had it been parallelized from the driver. Runs on the executor.
    */
   static List<DataSet> workerBatches(RunSpec spec, int worker, int workers) {
+    return workerBatches(spec, worker, workers, Checkpoints.none());
+  }
+
+  /**
+   * {@link #workerBatches(RunSpec, int, int)}, a distillation student's targets computed here
+   * from its teacher's network in {@code store} ({@link Teacher#targets}).
+   */
+  static List<DataSet> workerBatches(RunSpec spec, int worker, int workers, Checkpoints store) {
     Blas.checkCoreType();
     Threads.limit(taskCores());
     TrainTest data = Datasets.prepare(Datasets.load(spec.dataset()), spec);
-    List<DataSet> all = minibatches(data.train(), spec.strategy().batchPerWorker(), spec.seed());
+    List<DataSet> all = minibatches(data.train(), spec.distillation() == null ? null
+        : Teacher.targets(spec, data.train(), store), spec.strategy().batchPerWorker(),
+        spec.seed());
     int from = (int) ((long) worker * all.size() / workers);
     int to = (int) ((long) (worker + 1) * all.size() / workers);
     return new ArrayList<>(all.subList(from, to));
@@ -164,10 +178,18 @@ final class ParameterAveraging {
 
   /** The training set, shuffled once by the run seed, cut into DataSets of {@code size} rows. */
   static List<DataSet> minibatches(Examples train, int size, long seed) {
+    return minibatches(train, null, size, seed);
+  }
+
+  /**
+   * {@link #minibatches(Examples, int, long)} fitting {@code targets} (one row per example, in
+   * the order of {@code train}), or the labels where null.
+   */
+  static List<DataSet> minibatches(Examples train, INDArray targets, int size, long seed) {
     int[] perm = Seeds.permutation(train.count(), Seeds.rng(seed, "partition"));
     Examples shuffled = train.rows(perm, null);
     INDArray x = Evaluator.features(shuffled);
-    INDArray y = Evaluator.labels(shuffled);
+    INDArray y = targets == null ? Evaluator.labels(shuffled) : Nd4j.pullRows(targets, 1, perm);
     List<DataSet> out = new ArrayList<>();
     for (int start = 0; start < train.count(); start += size) {
       int end = Math.min(train.count(), start + size);
