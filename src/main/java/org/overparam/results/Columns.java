@@ -36,6 +36,8 @@ public final class Columns {
 
   public static final Column RUN_ID = new Column("run_id", STRING,
       "16 hex digits, stable hash of the run's configuration");
+  public static final Column TEACHER_RUN_ID = Column.optional("teacher_run_id", STRING,
+      "run id of a distillation student's teacher; null for a run trained on labels alone");
   public static final Column DATASET = new Column("dataset", STRING, "data source description");
   public static final Column FAMILY = new Column("family", STRING,
       "model family: mlp | charlm | charlstm");
