@@ -139,9 +139,20 @@ public record RecordedRuns(String experiment, Map<String, Run> recorded, List<Ru
    * empty when every recorded run shares the planned configuration.
    */
   public List<String> otherConfigurations(String plannedJson) {
+    return otherConfigurations(List.of(plannedJson));
+  }
+
+  /**
+   * As {@link #otherConfigurations(String)}, for a file that plans runs of several
+   * configurations (its grid's, first, and its distillation students'): the lines name the
+   * recorded configurations that none of {@code plannedJsons} has, against the first.
+   */
+  public List<String> otherConfigurations(List<String> plannedJsons) {
+    String plannedJson = plannedJsons.get(0);
     String planned = RunSpec.configId(plannedJson);
+    Set<String> all = plannedJsons.stream().map(RunSpec::configId).collect(Collectors.toSet());
     Map<String, List<Run>> byConfig = recorded.values().stream()
-        .filter(r -> !r.configId().equals(planned))
+        .filter(r -> !all.contains(r.configId()))
         .collect(Collectors.groupingBy(Run::configId, TreeMap::new, Collectors.toList()));
     List<String> out = new ArrayList<>();
     byConfig.forEach((id, runs) -> out.add(runs.size() + " recorded run(s) of configuration "
