@@ -111,4 +111,18 @@ class RunSpecTest {
         }).collect(Collectors.toSet());
     assertThat(others).hasSize(3).doesNotContain(students.get(0).configId());
   }
+
+  @Test
+  void theDistillationFilesLabelOnlyRunsAreTheQuickstartsRuns() {
+    ExperimentConfig d = ExperimentFile.read(java.nio.file.Path.of(
+        "conf/experiments/distillation.yaml"));
+    Set<String> quickstart = Grid.runs(ExperimentFile.read(java.nio.file.Path.of(
+        "conf/experiments/quickstart.yaml"))).stream().map(RunSpec::runId)
+        .collect(Collectors.toSet());
+    List<RunSpec> grid = Grid.runs(d);
+    assertThat(grid).hasSize(40).allMatch(r -> quickstart.contains(r.runId()));
+    List<RunSpec> students = Distillation.students(d, grid);
+    assertThat(students).hasSize(20).allMatch(s -> s.distillation().teacherWidth() == 1024)
+        .noneMatch(s -> quickstart.contains(s.runId()));
+  }
 }
