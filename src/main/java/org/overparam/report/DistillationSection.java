@@ -61,15 +61,20 @@ final class DistillationSection implements Section {
       return f.done(); // the experiment has no distillation section
     }
     Row first = rows.get(0);
+    // The settings spelt out where every student shares them, else named (each series' chart
+    // gives its own).
+    boolean one = rows.stream().map(r -> List.of(r.getAs(DISTILLATION_ALPHA.name()),
+        r.getAs(TEMPERATURE.name()), r.getAs(TEACHER_WIDTH.name()))).distinct().count() == 1;
     StringBuilder html = f.html();
     html.append("<h2>").append(title()).append("</h2>\n<p>Each student fits ")
-        .append(plain(first.getAs(DISTILLATION_ALPHA.name())))
+        .append(one ? plain(first.getAs(DISTILLATION_ALPHA.name())) : "alpha")
         .append(" &times; its teacher's softened outputs softmax(z / ")
-        .append(plain(first.getAs(TEMPERATURE.name()))).append(") + ")
-        .append(plain(1 - first.<Double>getAs(DISTILLATION_ALPHA.name())))
+        .append(one ? plain(first.getAs(TEMPERATURE.name())) : "T").append(") + ")
+        .append(one ? plain(1 - first.<Double>getAs(DISTILLATION_ALPHA.name())) : "(1 - alpha)")
         .append(" &times; its (noisy) labels, by the cross entropy of its own softmax at ")
         .append("temperature 1 (no T&sup2; factor); its teacher is the run of the same cell and ")
-        .append("seed at width ").append(first.<Integer>getAs(TEACHER_WIDTH.name()))
+        .append("seed at ").append(one ? "width " + first.<Integer>getAs(TEACHER_WIDTH.name())
+            : "the teacher width")
         .append(", trained on the same examples. Difference: a seed's student minus the same ")
         .append("width and seed trained on labels alone, mean over seeds with a 95% bootstrap ")
         .append("interval; below 0, the teacher helped. Final epochs.</p>\n");
