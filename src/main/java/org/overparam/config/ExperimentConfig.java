@@ -28,6 +28,8 @@ import java.util.List;
  * @param strategy how runs are spread over Spark
  * @param compression pruning and quantisation evaluated after training; absent: none
  * @param refine widths added after the grid around each series' peak; absent: none
+ * @param distillation students trained after the grid on its teachers' softened outputs;
+ *     absent: none
  */
 public record ExperimentConfig(
     String name,
@@ -46,7 +48,8 @@ public record ExperimentConfig(
     Integer checkpointEvery,
     StrategyConfig strategy,
     CompressionConfig compression,
-    RefineConfig refine) implements Serializable {
+    RefineConfig refine,
+    DistillationConfig distillation) implements Serializable {
 
   public ExperimentConfig {
     Check.name(name, "name");
@@ -81,6 +84,9 @@ public record ExperimentConfig(
     if (refine != null && model.widths().size() < 2) {
       throw new IllegalArgumentException("refine: needs at least two model.widths to add "
           + "widths between, got " + model.widths());
+    }
+    if (distillation != null) {
+      checkDistillation(distillation, model);
     }
     int smallest = trainSizes.stream().mapToInt(Integer::intValue).min().orElseThrow();
     if (model.everyPosition() && dataset instanceof DatasetConfig.Text t) {
@@ -135,6 +141,19 @@ public record ExperimentConfig(
     if (largest >= s.limit()) {
       throw new IllegalArgumentException("augmentation: value " + largest + " must be less than "
           + s.limit() + ", the " + s.describe() + " of dataset kind " + kind);
+    }
+  }
+
+  /** A {@code distillation} section fits this file's model family and grid. */
+  private static void checkDistillation(DistillationConfig d, ModelConfig model) {
+    if (!model.family().equals("mlp")) {
+      throw new IllegalArgumentException("distillation: only family mlp is supported (its "
+          + "students fit a mixed distribution over the classes of each example); family "
+          + model.family() + " predicts tokens of a text");
+    }
+    if (d.teacherWidth() instanceof Integer w && !model.widths().contains(w)) {
+      throw new IllegalArgumentException("distillation.teacher_width: " + w + " is not one of "
+          + "model.widths " + model.widths() + " (the teacher is a grid run)");
     }
   }
 }

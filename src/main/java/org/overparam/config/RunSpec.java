@@ -35,6 +35,9 @@ import java.util.TreeMap;
  * @param checkpointEvery checkpoint cadence (not part of the run's identity)
  * @param compression compression evaluated after training, or null for none (not part of the
  *     run's identity: it does not change the trained model)
+ * @param distillation the teacher of a student run (knowledge distillation), or null for a run
+ *     trained on its labels alone (then left out of the JSON, so the ids of such runs do not
+ *     depend on it)
  */
 public record RunSpec(
     String experiment,
@@ -55,17 +58,29 @@ public record RunSpec(
     int evalEvery,
     int checkpointEvery,
     StrategyConfig strategy,
-    @JsonInclude(JsonInclude.Include.NON_NULL) CompressionConfig compression)
+    @JsonInclude(JsonInclude.Include.NON_NULL) CompressionConfig compression,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Distillation distillation)
     implements Serializable {
 
-  /** A run without augmentation. */
+  /** A run without augmentation, trained on its labels alone. */
   public RunSpec(String experiment, DatasetConfig dataset, String family, int depth, int width,
       int embedding, int heads, int trainSize, double labelNoise, double weightDecay,
       double dropout, long seed, OptimizerConfig optimizer, int epochs, int evalEvery,
       int checkpointEvery, StrategyConfig strategy, CompressionConfig compression) {
     this(experiment, dataset, family, depth, width, embedding, heads, trainSize, labelNoise,
         weightDecay, dropout, 0, seed, optimizer, epochs, evalEvery, checkpointEvery, strategy,
-        compression);
+        compression, null);
+  }
+
+  /** A run trained on its labels alone. */
+  public RunSpec(String experiment, DatasetConfig dataset, String family, int depth, int width,
+      int embedding, int heads, int trainSize, double labelNoise, double weightDecay,
+      double dropout, int augmentation, long seed, OptimizerConfig optimizer, int epochs,
+      int evalEvery, int checkpointEvery, StrategyConfig strategy,
+      CompressionConfig compression) {
+    this(experiment, dataset, family, depth, width, embedding, heads, trainSize, labelNoise,
+        weightDecay, dropout, augmentation, seed, optimizer, epochs, evalEvery, checkpointEvery,
+        strategy, compression, null);
   }
 
   /** A run of a family without attention heads, without augmentation. */
@@ -107,7 +122,7 @@ public record RunSpec(
   public String runId() {
     RunSpec key = new RunSpec("", dataset, family, depth, width, embedding, heads, trainSize,
         labelNoise, weightDecay, dropout, augmentation, seed, optimizer, epochs, evalEvery, 0,
-        strategy, null);
+        strategy, null, distillation);
     return sha256Hex(key.toJson(), 8);
   }
 
@@ -129,7 +144,9 @@ public record RunSpec(
    * configurations (another optimiser, learning rate, batch size, augmentation, number of
    * epochs, data set...) are never mixed, so runs with and without augmentation, or trained by
    * SGD and by Adam, are separate curves. Compression is left out as in {@link #runId()}: it
-   * does not change the trained model.
+   * does not change the trained model. So is a student's {@code distillation.teacher_run_id},
+   * which follows from its grid position and seed (the rest of its {@code distillation} stays:
+   * students are a configuration of their own).
    */
   public static final List<String> GRID_FIELDS = List.of("experiment", "seed", "depth", "width",
       "train_size", "label_noise", "weight_decay", "dropout", "checkpoint_every", "compression");
@@ -161,6 +178,9 @@ public record RunSpec(
       for (String f : GRID_FIELDS) {
         ((ObjectNode) tree).remove(f);
       }
+      if (tree.get("distillation") instanceof ObjectNode d) {
+        d.remove(Distillation.TEACHER_RUN_ID);
+      }
       flatten("", tree, out);
     } catch (JsonProcessingException | ClassCastException e) {
       throw new IllegalArgumentException("not a run configuration: " + e.getMessage(), e);
@@ -183,16 +203,26 @@ public record RunSpec(
   public RunSpec withWidth(int otherWidth) {
     return new RunSpec(experiment, dataset, family, depth, otherWidth, embedding, heads,
         trainSize, labelNoise, weightDecay, dropout, augmentation, seed, optimizer, epochs,
-        evalEvery, checkpointEvery, strategy, compression);
+        evalEvery, checkpointEvery, strategy, compression, distillation);
+  }
+
+  /** The same run as a student of {@code teacher} (distillation). */
+  public RunSpec withDistillation(Distillation teacher) {
+    return new RunSpec(experiment, dataset, family, depth, width, embedding, heads, trainSize,
+        labelNoise, weightDecay, dropout, augmentation, seed, optimizer, epochs, evalEvery,
+        checkpointEvery, strategy, compression, teacher);
   }
 
   /** A short human label for logs and job descriptions. */
   @JsonIgnore
   public String label() {
     return String.format("%s d=%d w=%d%s%s n=%d noise=%.2f wd=%g drop=%.2f%s %s lr=%s b=%d "
-            + "seed=%d", family, depth, width, embedding > 0 ? " e=" + embedding : "",
+            + "seed=%d%s", family, depth, width, embedding > 0 ? " e=" + embedding : "",
         heads > 0 ? " h=" + heads : "", trainSize, labelNoise, weightDecay, dropout,
         augmentation > 0 ? " aug=" + augmentation : "", optimizer.kind(),
-        optimizer.learningRate(), optimizer.batchSize(), seed);
+        optimizer.learningRate(), optimizer.batchSize(), seed,
+        distillation == null ? "" : String.format(java.util.Locale.ROOT,
+            " student of w=%d (T=%s, alpha=%s)", distillation.teacherWidth(),
+            distillation.temperature(), distillation.alpha()));
   }
 }

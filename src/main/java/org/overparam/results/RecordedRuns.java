@@ -144,9 +144,9 @@ public record RecordedRuns(String experiment, Map<String, Run> recorded, List<Ru
 
   /**
    * As {@link #otherConfigurations(String)} for a file of several configurations (one run
-   * spec's JSON of each, as its optimiser or augmentation axes make them): a recorded
-   * configuration none of them has is compared with the planned one it differs from in the
-   * fewest fields.
+   * spec's JSON of each, as its optimiser or augmentation axes and its distillation students
+   * make them): a recorded configuration none of them has is compared with the planned one it
+   * differs from in the fewest fields.
    */
   public List<String> otherConfigurations(List<String> plannedJsons) {
     Map<String, String> planned = new java.util.LinkedHashMap<>();

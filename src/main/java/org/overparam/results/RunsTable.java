@@ -19,6 +19,7 @@ import org.overparam.train.RunResult;
  * <pre>
  * column            type       meaning
  * run_id            string     as in metrics
+ * teacher_run_id    string     as in metrics (null for a run trained on labels alone)
  * status            string     completed | diverged | failed
  * message           string     why it failed or diverged, else empty
  * strategy          string     per-task | parameter-averaging
@@ -55,7 +56,11 @@ public final class RunsTable {
 
   static Group row(RunResult r, Provenance p) {
     String json = r.spec().toJson();
-    return new SimpleGroupFactory(SCHEMA).newGroup()
+    Group g = new SimpleGroupFactory(SCHEMA).newGroup();
+    if (r.spec().distillation() != null) {
+      g.append(TEACHER_RUN_ID.name(), r.spec().distillation().teacherRunId());
+    }
+    return g
         .append(RUN_ID.name(), r.runId())
         .append(STATUS.name(), r.status().label())
         .append(MESSAGE.name(), r.message())

@@ -42,7 +42,7 @@ public final class Capacity {
 
   /**
    * Refuses a grid of more than {@link #MAX_RUNS} runs, naming each axis's size, and a
-   * {@code refine.max_runs} that would take it past them. Call it before
+   * {@code refine.max_runs} or {@code distillation} students that would take it past them. Call it before
    * {@link org.overparam.config.Grid#runs}, which would build them all.
    */
   public static void checkGrid(ExperimentConfig c) {
@@ -73,6 +73,15 @@ public final class Capacity {
       throw new ConfigException(String.format(Locale.ROOT, "refine.max_runs: %,d added to the "
           + "grid's %,d runs is more than the limit of %,d runs per experiment",
           c.refine().maxRuns(), (long) runs, MAX_RUNS));
+    }
+    if (c.distillation() != null) {
+      double students = runs / c.model().widths().size() * c.distillation().widths().size();
+      if (runs + students + (c.refine() == null ? 0 : c.refine().maxRuns()) > MAX_RUNS) {
+        throw new ConfigException(String.format(Locale.ROOT, "distillation.widths: %,d "
+            + "students added to the grid's %,d runs%s is more than the limit of %,d runs per "
+            + "experiment", (long) students, (long) runs, c.refine() == null ? ""
+            : " and refine's " + c.refine().maxRuns(), MAX_RUNS));
+      }
     }
   }
 

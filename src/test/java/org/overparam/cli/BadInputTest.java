@@ -323,6 +323,50 @@ class BadInputTest {
         yaml("refine budget past the run limit", "widths: [4]}", "widths: [4, 16]}\nrefine: "
             + "{max_runs: 99999}", "refine.max_runs: 99,999 added to the grid's 2 runs is more "
             + "than the limit of 100,000 runs per experiment"),
+        // --- distillation
+        yaml("distillation temperature of zero", "epochs: 4", "epochs: 4\ndistillation: "
+            + "{widths: [2], temperature: 0, alpha: 0.5}",
+            "distillation.temperature: must be a finite number > 0, got 0.0"),
+        yaml("distillation without a temperature", "epochs: 4", "epochs: 4\ndistillation: "
+            + "{widths: [2], alpha: 0.5}", "distillation.temperature: is required"),
+        yaml("distillation alpha above one", "epochs: 4", "epochs: 4\ndistillation: "
+            + "{widths: [2], temperature: 4, alpha: 1.5}", "distillation.alpha: must be in "
+            + "[0, 1] (the weight of the soft labels), got 1.5"),
+        yaml("distillation alpha below zero", "epochs: 4", "epochs: 4\ndistillation: "
+            + "{widths: [2], temperature: 4, alpha: -0.1}", "distillation.alpha: must be in "
+            + "[0, 1]"),
+        yaml("distillation without student widths", "epochs: 4", "epochs: 4\ndistillation: "
+            + "{temperature: 4, alpha: 0.5}", "distillation.widths: is required"),
+        yaml("distillation with an empty list of students", "epochs: 4", "epochs: 4\n"
+            + "distillation: {widths: [], temperature: 4, alpha: 0.5}",
+            "distillation.widths: grid is empty; give at least one value"),
+        yaml("distillation student width of zero", "epochs: 4", "epochs: 4\ndistillation: "
+            + "{widths: [0, 2], temperature: 4, alpha: 0.5}",
+            "distillation.widths: value 0 must be in 1..65536"),
+        yaml("distillation teacher not a grid width", "epochs: 4", "epochs: 4\ndistillation: "
+            + "{teacher_width: 16, widths: [2], temperature: 4, alpha: 0.5}",
+            "distillation.teacher_width: 16 is not one of model.widths [4] (the teacher is a "
+            + "grid run)"),
+        yaml("distillation teacher width neither largest nor a width", "epochs: 4", "epochs: "
+            + "4\ndistillation: {teacher_width: smallest, widths: [2], temperature: 4, "
+            + "alpha: 0.5}", "distillation.teacher_width: must be 'largest' or a width of "
+            + "model.widths, got 'smallest'"),
+        yaml("distillation teacher width not whole", "epochs: 4", "epochs: 4\ndistillation: "
+            + "{teacher_width: 4.5, widths: [2], temperature: 4, alpha: 0.5}",
+            "distillation.teacher_width: must be 'largest' or a width of model.widths, got 4.5"),
+        yaml("distillation with an unknown key", "epochs: 4", "epochs: 4\ndistillation: "
+            + "{widths: [2], temperature: 4, alpha: 0.5, beta: 1}",
+            "distillation.beta: unknown key (known: alpha, teacher_width, temperature, widths)"),
+        text("distillation of a text family", gpt("widths: [8]", "context: 4")
+            + "distillation: {widths: [8], temperature: 4, alpha: 0.5}\n",
+            "distillation: only family mlp is supported (its students fit a mixed distribution "
+            + "over the classes of each example); family gpt predicts tokens of a text"),
+        text("distillation students past the run limit", BASE.replace("seeds: [0]", "seeds: "
+                + IntStream.range(0, 1000).boxed().toList()).replace("widths: [4]", "widths: "
+                + IntStream.rangeClosed(1, 50).boxed().toList()) + "distillation: {widths: "
+                + IntStream.rangeClosed(1, 60).boxed().toList() + ", temperature: 4, alpha: "
+                + "0.5}\n", "distillation.widths: 60,000 students added to the grid's 50,000 "
+                + "runs is more than the limit of 100,000 runs per experiment"),
         // --- what the grid asks of the machine
         text("grid of more than 100,000 runs", BASE.replace("seeds: [0]", "seeds: "
                 + IntStream.range(0, 1000).boxed().toList()).replace("widths: [4]", "widths: "

@@ -18,6 +18,7 @@ import org.overparam.train.EpochListener;
 import org.overparam.train.EpochLoop;
 import org.overparam.train.Evaluator;
 import org.overparam.train.RunResult;
+import org.overparam.train.Teacher;
 
 /**
  * Trains one model in this JVM, the {@code per-task} strategy: the shared {@link EpochLoop} with
@@ -50,9 +51,10 @@ public final class LocalTrainer {
     MultiLayerNetwork net = resumed != null ? resumed.net() : Models.build(spec, in, classes);
     long params = net.numParams();
 
-    // --- data: copied into ND4J once; each epoch only permutes rows
+    // --- data: copied into ND4J once; each epoch only permutes rows. A distillation student
+    // fits its teacher's softened outputs mixed with the labels (Teacher).
     INDArray x = Evaluator.features(data.train());
-    INDArray y = Evaluator.labels(data.train());
+    INDArray y = Teacher.targets(spec, data.train(), checkpoints);
     int steps = data.train().steps();
     INDArray xTest = Evaluator.features(data.test());
     SplittableRandom order = Seeds.rng(spec.seed(), "order");
