@@ -220,7 +220,7 @@ final class ScalingSection implements Section {
       html.append("<p>").append(panels.size() - MAX_PANELS).append(" more charts on the "
           + "experiments' own pages.</p>\n");
     }
-    jointTable(html, joint, from, oneUnit);
+    jointTable(html, joint, from, oneUnit ? unit : null);
     if (!without.isEmpty()) {
       html.append("<p>No scaling fits: ").append(Html.esc(String.join(", ", without)))
           .append(".</p>\n");
@@ -236,14 +236,16 @@ final class ScalingSection implements Section {
 
   /**
    * One row per experiment and setting of its L(N, D) fit: the coefficients with their
-   * intervals where the fit is identified, else why not (or why it was skipped).
+   * intervals where the fit is identified, else why not (or why it was skipped); {@code shared}
+   * is the loss unit of every row, or null when they differ (each row then names its own).
    */
   private static void jointTable(StringBuilder html, List<Row> joint,
-      Map<Row, ReportInputs> from, boolean oneUnit) {
+      Map<Row, ReportInputs> from, Unit shared) {
+    boolean oneUnit = shared != null;
     html.append("<h3>L(N, D) = E + A / N^alpha + B / D^beta of each experiment</h3>\n")
-        .append("<p>Intervals: 2.5% to 97.5% bootstrap percentiles. E, A and B are in the "
-            + "loss unit").append(oneUnit ? "" : " of each row")
-        .append("; alpha and beta do not depend on it.</p>\n")
+        .append("<p>Intervals: 2.5% to 97.5% bootstrap percentiles. E, A and B are in ")
+        .append(oneUnit ? shared.name() : "the unit of each row")
+        .append("; alpha and beta do not depend on the unit.</p>\n")
         .append("<table><tr><th>experiment</th><th>noise</th><th>wd</th><th>dropout</th>"
             + "<th>points</th><th>identified</th><th>E</th><th>A</th><th>alpha</th><th>B</th>"
             + "<th>beta</th><th>R&sup2; (log L)</th>").append(oneUnit ? "" : "<th>unit</th>")

@@ -6,13 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import javax.imageio.ImageIO;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.overparam.cli.AnalyzeReportCommandTest.Result;
+import org.overparam.testing.Duck;
 import org.overparam.testing.TestSpark;
 
 /**
@@ -20,7 +20,9 @@ import org.overparam.testing.TestSpark;
  * data/kjv.txt, conf/experiments/charlm-ci.yaml (the fixed-window MLP) and gpt-ci.yaml (the
  * decoder-only transformer), trained once for the class through the command line on local[2]
  * into one results root, as a user compares two families: each experiment's joint fit and
- * page, and the root's page that sets their scaling laws and compression side by side.
+ * page, and the root's page that sets their scaling laws and compression side by side. The
+ * tables are read back with DuckDB, which answers in milliseconds where each Spark query, after
+ * the commands stopped the tests' session, would start one again.
  */
 class LanguageModelCiExperimentsTest {
   @TempDir
@@ -46,9 +48,8 @@ class LanguageModelCiExperimentsTest {
     assertThat(charlm.code()).as(charlm.out() + charlm.err()).isZero();
     assertThat(charlm.out()).contains("charlm-ci: 9 runs, 0 already recorded, 9 completed");
     checkJointFitAndBitsPerCharacter("charlm-ci", "charlm");
-    SparkSession spark = TestSpark.get();
-    assertThat(spark.read().parquet(results + "/analysis/compression_tolerance")
-        .filter("experiment = 'charlm-ci'").count()).isEqualTo(9);
+    assertThat(one("select count(*) as n from " + table("analysis/compression_tolerance")
+        + " where experiment = 'charlm-ci'").get("n")).isEqualTo(9L);
 
     assertThat(page("charlm-ci")).contains("in bits per character").contains("frontier-1-nd.png")
         .contains("scaling-1-LND.png").contains("compression-1-sparsity.png")
@@ -60,19 +61,18 @@ class LanguageModelCiExperimentsTest {
     assertThat(gpt.code()).as(gpt.out() + gpt.err()).isZero();
     assertThat(gpt.out()).contains("gpt-ci: 9 runs, 0 already recorded, 9 completed");
     checkJointFitAndBitsPerCharacter("gpt-ci", "gpt");
-    SparkSession spark = TestSpark.get();
     // Every position predicts: train_size counts tokens, and compute is per token times them.
-    Row c = spark.read().parquet(results + "/metrics").filter("experiment = 'gpt-ci'")
-        .selectExpr("max(abs(compute_flops - flops_per_example * train_size * epoch))",
-            "min(flops_per_example - 6 * non_embedding_params)", "count(distinct family)",
-            "min(family)").first();
-    assertThat(c.getDouble(0)).isZero();
-    assertThat(c.getLong(1)).isPositive(); // the attention term
-    assertThat(c.getLong(2)).isEqualTo(1);
-    assertThat(c.getString(3)).isEqualTo("gpt");
+    Map<String, Object> c = one("select max(abs(compute_flops - flops_per_example * train_size "
+        + "* epoch)) as flops, min(flops_per_example - 6 * non_embedding_params) as attention, "
+        + "count(distinct family) as families, min(family) as family from " + table("metrics")
+        + " where experiment = 'gpt-ci'");
+    assertThat(((Number) c.get("flops")).doubleValue()).isZero();
+    assertThat(((Number) c.get("attention")).longValue()).isPositive(); // the attention term
+    assertThat(c.get("families")).isEqualTo(1L);
+    assertThat(c.get("family")).isEqualTo("gpt");
     // The transformer's layers are pruned and quantised like any other family's.
-    assertThat(spark.read().parquet(results + "/analysis/compression_tolerance")
-        .filter("experiment = 'gpt-ci' and family = 'gpt'").count()).isEqualTo(9);
+    assertThat(one("select count(*) as n from " + table("analysis/compression_tolerance")
+        + " where experiment = 'gpt-ci' and family = 'gpt'").get("n")).isEqualTo(9L);
 
     assertThat(page("gpt-ci")).contains("in bits per character").contains("frontier-1-nd.png")
         .contains("scaling-1-LND.png").contains("Compute-optimal allocation").contains("gpt")
@@ -80,32 +80,27 @@ class LanguageModelCiExperimentsTest {
   }
 
   @Test
-  void theScalingLawsCountNonEmbeddingParameters() {
-    SparkSession spark = TestSpark.get();
+  void theScalingLawsCountNonEmbeddingParameters() throws Exception {
     // Each cell carries its runs' family and N outside the embedding tables...
-    List<Row> cells = spark.read().parquet(results + "/metrics").groupBy("experiment", "width",
-        "train_size").agg(org.apache.spark.sql.functions.max("non_embedding_params").as("n"),
-        org.apache.spark.sql.functions.max("params").as("p"),
-        org.apache.spark.sql.functions.max("family").as("f"))
-        .join(spark.read().parquet(results + "/analysis/curves"),
-            scala.collection.JavaConverters.asScalaBuffer(List.of("experiment", "width",
-                "train_size")).toSeq())
-        .selectExpr("experiment", "n", "p", "f", "non_embedding_params", "family")
-        .collectAsList();
+    List<Map<String, Object>> cells = Duck.rows("select c.experiment, c.family, "
+        + "c.non_embedding_params as n, m.n as metrics_n, m.p, m.f from "
+        + table("analysis/curves") + " c join (select experiment, width, train_size, "
+        + "max(non_embedding_params) as n, max(params) as p, max(family) as f from "
+        + table("metrics") + " group by all) m using (experiment, width, train_size)");
     assertThat(cells).hasSize(18).allSatisfy(r -> {
-      assertThat(r.getLong(4)).isEqualTo(r.getLong(1));
-      assertThat(r.getString(5)).isEqualTo(r.getString(3));
+      assertThat(r.get("n")).isEqualTo(r.get("metrics_n"));
+      assertThat(r.get("family")).isEqualTo(r.get("f"));
     });
     // ...the token and position tables are a good part of a small transformer...
-    assertThat(cells).filteredOn(r -> r.getString(0).equals("gpt-ci"))
-        .allSatisfy(r -> assertThat(r.getLong(1)).isLessThan(r.getLong(2)));
+    assertThat(cells).filteredOn(r -> r.get("experiment").equals("gpt-ci"))
+        .allSatisfy(r -> assertThat((Long) r.get("n")).isLessThan((Long) r.get("p")));
     // ...and the laws are fitted to it: L(D)'s fixed sizes are the cells' N.
-    List<Row> fixed = spark.read().parquet(results + "/analysis/scaling_fits")
-        .filter("law = 'L(D)'").selectExpr("experiment", "params", "family").collectAsList();
+    List<Map<String, Object>> fixed = Duck.rows("select experiment, params, family from "
+        + table("analysis/scaling_fits") + " where law = 'L(D)'");
     assertThat(fixed).hasSize(6).allSatisfy(f -> assertThat(cells).anySatisfy(r -> {
-      assertThat(r.getString(0)).isEqualTo(f.getString(0));
-      assertThat(r.getLong(1)).isEqualTo(f.getLong(1));
-      assertThat(r.getString(3)).isEqualTo(f.getString(2));
+      assertThat(r.get("experiment")).isEqualTo(f.get("experiment"));
+      assertThat(r.get("n")).isEqualTo(f.get("params"));
+      assertThat(r.get("family")).isEqualTo(f.get("family"));
     }));
   }
 
@@ -130,46 +125,61 @@ class LanguageModelCiExperimentsTest {
     // One table row per family's L(N, D): its coefficients and intervals, or why not.
     String table = html.substring(html.indexOf("<h3>L(N, D) = E + A / N^alpha"));
     for (String[] e : new String[][] {{"charlm-ci", "charlm"}, {"gpt-ci", "gpt"}}) {
-      Row f = TestSpark.get().read().parquet(results + "/analysis/scaling_fits")
-          .filter("law = 'L(N,D)' and experiment = '" + e[0] + "'").first();
+      Map<String, Object> f = joint(e[0]);
       String row = table.substring(table.indexOf("<tr><td>" + e[0] + " (" + e[1] + ")</td>"));
       row = row.substring(0, row.indexOf("</tr>"));
-      if (f.<Boolean>getAs("identified")) {
+      if ((Boolean) f.get("identified")) {
         assertThat(row).contains("<td>yes</td>");
         for (String k : new String[] {"alpha", "beta"}) {
-          assertThat(row).as(k).contains("<td>" + fmt(f.getAs(k)) + " [" + fmt(f.getAs(k + "_lo"))
-              + ", " + fmt(f.getAs(k + "_hi")) + "]</td>");
+          assertThat(row).as(k).contains("<td>" + fmt(f.get(k)) + " [" + fmt(f.get(k + "_lo"))
+              + ", " + fmt(f.get(k + "_hi")) + "]</td>");
         }
       } else {
-        assertThat(row).contains("<td>no</td>")
-            .contains("not identified: " + f.<String>getAs("reason").replace("<", "&lt;")
-                .replace(">", "&gt;"));
+        assertThat(row).contains("<td>no</td>").contains("not identified: "
+            + ((String) f.get("reason")).replace("<", "&lt;").replace(">", "&gt;"));
       }
     }
   }
 
   /** The joint fit ran on 3 sizes x 3 budgets, and the losses are bits per character. */
-  private static void checkJointFitAndBitsPerCharacter(String experiment, String family) {
-    SparkSession spark = TestSpark.get();
+  private static void checkJointFitAndBitsPerCharacter(String experiment, String family)
+      throws Exception {
     // Three sizes x three budgets: the joint fit runs and its exponents carry intervals.
-    Row joint = spark.read().parquet(results + "/analysis/scaling_fits")
-        .filter("law = 'L(N,D)' and experiment = '" + experiment + "'").first();
-    assertThat(joint.<String>getAs("status")).isEqualTo("fitted");
-    assertThat(joint.<String>getAs("family")).isEqualTo(family);
-    assertThat(joint.<Integer>getAs("points")).isEqualTo(9);
+    Map<String, Object> joint = joint(experiment);
+    assertThat(joint.get("status")).isEqualTo("fitted");
+    assertThat(joint.get("family")).isEqualTo(family);
+    assertThat(joint.get("points")).isEqualTo(9);
     for (String k : new String[] {"alpha", "beta"}) {
-      double v = joint.getAs(k);
+      double v = (Double) joint.get(k);
       assertThat(v).as(k).isBetween(0.0, 3.0);
-      assertThat(joint.<Double>getAs(k + "_lo")).as(k).isLessThanOrEqualTo(v);
-      assertThat(joint.<Double>getAs(k + "_hi")).as(k).isGreaterThanOrEqualTo(v);
+      assertThat((Double) joint.get(k + "_lo")).as(k).isLessThanOrEqualTo(v);
+      assertThat((Double) joint.get(k + "_hi")).as(k).isGreaterThanOrEqualTo(v);
     }
-    assertThat(spark.read().parquet(results + "/analysis/compute_optimal")
-        .filter("experiment = '" + experiment + "'").count()).isPositive();
+    assertThat((Long) one("select count(*) as n from " + table("analysis/compute_optimal")
+        + " where experiment = '" + experiment + "'").get("n")).isPositive();
     // Bits per character: the metrics' bpc is the loss in nats / ln 2, and training helped.
-    Row m = spark.read().parquet(results + "/metrics").filter("experiment = '" + experiment
-        + "'").selectExpr("max(abs(test_bpc - test_loss / ln(2)))", "max(test_bpc)").first();
-    assertThat(m.getDouble(0)).isLessThan(1e-9);
-    assertThat(m.getDouble(1)).isLessThan(Math.log(63) / Math.log(2)); // below uniform guessing
+    Map<String, Object> m = one("select max(abs(test_bpc - test_loss / ln(2))) as d, "
+        + "max(test_bpc) as bpc from " + table("metrics") + " where experiment = '" + experiment
+        + "'");
+    assertThat((Double) m.get("d")).isLessThan(1e-9);
+    assertThat((Double) m.get("bpc")).isLessThan(Math.log(63) / Math.log(2)); // below uniform
+  }
+
+  /** The L(N, D) row of scaling_fits of {@code experiment}. */
+  private static Map<String, Object> joint(String experiment) throws Exception {
+    return one("select * from " + table("analysis/scaling_fits") + " where law = 'L(N,D)' and "
+        + "experiment = '" + experiment + "'");
+  }
+
+  /** The single row of {@code sql}, read by DuckDB from the Parquet files. */
+  private static Map<String, Object> one(String sql) throws Exception {
+    List<Map<String, Object>> rows = Duck.rows(sql);
+    assertThat(rows).as(sql).hasSize(1);
+    return rows.get(0);
+  }
+
+  private static String table(String name) {
+    return Duck.table(Path.of(results), name);
   }
 
   private static String page(String experiment) throws Exception {
@@ -177,7 +187,7 @@ class LanguageModelCiExperimentsTest {
   }
 
   /** A number as the report prints it: four significant digits. */
-  private static String fmt(Double x) {
-    return String.format(Locale.ROOT, "%.4g", x);
+  private static String fmt(Object x) {
+    return String.format(Locale.ROOT, "%.4g", (Double) x);
   }
 }

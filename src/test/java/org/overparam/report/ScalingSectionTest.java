@@ -29,6 +29,7 @@ class ScalingSectionTest {
     assertThat(r.html()).startsWith("<h2>Scaling laws compared</h2>\n<p>Each experiment's least "
         + "test loss per cell").contains("N = parameters, D = training examples, loss in nats.")
         .contains("<h3>L(N, D) = E + A / N^alpha + B / D^beta of each experiment</h3>")
+        .contains("E, A and B are in nats; alpha and beta do not depend on the unit.")
         .contains("<tr><td>dd (mlp)</td><td>0.2</td><td>0.0</td><td>0.0</td><td>7</td>"
             + "<td>no</td><td colspan=\"6\">skipped: " + Html.esc(joint.getAs("reason"))
             + "</td></tr>")
