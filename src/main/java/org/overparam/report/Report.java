@@ -85,25 +85,30 @@ public final class Report {
   public static List<String> write(SparkSession spark, String results, List<String> experiments,
       PrintStream out) {
     List<String> pages = new ArrayList<>();
+    java.util.Map<String, ReportInputs> read = new java.util.HashMap<>();
     for (String e : experiments) {
       ReportFiles files = new ReportFiles(spark, results, e);
-      Page page = page(new ReportInputs(files), SECTIONS);
+      ReportInputs in = new ReportInputs(files);
+      Page page = page(in, SECTIONS);
       String index = files.write("index.html", page.html().getBytes(StandardCharsets.UTF_8));
       out.println("overparam: report: " + e + ": " + index + " (" + page.images().size()
           + " charts)");
       pages.add(index);
+      read.put(e, in);
     }
-    writeRoot(spark, results, out);
+    writeRoot(spark, results, read, out);
     return pages;
   }
 
   /**
    * Writes {@code <results>/report/index.html} when the root holds more than one analysed
-   * experiment; returns its path, or null. Experiments whose tables do not pass
-   * {@link AnalysisFolder#verify} keep the root from having a page, which is said, but fail
-   * nothing: their own pages are refused when asked for.
+   * experiment; returns its path, or null. The tables of the experiments in {@code read} are
+   * those their pages just read; the others' are read now. Experiments whose tables do not
+   * pass {@link AnalysisFolder#verify} keep the root from having a page, which is said, but
+   * fail nothing: their own pages are refused when asked for.
    */
-  static String writeRoot(SparkSession spark, String results, PrintStream out) {
+  static String writeRoot(SparkSession spark, String results,
+      java.util.Map<String, ReportInputs> read, PrintStream out) {
     List<String> all;
     try {
       all = check(results, null);
@@ -115,8 +120,8 @@ public final class Report {
       return null;
     }
     ReportFiles files = ReportFiles.root(spark, results);
-    Page page = rootPage(results, all.stream().map(e -> new ReportInputs(
-        new ReportFiles(spark, results, e))).toList(), new ReportInputs(files));
+    Page page = rootPage(results, all.stream().map(e -> read.getOrDefault(e, new ReportInputs(
+        new ReportFiles(spark, results, e)))).toList(), new ReportInputs(files));
     String index = files.write("index.html", page.html().getBytes(StandardCharsets.UTF_8));
     out.println("overparam: report: " + all.size() + " experiments side by side: " + index
         + " (" + page.images().size() + " charts)");
