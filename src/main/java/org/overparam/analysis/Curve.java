@@ -18,11 +18,23 @@ package org.overparam.analysis;
  * @param bestTrainError train error at the best epoch
  * @param bestTestLoss test loss at the best epoch (the least test loss)
  * @param bestTestError test error at the best epoch
+ * @param family model family of the cell's runs (null: not known)
+ * @param nonEmbeddingParams parameters outside the embedding tables, the N of the scaling laws
  */
 public record Curve(Cell cell, long seeds, long diverged, int finalEpoch,
     SeedMean finalTrainLoss, SeedMean finalTrainError, SeedMean finalTestLoss,
     SeedMean finalTestError, int bestEpoch, SeedMean bestTrainLoss, SeedMean bestTrainError,
-    SeedMean bestTestLoss, SeedMean bestTestError) {
+    SeedMean bestTestLoss, SeedMean bestTestError, String family, long nonEmbeddingParams) {
+
+  /** A curve of unknown family whose parameters are all outside embedding tables. */
+  public Curve(Cell cell, long seeds, long diverged, int finalEpoch, SeedMean finalTrainLoss,
+      SeedMean finalTrainError, SeedMean finalTestLoss, SeedMean finalTestError, int bestEpoch,
+      SeedMean bestTrainLoss, SeedMean bestTrainError, SeedMean bestTestLoss,
+      SeedMean bestTestError) {
+    this(cell, seeds, diverged, finalEpoch, finalTrainLoss, finalTrainError, finalTestLoss,
+        finalTestError, bestEpoch, bestTrainLoss, bestTrainError, bestTestLoss, bestTestError,
+        null, cell.params());
+  }
 
   /** Whether at least one seed completed, so the means are numbers. */
   public boolean measured() {

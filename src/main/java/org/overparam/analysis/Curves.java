@@ -54,6 +54,7 @@ public final class Curves {
    * experiment      string  partition column
    * config, label_noise, weight_decay, dropout, train_size, depth, width, params: the cell, as
    *                 in curves
+   * family, non_embedding_params: as in curves
    * epoch           int     evaluated epoch, 1-based
    * seeds           long    completed runs evaluated at this epoch (0: only diverged ones)
    * diverged        long    diverged runs evaluated at this epoch
@@ -74,8 +75,12 @@ public final class Curves {
       aggs.add(avg(when(ok, col(l.mean().name()))).as(l.mean().name()));
       aggs.add(stddev_samp(when(ok, col(l.mean().name()))).as(l.sd().name()));
     }
+    // What the cell's runs share but the cell is not keyed by (its configuration fixes them).
+    aggs.add(max(FAMILY.name()).as(FAMILY.name()));
+    aggs.add(max(NON_EMBEDDING_PARAMS.name()).as(NON_EMBEDDING_PARAMS.name()));
     return metrics.groupBy(keys.toArray(Column[]::new))
-        .agg(count(when(ok, 1)).as(SEEDS.name()), aggs.toArray(Column[]::new));
+        .agg(count(when(ok, 1)).as(SEEDS.name()), aggs.toArray(Column[]::new))
+        .select(Catalog.EPOCH_CURVES.names().stream().map(n -> col(n)).toArray(Column[]::new));
   }
 
   /**
@@ -100,6 +105,8 @@ public final class Curves {
       aggs.add(min_by(col(l.mean().name()), testLoss));
       aggs.add(min_by(col(l.sd().name()), testLoss));
     }
+    aggs.add(max(FAMILY.name()).as(FAMILY.name()));
+    aggs.add(max(NON_EMBEDDING_PARAMS.name()).as(NON_EMBEDDING_PARAMS.name()));
     List<Row> rows = epochCurves.groupBy(cellColumns())
         .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new))
         .collectAsList();
@@ -150,8 +157,10 @@ public final class Curves {
     long bestSeeds = r.isNullAt(best + 1) ? 0 : r.getLong(best + 1);
     SeedMean[] f = estimates(r, k + 3, finalSeeds);
     SeedMean[] b = estimates(r, best + 2, bestSeeds);
+    Long nonEmbedding = r.getAs(NON_EMBEDDING_PARAMS.name());
     return new Curve(cell, finalSeeds, diverged, finalEpoch, f[0], f[1], f[2], f[3], bestEpoch,
-        b[0], b[1], b[2], b[3]);
+        b[0], b[1], b[2], b[3], r.getAs(FAMILY.name()),
+        nonEmbedding == null ? cell.params() : nonEmbedding);
   }
 
   private static SeedMean[] estimates(Row r, int from, long n) {
@@ -185,6 +194,10 @@ public final class Curves {
    * depth                  int     hidden layers
    * width                  int     units per hidden layer
    * params                 long    parameters of the network
+   * family                 string  model family of the cell's runs (null where the metrics
+   *                                have no family column)
+   * non_embedding_params   long    params outside the embedding tables (N of the scaling laws;
+   *                                params where the metrics do not have it)
    * params_per_sample      double  params / train_size
    * seeds                  long    completed runs evaluated at the final epoch (n of the means)
    * diverged               long    runs whose loss became non-finite (left out of the means)
@@ -203,6 +216,7 @@ public final class Curves {
   static Row row(Curve c) {
     Cell k = c.cell();
     Table.RowBuilder r = cell(Catalog.CURVES.row(), k)
+        .set(FAMILY, c.family()).set(NON_EMBEDDING_PARAMS, c.nonEmbeddingParams())
         .set(PARAMS_PER_SAMPLE, (double) k.params() / k.trainSize())
         .set(SEEDS, c.seeds()).set(DIVERGED, c.diverged()).set(FINAL_EPOCH, c.finalEpoch());
     estimate(r, FINAL_TRAIN_LOSS, FINAL_TRAIN_LOSS_CI95, c.finalTrainLoss());

@@ -1,6 +1,8 @@
 package org.overparam.analysis;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 import static org.overparam.results.Columns.*;
 
 import java.io.IOException;
@@ -37,7 +39,11 @@ import org.overparam.results.ResultsStore;
  * </ul>
  */
 public final class Inputs {
-  /** Metrics columns analysis needs, each read as (cast to) its type. */
+  /**
+   * Metrics columns analysis needs, each read as (cast to) its type. Two more are read where the
+   * table has them: {@code family}, else null, and {@code non_embedding_params}, else (and where
+   * null) {@code params}.
+   */
   static final List<org.overparam.results.Column> METRICS = List.of(RUN_ID, DEPTH, WIDTH, PARAMS,
       TRAIN_SIZE, LABEL_NOISE, WEIGHT_DECAY, DROPOUT, SEED, EPOCH, TRAIN_LOSS, TRAIN_ERROR,
       TEST_LOSS, TEST_ERROR);
@@ -125,14 +131,25 @@ public final class Inputs {
     return source.recorded();
   }
 
-  /** The metrics rows, the needed columns cast to their kinds, plus experiment and status. */
+  /**
+   * The metrics rows, the needed columns cast to their kinds, plus experiment, status, family and
+   * non_embedding_params (see {@link #METRICS}).
+   */
   public Dataset<Row> metrics(SparkSession spark) {
+    Dataset<Row> raw = source.metrics(spark);
+    java.util.Set<String> have = java.util.Set.of(raw.columns());
     List<Column> cols = new ArrayList<>();
     cols.add(col(EXPERIMENT.name()).cast("string").as(EXPERIMENT.name()));
     cols.add(col(CONFIG.name()));
     METRICS.forEach(c -> cols.add(col(c.name()).cast(c.type().spark()).as(c.name())));
     cols.add(col(STATUS.name()).cast("string").as(STATUS.name()));
-    Dataset<Row> out = source.metrics(spark).select(cols.toArray(Column[]::new));
+    cols.add((have.contains(FAMILY.name()) ? col(FAMILY.name()) : lit(null))
+        .cast(FAMILY.type().spark()).as(FAMILY.name()));
+    Column params = col(PARAMS.name()).cast(PARAMS.type().spark());
+    cols.add((have.contains(NON_EMBEDDING_PARAMS.name()) ? coalesce(
+        col(NON_EMBEDDING_PARAMS.name()).cast(NON_EMBEDDING_PARAMS.type().spark()), params)
+        : params).as(NON_EMBEDDING_PARAMS.name()));
+    Dataset<Row> out = raw.select(cols.toArray(Column[]::new));
     // A results store holds one small file per run; thousands of scan tasks would each pay
     // for a shuffle write of their own, so they are merged into a few per core.
     int tasks = 4 * spark.sparkContext().defaultParallelism();

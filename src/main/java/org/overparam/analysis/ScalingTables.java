@@ -16,8 +16,9 @@ import org.overparam.results.Table;
 
 /**
  * Scaling laws fitted to the per-cell losses ({@code curves}' best_test_loss: the mean over
- * seeds of each run's least test loss), per setting (experiment, label noise, weight decay,
- * dropout; depths pooled, N = parameters, D = training examples):
+ * seeds of each run's least test loss), per setting (experiment, configuration, model family,
+ * label noise, weight decay, dropout; depths pooled, N = non-embedding parameters as Kaplan et
+ * al. count them, which for an MLP are all of them, D = training examples):
  * <ul>
  *   <li>L(N) = E + A·N^−α at each training-set size;</li>
  *   <li>L(D) = E + A·D^−α at each model size (point estimates: one law per model size is
@@ -37,9 +38,13 @@ public final class ScalingTables {  /** Points on each drawn curve. */
 
   private ScalingTables() {}
 
-  /** A setting: the cells that share everything but model and data size. */
-  public record Setting(String experiment, String config, double labelNoise, double weightDecay,
-      double dropout) {}
+  /**
+   * A setting: the cells that share everything but model and data size. A configuration fixes
+   * the family; tables that other tools wrote may hold several in one experiment, each fitted
+   * apart.
+   */
+  public record Setting(String experiment, String config, String family, double labelNoise,
+      double weightDecay, double dropout) {}
 
   /** What the scaling analysis produced: rows of its three tables and summary lines. */
   public record Result(List<Row> fits, List<Row> curves, List<Row> optimal, List<String> lines) {}
@@ -60,8 +65,8 @@ public final class ScalingTables {  /** Points on each drawn curve. */
       double l = c.bestTestLoss().mean();
       if (c.measured() && l > 0 && Double.isFinite(l)) {
         Cell k = c.cell();
-        out.computeIfAbsent(new Setting(k.experiment(), k.config(), k.labelNoise(), k.weightDecay(),
-            k.dropout()), x -> new ArrayList<>()).add(c);
+        out.computeIfAbsent(new Setting(k.experiment(), k.config(), c.family(), k.labelNoise(),
+            k.weightDecay(), k.dropout()), x -> new ArrayList<>()).add(c);
       }
     }
     return out;
@@ -73,13 +78,13 @@ public final class ScalingTables {  /** Points on each drawn curve. */
     Map<Integer, List<Curve>> byD = new LinkedHashMap<>();
     Map<Long, List<Curve>> byN = new LinkedHashMap<>();
     cells.stream().sorted(java.util.Comparator.comparingInt((Curve c) -> c.cell().trainSize())
-        .thenComparingLong(c -> c.cell().params())).forEach(c -> {
+        .thenComparingLong(Curve::nonEmbeddingParams)).forEach(c -> {
           byD.computeIfAbsent(c.cell().trainSize(), k -> new ArrayList<>()).add(c);
-          byN.computeIfAbsent(c.cell().params(), k -> new ArrayList<>()).add(c);
+          byN.computeIfAbsent(c.nonEmbeddingParams(), k -> new ArrayList<>()).add(c);
         });
     int fitted = 0;
     for (Map.Entry<Integer, List<Curve>> d : byD.entrySet()) {
-      fitted += oneScale(s, "L(N)", d.getValue(), c -> c.cell().params(), d.getKey(), null,
+      fitted += oneScale(s, "L(N)", d.getValue(), Curve::nonEmbeddingParams, d.getKey(), null,
           fitter, seed, out) ? 1 : 0;
     }
     for (Map.Entry<Long, List<Curve>> n : byN.entrySet()) {
@@ -89,7 +94,7 @@ public final class ScalingTables {  /** Points on each drawn curve. */
     boolean joint = joint(s, cells, fitter, seed, out);
     if (fitted == 0 && !joint) {
       out.lines().add(where(s) + ": scaling fits skipped: " + cells.stream()
-          .mapToLong(c -> c.cell().params()).distinct().count() + " distinct model sizes and "
+          .mapToLong(Curve::nonEmbeddingParams).distinct().count() + " distinct model sizes and "
           + byD.size() + " training-set sizes (L(N) and L(D) need at least "
           + Identification.MIN_SIZES + " distinct sizes, L(N, D) at least "
           + Identification.MIN_JOINT_SIZES + " of each)");
@@ -117,7 +122,7 @@ public final class ScalingTables {  /** Points on each drawn curve. */
   /** Fits L(N, D) on all of a setting's cells; returns whether it was fitted. */
   private static boolean joint(Setting s, List<Curve> cells, ScalingFitter fitter, long seed,
       Result out) {
-    double[] n = cells.stream().mapToDouble(c -> c.cell().params()).toArray();
+    double[] n = cells.stream().mapToDouble(Curve::nonEmbeddingParams).toArray();
     double[] d = cells.stream().mapToDouble(c -> c.cell().trainSize()).toArray();
     double[] l = cells.stream().mapToDouble(c -> c.bestTestLoss().mean()).toArray();
     long ns = Arrays.stream(n).distinct().count();
@@ -223,9 +228,11 @@ public final class ScalingTables {  /** Points on each drawn curve. */
    * experiment              string   partition column
    * config                  string   configuration id, as in curves
    * label_noise, weight_decay, dropout: the setting
+   * family                  string   model family of the setting's runs, as in curves
    * law                     string   L(N) | L(D) | L(N,D)
    * train_size              int      D held fixed by L(N) (null otherwise)
-   * params                  long     N held fixed by L(D) (null otherwise)
+   * params                  long     N held fixed by L(D) (null otherwise); N is curves'
+   *                                  non_embedding_params
    * points                  int      cells fitted (loss = mean least test loss over seeds)
    * sizes                   long     distinct sizes on the law's scale (N for L(N, D))
    * status                  string   fitted | skipped (no fit possible: too few sizes or
@@ -252,7 +259,7 @@ public final class ScalingTables {  /** Points on each drawn curve. */
    */
   private static Table.RowBuilder fitsRow(Setting s, String law, Integer fixedD, Long fixedN,
       int points, long sizes, String status, boolean identified, String reason) {
-    return setting(Catalog.SCALING_FITS.row(), s).set(LAW, law).set(TRAIN_SIZE, fixedD)
+    return setting(Catalog.SCALING_FITS.row(), s).set(FAMILY, s.family()).set(LAW, law).set(TRAIN_SIZE, fixedD)
         .set(PARAMS, fixedN).set(POINTS, points).set(FIT_SIZES, sizes).set(FIT_STATUS, status)
         .set(IDENTIFIED, identified).set(REASON, reason);
   }

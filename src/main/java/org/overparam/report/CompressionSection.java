@@ -90,6 +90,53 @@ final class CompressionSection implements Section {
     return r.done();
   }
 
+  /**
+   * The compression of several experiments side by side, for the page of a results root: the
+   * largest sparsity each model size tolerates, one line per experiment and series (32-bit
+   * weights), on one chart; experiments with no compression results are named, with why.
+   */
+  static void compare(List<ReportInputs> experiments, ReportInputs.Fragment r) {
+    StringBuilder html = r.html();
+    html.append("<h2>Compression compared</h2>\n");
+    List<Plots.Line> lines = new ArrayList<>();
+    List<String> without = new ArrayList<>();
+    Double tol = null;
+    for (ReportInputs in : experiments) {
+      List<Row> tolerance = in.table(Catalog.COMPRESSION_TOLERANCE);
+      if (tolerance.isEmpty()) {
+        without.add(in.experiment());
+        continue;
+      }
+      tol = tolerance.get(0).<Double>getAs(TOLERANCE.name());
+      for (Map.Entry<Series, List<Row>> e : group(tolerance).entrySet()) {
+        if (lines.size() < 2 * MAX_SERIES) {
+          List<Row> cells = e.getValue();
+          lines.add(new Plots.Line(in.experiment() + ": " + in.configLabel(e.getKey().config())
+              + e.getKey().title(), cells.stream().mapToDouble(c -> c.<Long>getAs(
+                  PARAMS.name())).toArray(), Plots.values(cells, MAX_SPARSITY.name()),
+              lines.size(), false));
+        }
+      }
+    }
+    if (!lines.isEmpty()) {
+      html.append("<p>The largest pruned fraction of each model whose mean test error is at "
+          + "most ").append(plain(tol)).append(" above the dense model's (32-bit weights; "
+          + "each experiment's page has the 8-bit variants and the table).</p>\n");
+      org.knowm.xchart.XYChart chart = Plots.logX("tolerated sparsity of each experiment",
+          "parameters", "largest sparsity within " + plain(tol) + " of dense", lines,
+          List.of());
+      chart.getStyler().setYAxisMin(0.0);
+      chart.getStyler().setYAxisMax(1.0);
+      r.image("compare-compression.png", chart, "tolerated sparsity against parameters of "
+          + "each experiment");
+    }
+    if (!without.isEmpty()) {
+      html.append("<p>Not compressed: ").append(Html.esc(String.join(", ", without)))
+          .append(" (no compression results: the experiment has no <code>compression:</code> "
+              + "section, or its runs were recorded before it had one).</p>\n");
+    }
+  }
+
   private static Map<Series, List<Row>> group(List<Row> rows) {
     Map<Series, List<Row>> out = new LinkedHashMap<>();
     rows.stream().sorted(Comparator.comparing((Row x) -> x.<String>getAs(FAMILY.name()))

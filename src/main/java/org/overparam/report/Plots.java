@@ -86,6 +86,35 @@ final class Plots {
    */
   static XYChart logLog(String title, String xTitle, String yTitle, List<Line> points,
       List<Line> fits, List<double[][]> bands) {
+    return logLog(title, xTitle, yTitle, points, fits, bands, null);
+  }
+
+  /**
+   * The extent of charts drawn side by side, so that they share their axes: the smallest and
+   * largest x and y of their points and curves.
+   */
+  record Extent(double xMin, double xMax, double yMin, double yMax) {
+    /** The extent of the finite positive values of {@code lines}; null if there are none. */
+    static Extent of(List<Line> lines) {
+      double[] e = {Double.POSITIVE_INFINITY, 0, Double.POSITIVE_INFINITY, 0};
+      for (Line l : lines) {
+        for (int i = 0; i < l.x().length; i++) {
+          if (l.x()[i] > 0 && l.y()[i] > 0 && Double.isFinite(l.x()[i])
+              && Double.isFinite(l.y()[i])) {
+            e[0] = Math.min(e[0], l.x()[i]);
+            e[1] = Math.max(e[1], l.x()[i]);
+            e[2] = Math.min(e[2], l.y()[i]);
+            e[3] = Math.max(e[3], l.y()[i]);
+          }
+        }
+      }
+      return e[1] == 0 ? null : new Extent(e[0], e[1], e[2], e[3]);
+    }
+  }
+
+  /** {@link #logLog} whose axes span {@code extent} (null: the chart's own lines). */
+  static XYChart logLog(String title, String xTitle, String yTitle, List<Line> points,
+      List<Line> fits, List<double[][]> bands, Extent extent) {
     XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle)
         .yAxisTitle(yTitle + " (log scale)").build();
     style(c);
@@ -104,6 +133,12 @@ final class Plots {
           hi = Math.max(hi, v);
         }
       }
+    }
+    if (extent != null) {
+      lo = Math.log10(extent.yMin());
+      hi = Math.log10(extent.yMax());
+      c.getStyler().setXAxisMin(extent.xMin());
+      c.getStyler().setXAxisMax(extent.xMax());
     }
     double pad = Math.max(0.02, 0.25 * (hi - lo));
     double min = lo - pad;

@@ -13,6 +13,7 @@ import org.apache.spark.sql.SparkSession;
 import org.overparam.analysis.AnalysisFolder;
 import org.overparam.config.ConfigException;
 import org.overparam.results.Catalog;
+import org.overparam.results.Columns;
 import org.overparam.results.ResultsLayout;
 
 /**
@@ -24,6 +25,13 @@ import org.overparam.results.ResultsLayout;
  * distillation students against the same widths trained on labels alone (when it has students)
  * and a few sentences on where the threshold and peak fell. The page is a shell around its
  * {@link Section}s, asked in order; they read the tables through one {@link ReportInputs}.
+ *
+ * <p>A results root that holds more than one analysed experiment (several experiment files
+ * trained into one {@code --results}) also gets a page of its own, {@code
+ * <results>/report/index.html}: a link to each experiment's page, then their scaling laws and
+ * compression side by side ({@link ScalingSection#compare}, {@link CompressionSection#compare}),
+ * so that two model families trained on the same data can be compared at a glance. Every
+ * report rewrites it from all the experiments analysed so far.
  */
 public final class Report {
   /** The sections of every page, in the order shown. */
@@ -71,19 +79,86 @@ public final class Report {
     return found;
   }
 
-  /** Writes the report of each experiment; returns the index.html paths. */
+  /**
+   * Writes the report of each experiment, then the results root's page when the root holds
+   * more than one analysed experiment; returns the experiments' index.html paths.
+   */
   public static List<String> write(SparkSession spark, String results, List<String> experiments,
       PrintStream out) {
     List<String> pages = new ArrayList<>();
+    java.util.Map<String, ReportInputs> read = new java.util.HashMap<>();
     for (String e : experiments) {
       ReportFiles files = new ReportFiles(spark, results, e);
-      Page page = page(new ReportInputs(files), SECTIONS);
+      ReportInputs in = new ReportInputs(files);
+      Page page = page(in, SECTIONS);
       String index = files.write("index.html", page.html().getBytes(StandardCharsets.UTF_8));
       out.println("overparam: report: " + e + ": " + index + " (" + page.images().size()
           + " charts)");
       pages.add(index);
+      read.put(e, in);
     }
+    writeRoot(spark, results, read, out);
     return pages;
+  }
+
+  /**
+   * Writes {@code <results>/report/index.html} when the root holds more than one analysed
+   * experiment; returns its path, or null. The tables of the experiments in {@code read} are
+   * those their pages just read; the others' are read now. Experiments whose tables do not
+   * pass {@link AnalysisFolder#verify} keep the root from having a page, which is said, but
+   * fail nothing: their own pages are refused when asked for.
+   */
+  static String writeRoot(SparkSession spark, String results,
+      java.util.Map<String, ReportInputs> read, PrintStream out) {
+    List<String> all;
+    try {
+      all = check(results, null);
+    } catch (ConfigException e) {
+      out.println("overparam: report: no page of the results root: " + e.getMessage());
+      return null;
+    }
+    if (all.size() < 2) {
+      return null;
+    }
+    ReportFiles files = ReportFiles.root(spark, results);
+    Page page = rootPage(results, all.stream().map(e -> read.getOrDefault(e, new ReportInputs(
+        new ReportFiles(spark, results, e)))).toList(), new ReportInputs(files));
+    String index = files.write("index.html", page.html().getBytes(StandardCharsets.UTF_8));
+    out.println("overparam: report: " + all.size() + " experiments side by side: " + index
+        + " (" + page.images().size() + " charts)");
+    return index;
+  }
+
+  /**
+   * The results root's page: a link to each experiment's page with its model families, then
+   * the experiments' scaling laws and compression side by side; {@code root} is where its
+   * charts go.
+   */
+  static Page rootPage(String results, List<ReportInputs> experiments, ReportInputs root) {
+    StringBuilder html = new StringBuilder();
+    html.append("<h2>Experiments</h2>\n<ul>\n");
+    for (ReportInputs in : experiments) {
+      String e = Html.esc(in.experiment());
+      List<String> families = in.table(Catalog.CURVES).stream().filter(r -> java.util.Arrays
+              .asList(r.schema().fieldNames()).contains(Columns.FAMILY.name()))
+          .map(r -> r.<String>getAs(Columns.FAMILY.name())).filter(java.util.Objects::nonNull)
+          .distinct().sorted().toList();
+      html.append("<li><a href=\"").append(e).append("/index.html\">").append(e).append("</a>")
+          .append(families.isEmpty() ? "" : " (" + Html.esc(String.join(", ", families)) + ")")
+          .append("</li>\n");
+    }
+    html.append("</ul>\n");
+    ReportInputs.Fragment scaling = root.fragment();
+    ScalingSection.compare(experiments, scaling);
+    ReportInputs.Fragment compression = root.fragment();
+    CompressionSection.compare(experiments, compression);
+    List<String> images = new ArrayList<>();
+    for (Section.Rendered r : List.of(scaling.done(), compression.done())) {
+      html.append(r.html());
+      images.addAll(r.images());
+    }
+    String title = "results root " + results;
+    return new Page(shell(title, html.toString()), images);
   }
 
   /**
@@ -98,18 +173,21 @@ public final class Report {
   static Page page(ReportInputs in, List<Section> sections) {
     StringBuilder html = new StringBuilder();
     List<String> images = new ArrayList<>();
-    html.append("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
-        .append("<title>overparam: ").append(Html.esc(in.experiment())).append("</title>\n<style>")
-        .append("body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}")
-        .append("table{border-collapse:collapse;font-size:90%}td,th{border:1px solid #ccc;")
-        .append("padding:2px 6px;text-align:right}img{max-width:100%}</style></head><body>\n")
-        .append("<h1>").append(Html.esc(in.experiment())).append("</h1>\n");
     for (Section s : sections) {
       Section.Rendered r = s.render(in);
       html.append(r.html());
       images.addAll(r.images());
     }
-    html.append("</body></html>\n");
-    return new Page(html.toString(), images);
+    return new Page(shell(in.experiment(), html.toString()), images);
+  }
+
+  /** A whole page: the head, {@code title} as its title and heading, then {@code body}. */
+  private static String shell(String title, String body) {
+    return "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        + "<title>overparam: " + Html.esc(title) + "</title>\n<style>"
+        + "body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}"
+        + "table{border-collapse:collapse;font-size:90%}td,th{border:1px solid #ccc;"
+        + "padding:2px 6px;text-align:right}img{max-width:100%}</style></head><body>\n"
+        + "<h1>" + Html.esc(title) + "</h1>\n" + body + "</body></html>\n";
   }
 }

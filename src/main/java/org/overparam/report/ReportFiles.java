@@ -19,7 +19,7 @@ import org.overparam.results.Table;
 /**
  * The files of one experiment's report: the analysis tables it reads, {@code
  * <results>/analysis/<table>/experiment=<name>/}, and the folder it writes, {@code
- * <results>/report/<name>/}.
+ * <results>/report/<name>/}; or the folder of the page of a results root ({@link #root}).
  */
 final class ReportFiles {
   private final SparkSession spark;
@@ -29,11 +29,24 @@ final class ReportFiles {
   private final Path dir;
 
   ReportFiles(SparkSession spark, String results, String experiment) {
+    this(spark, results, experiment, new Path(new Path(results, ResultsLayout.REPORT),
+        experiment));
+  }
+
+  private ReportFiles(SparkSession spark, String results, String experiment, Path dir) {
     this.spark = spark;
     this.results = results;
     this.experiment = experiment;
     this.conf = spark.sparkContext().hadoopConfiguration();
-    this.dir = new Path(new Path(results, ResultsLayout.REPORT), experiment);
+    this.dir = dir;
+  }
+
+  /**
+   * The folder of the results root's own page, {@code <results>/report/}, which holds each
+   * experiment's folder; it reads no tables ({@link #experiment()} is null).
+   */
+  static ReportFiles root(SparkSession spark, String results) {
+    return new ReportFiles(spark, results, null, new Path(results, ResultsLayout.REPORT));
   }
 
   String experiment() {

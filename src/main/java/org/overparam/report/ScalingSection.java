@@ -27,6 +27,8 @@ final class ScalingSection implements Section {
   static final int MAX_LINES = 8;
   /** At most this many coefficient rows are listed. */
   static final int MAX_ROWS = 60;
+  /** At most this many charts side by side on the page of a results root. */
+  static final int MAX_PANELS = 8;
 
   @Override
   public String title() {
@@ -94,14 +96,15 @@ final class ScalingSection implements Section {
       return r.done();
     }
     Unit unit = Unit.of(in.table(Catalog.RUN_STATUS));
+    List<Row> curves = in.table(Catalog.SCALING_CURVES);
+    List<Row> cells = in.table(Catalog.CURVES);
+    String n = nColumn(cells);
     html.append("<p>Loss: each cell's least test loss over epochs, averaged over seeds, in ")
         .append(unit.name()).append(unit == Unit.NATS ? "" : " (the loss in nats / ln 2; E, A "
             + "and B are in bits, the exponents do not depend on the unit)")
-        .append(". N = parameters, D = training examples")
+        .append(". N = ").append(nName(cells)).append(", D = training examples")
         .append(unit == Unit.NATS ? "" : " (predicted " + unit.tokens() + ")")
         .append(". Bands: 2.5% to 97.5% bootstrap percentiles of the fitted curve.</p>\n");
-    List<Row> curves = in.table(Catalog.SCALING_CURVES);
-    List<Row> cells = in.table(Catalog.CURVES);
     Map<Setting, List<Row>> bySetting = new LinkedHashMap<>();
     fits.stream().filter(f -> "fitted".equals(f.getAs(FIT_STATUS.name())))
         .forEach(f -> bySetting.computeIfAbsent(Setting.of(f), k -> new ArrayList<>()).add(f));
@@ -115,11 +118,11 @@ final class ScalingSection implements Section {
       List<Row> mine = cells.stream().filter(c -> s.equals(Setting.of(c))
           && c.getAs(BEST_TEST_LOSS.name()) != null).toList();
       List<Row> lines = curves.stream().filter(c -> s.equals(Setting.of(c))).toList();
-      chart(r, s, "L(N)", TRAIN_SIZE.name(), "n", mine, lines, PARAMS.name(), shown, unit,
+      chart(r, s, "L(N)", TRAIN_SIZE.name(), "n", mine, lines, n, shown, unit,
           note(bySetting.get(s), "L(N)"));
-      chart(r, s, "L(N,D)", TRAIN_SIZE.name(), "n", mine, lines, PARAMS.name(), shown, unit,
+      chart(r, s, "L(N,D)", TRAIN_SIZE.name(), "n", mine, lines, n, shown, unit,
           note(bySetting.get(s), "L(N,D)"));
-      chart(r, s, "L(D)", PARAMS.name(), "N", mine, lines, TRAIN_SIZE.name(), shown, unit,
+      chart(r, s, "L(D)", n, "N", mine, lines, TRAIN_SIZE.name(), shown, unit,
           note(bySetting.get(s), "L(D)"));
     }
     coefficients(html, fits, unit);
@@ -132,6 +135,150 @@ final class ScalingSection implements Section {
     frontier(r, optimal, unit, jointUnidentified);
     optimal(html, optimal, unit, jointUnidentified);
     return r.done();
+  }
+
+  /**
+   * The scaling laws of several experiments side by side, for the page of a results root that
+   * holds them: each experiment's least test losses against N with its fitted L(N, D) at each
+   * training budget D (L(N) where there is no joint fit), the charts sharing their axes when
+   * the losses share a unit, then one table of every experiment's L(N, D) coefficients with
+   * their 95% intervals, identified or not and why.
+   */
+  static void compare(List<ReportInputs> experiments, ReportInputs.Fragment r) {
+    StringBuilder html = r.html();
+    html.append("<h2>Scaling laws compared</h2>\n");
+    record Panel(String title, Drawn drawn, Unit unit, String xTitle) {}
+    List<Panel> panels = new ArrayList<>();
+    List<Row> joint = new ArrayList<>();
+    Map<Row, ReportInputs> from = new java.util.IdentityHashMap<>();
+    List<String> without = new ArrayList<>();
+    List<String> nNames = new ArrayList<>();
+    for (ReportInputs in : experiments) {
+      List<Row> fits = in.table(Catalog.SCALING_FITS);
+      if (fits.isEmpty()) {
+        without.add(in.experiment());
+        continue;
+      }
+      Unit unit = Unit.of(in.table(Catalog.RUN_STATUS));
+      List<Row> cells = in.table(Catalog.CURVES);
+      List<Row> curves = in.table(Catalog.SCALING_CURVES);
+      String n = nColumn(cells);
+      nNames.add(nName(cells));
+      fits.stream().filter(f -> "L(N,D)".equals(f.getAs(LAW.name()))).forEach(f -> {
+        joint.add(f);
+        from.put(f, in);
+      });
+      Map<Setting, List<Row>> bySetting = new LinkedHashMap<>();
+      fits.stream().filter(f -> "fitted".equals(f.getAs(FIT_STATUS.name())))
+          .forEach(f -> bySetting.computeIfAbsent(Setting.of(f), k -> new ArrayList<>()).add(f));
+      bySetting.entrySet().stream().limit(MAX_SETTINGS).forEach(e -> {
+        Setting s = e.getKey();
+        List<Row> mine = cells.stream().filter(c -> s.equals(Setting.of(c))
+            && c.getAs(BEST_TEST_LOSS.name()) != null).toList();
+        List<Row> lines = curves.stream().filter(c -> s.equals(Setting.of(c))).toList();
+        String law = e.getValue().stream().anyMatch(f -> "L(N,D)".equals(f.getAs(LAW.name())))
+            ? "L(N,D)" : "L(N)";
+        Drawn d = lines(law, TRAIN_SIZE.name(), "D", mine, lines, n, unit);
+        if (d != null) {
+          String note = note(e.getValue(), law);
+          panels.add(new Panel(label(in, e.getValue().get(0)) + ": " + law + ", "
+              + in.configLabel(s.config()) + s.title() + (note.isEmpty() ? "" : " (" + note + ")"),
+              d, unit, xTitle(n, cells)));
+        }
+      });
+    }
+    if (joint.isEmpty() && panels.isEmpty()) {
+      html.append("<p>No scaling fits in the analysis tables of these experiments.</p>\n");
+      return;
+    }
+    boolean oneUnit = panels.stream().map(Panel::unit).distinct().count() <= 1
+        && joint.stream().map(f -> Unit.of(from.get(f).table(Catalog.RUN_STATUS))).distinct()
+            .count() <= 1;
+    Unit unit = panels.isEmpty() ? Unit.of(from.get(joint.get(0)).table(Catalog.RUN_STATUS))
+        : panels.get(0).unit();
+    String nIs = nNames.stream().distinct().count() == 1 ? nNames.get(0)
+        : "non-embedding parameters (all parameters for a model without embedding tables)";
+    html.append("<p>Each experiment's least test loss per cell (averaged over seeds) against N, "
+        + "one colour per training budget D, with its fitted law at each D and the law's 95% "
+        + "bootstrap band").append(oneUnit ? "; the charts share their axes" : "")
+        .append(". N = ").append(nIs).append(", D = training examples")
+        .append(oneUnit && unit != Unit.NATS ? " (predicted " + unit.tokens() + ")" : "")
+        .append(oneUnit ? ", loss in " + unit.name() : "").append(".</p>\n");
+    Plots.Extent extent = oneUnit ? Plots.Extent.of(panels.stream()
+        .flatMap(p -> p.drawn().all().stream()).toList()) : null;
+    html.append("<div style=\"display:flex;flex-wrap:wrap;gap:8px\">\n");
+    int i = 0;
+    for (Panel p : panels.stream().limit(MAX_PANELS).toList()) {
+      html.append("<div style=\"flex:1 1 400px;min-width:0\">");
+      r.image("compare-scaling-" + ++i + ".png", Plots.logLog(p.title(), p.xTitle(),
+          "least test loss, " + p.unit().name(), p.drawn().points(), p.drawn().fitted(),
+          p.drawn().bands(), extent), p.title());
+      html.append("</div>\n");
+    }
+    html.append("</div>\n");
+    if (panels.size() > MAX_PANELS) {
+      html.append("<p>").append(panels.size() - MAX_PANELS).append(" more charts on the "
+          + "experiments' own pages.</p>\n");
+    }
+    jointTable(html, joint, from, oneUnit ? unit : null);
+    if (!without.isEmpty()) {
+      html.append("<p>No scaling fits: ").append(Html.esc(String.join(", ", without)))
+          .append(".</p>\n");
+    }
+  }
+
+  /** "gpt-ci (gpt)": a fit's experiment and the family its scaling_fits row names. */
+  private static String label(ReportInputs in, Row fit) {
+    Object family = java.util.Arrays.asList(fit.schema().fieldNames()).contains(FAMILY.name())
+        ? fit.getAs(FAMILY.name()) : null;
+    return in.experiment() + (family == null ? "" : " (" + family + ")");
+  }
+
+  /**
+   * One row per experiment and setting of its L(N, D) fit: the coefficients with their
+   * intervals where the fit is identified, else why not (or why it was skipped); {@code shared}
+   * is the loss unit of every row, or null when they differ (each row then names its own).
+   */
+  private static void jointTable(StringBuilder html, List<Row> joint,
+      Map<Row, ReportInputs> from, Unit shared) {
+    boolean oneUnit = shared != null;
+    html.append("<h3>L(N, D) = E + A / N^alpha + B / D^beta of each experiment</h3>\n")
+        .append("<p>Intervals: 2.5% to 97.5% bootstrap percentiles. E, A and B are in ")
+        .append(oneUnit ? shared.name() : "the unit of each row")
+        .append("; alpha and beta do not depend on the unit.</p>\n")
+        .append("<table><tr><th>experiment</th><th>noise</th><th>wd</th><th>dropout</th>"
+            + "<th>points</th><th>identified</th><th>E</th><th>A</th><th>alpha</th><th>B</th>"
+            + "<th>beta</th><th>R&sup2; (log L)</th>").append(oneUnit ? "" : "<th>unit</th>")
+        .append("</tr>\n");
+    for (Row f : joint.stream().limit(MAX_ROWS).toList()) {
+      ReportInputs in = from.get(f);
+      Unit unit = Unit.of(in.table(Catalog.RUN_STATUS));
+      boolean fitted = "fitted".equals(f.getAs(FIT_STATUS.name()));
+      html.append("<tr><td>").append(Html.esc(in.configLabel(f.getAs(CONFIG.name()))
+              + label(in, f))).append("</td><td>")
+          .append(f.<Object>getAs(LABEL_NOISE.name())).append("</td><td>")
+          .append(f.<Object>getAs(WEIGHT_DECAY.name())).append("</td><td>")
+          .append(f.<Object>getAs(DROPOUT.name())).append("</td><td>")
+          .append(f.<Object>getAs(POINTS.name())).append("</td>");
+      if (!fitted || !identified(f)) {
+        html.append("<td>no</td><td colspan=\"6\">").append(fitted ? "not identified: "
+                : "skipped: ").append(Html.esc(String.valueOf(f.<Object>getAs(REASON.name()))))
+            .append("</td>");
+      } else {
+        html.append("<td>yes</td>");
+        for (Column k : List.of(E, A, ALPHA, B, BETA)) {
+          html.append("<td>").append(withInterval(f, k, k.equals(ALPHA) || k.equals(BETA)
+              ? Unit.NONE : unit)).append("</td>");
+        }
+        html.append("<td>").append(Html.fmt(nanIfNull(f.getAs(R2_LOG_LOSS.name()))))
+            .append("</td>");
+      }
+      html.append(oneUnit ? "" : "<td>" + Html.esc(unit.name()) + "</td>").append("</tr>\n");
+    }
+    html.append("</table>\n");
+    if (joint.size() > MAX_ROWS) {
+      html.append("<p>").append(joint.size() - MAX_ROWS).append(" more fits in scaling_fits.</p>\n");
+    }
   }
 
   /**
@@ -183,11 +330,59 @@ final class ScalingSection implements Section {
   }
 
   /**
+   * The curves column that holds the N of the fits: non_embedding_params, or params in tables
+   * analysed before curves had it.
+   */
+  static String nColumn(List<Row> cells) {
+    return !cells.isEmpty() && cells.get(0).schema() != null && java.util.Arrays.asList(
+        cells.get(0).schema().fieldNames()).contains(NON_EMBEDDING_PARAMS.name())
+        ? NON_EMBEDDING_PARAMS.name() : PARAMS.name();
+  }
+
+  /** What N counts in {@code cells}: "parameters" when no cell has an embedding table. */
+  static String nName(List<Row> cells) {
+    String n = nColumn(cells);
+    boolean embeddings = cells.stream().anyMatch(c -> !Objects.equals(c.getAs(n),
+        c.getAs(PARAMS.name())));
+    return embeddings ? "non-embedding parameters (embedding tables left out)" : "parameters";
+  }
+
+  /**
    * One chart of a law: measured points grouped by {@code group} (a cell column) against
    * {@code xColumn}, with the law's curves and bands.
    */
-  private static void chart(ReportInputs.Fragment r, Setting s, String law, String group, String label,
-      List<Row> cells, List<Row> curves, String xColumn, int index, Unit unit, String note) {
+  private static void chart(ReportInputs.Fragment r, Setting s, String law, String group,
+      String label, List<Row> cells, List<Row> curves, String xColumn, int index, Unit unit,
+      String note) {
+    Drawn d = lines(law, group, label, cells, curves, xColumn, unit);
+    if (d == null) {
+      return;
+    }
+    String title = law + ": " + s.title() + (note.isEmpty() ? "" : " (" + note + ")");
+    r.image("scaling-" + index + "-" + law.replaceAll("[^A-Za-z]", "") + ".png",
+        Plots.logLog(title, xTitle(xColumn, cells), "least test loss, " + unit.name(),
+            d.points(), d.fitted(), d.bands()), title);
+  }
+
+  /** The x axis of a chart against {@code xColumn}. */
+  private static String xTitle(String xColumn, List<Row> cells) {
+    return xColumn.equals(TRAIN_SIZE.name()) ? "training examples D"
+        : nName(cells).replaceAll(" \\(.*", "") + " N";
+  }
+
+  /** The series of one chart: measured points, the fitted curves and their bands (or null). */
+  private record Drawn(List<Plots.Line> points, List<Plots.Line> fitted,
+      List<double[][]> bands) {
+    List<Plots.Line> all() {
+      List<Plots.Line> out = new ArrayList<>(points);
+      out.addAll(fitted);
+      return out;
+    }
+  }
+
+  /** The series of a law's chart; null when the law has no curves. */
+  private static Drawn lines(String law, String group, String label, List<Row> cells,
+      List<Row> curves, String xColumn, Unit unit) {
     Map<Object, List<Row>> lines = new TreeMap<>();
     for (Row c : curves) {
       if (law.equals(c.getAs(LAW.name()))) {
@@ -197,7 +392,7 @@ final class ScalingSection implements Section {
       }
     }
     if (lines.isEmpty()) {
-      return;
+      return null;
     }
     List<Plots.Line> pts = new ArrayList<>();
     List<Plots.Line> fitted = new ArrayList<>();
@@ -226,11 +421,7 @@ final class ScalingSection implements Section {
               .toArray()), g, false));
       g++;
     }
-    String title = law + ": " + s.title() + (note.isEmpty() ? "" : " (" + note + ")");
-    String xTitle = xColumn.equals(PARAMS.name()) ? "parameters N" : "training examples D";
-    r.image("scaling-" + index + "-" + law.replaceAll("[^A-Za-z]", "") + ".png",
-        Plots.logLog(title, xTitle, "least test loss, " + unit.name(), pts, fitted, bands),
-        title);
+    return new Drawn(pts, fitted, bands);
   }
 
   private static void coefficients(StringBuilder html, List<Row> fits, Unit unit) {

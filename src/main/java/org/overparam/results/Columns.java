@@ -40,7 +40,7 @@ public final class Columns {
       "run id of a distillation student's teacher; null for a run trained on labels alone");
   public static final Column DATASET = new Column("dataset", STRING, "data source description");
   public static final Column FAMILY = new Column("family", STRING,
-      "model family: mlp | charlm | charlstm");
+      "model family: mlp | charlm | charlstm | gpt");
   public static final Column DEPTH = new Column("depth", INT, "hidden layers");
   public static final Column WIDTH = new Column("width", INT, "units per hidden layer");
   public static final Column EMBEDDING = new Column("embedding", INT,
@@ -48,7 +48,7 @@ public final class Columns {
   public static final Column PARAMS = new Column("params", LONG,
       "parameters of the built network");
   public static final Column NON_EMBEDDING_PARAMS = new Column("non_embedding_params", LONG,
-      "params minus the character embedding table");
+      "params minus the embedding tables");
   public static final Column FLOPS_PER_EXAMPLE = new Column("flops_per_example", LONG,
       "training FLOPs per example");
   public static final Column TRAIN_SIZE = new Column("train_size", INT,

@@ -22,13 +22,14 @@ import org.overparam.train.RunResult;
  * teacher_run_id      string  a distillation student's teacher (its run_id); null for a run
  *                             trained on its labels alone
  * dataset             string  data source, e.g. fashion-mnist:/usr/share/datasets/fashion-mnist
- * family              string  model family: mlp | charlm | charlstm
+ * family              string  model family: mlp | charlm | charlstm | gpt
  * depth               int     hidden layers
  * width               int     units per hidden layer
  * embedding           int     character embedding size (0 for mlp)
  * params              long    parameters of the built network, embedding table included
- * non_embedding_params long   params minus the character embedding table (vocabulary x
- *                             embedding); equal to params for mlp, which has none
+ * non_embedding_params long   params minus the embedding tables: the character table
+ *                             (vocabulary x embedding), a gpt's token and position tables;
+ *                             equal to params for mlp, which has none
  * flops_per_example   long    training FLOPs per example: 6 x params for mlp; 6 x
  *                             non_embedding_params for charlm (a lookup multiplies nothing);
  *                             charlstm counts its LSTM weights once per context step

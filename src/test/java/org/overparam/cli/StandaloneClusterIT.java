@@ -44,11 +44,16 @@ class StandaloneClusterIT {
 
   static final Path ROOT = Path.of(System.getProperty("overparam.root", "."));
 
-  /** Two tiny transformers on Genesis 1-3: the smaller per-task, the larger by averaging. */
+  /**
+   * Two tiny transformers on Genesis 1-3, one grid of both strategies in one submission: the
+   * smaller per-task, the larger by averaging. As few steps as still make two epochs of each:
+   * 64 windows of 16 tokens, so per-task 4 steps an epoch and by averaging one round an epoch
+   * (2 workers x 16 windows x 2 minibatches); 16 test windows.
+   */
   static final String GPT_EXPERIMENT = """
       name: cluster-gpt
-      dataset: {kind: text, path: '%s', context: 16, validation_fraction: 0.1, test_size: 800}
-      train_sizes: [2048]
+      dataset: {kind: text, path: '%s', context: 16, validation_fraction: 0.1, test_size: 256}
+      train_sizes: [1024]
       model: {family: gpt, depths: [1], widths: [8, 16], heads: 2}
       optimizer: {kind: adam, learning_rate: 0.005, batch_size: 16}
       epochs: 2

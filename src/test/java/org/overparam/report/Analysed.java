@@ -80,6 +80,11 @@ final class Analysed {
     return new ReportInputs(new ReportFiles(TestSpark.get(), results(), experiment));
   }
 
+  /** The inputs of the analysed root's own page, which reads no tables. */
+  static ReportInputs root() {
+    return new ReportInputs(ReportFiles.root(TestSpark.get(), results()));
+  }
+
   /** The report folder of {@code experiment}. */
   static Path dir(String experiment) {
     return Path.of(results(), "report", experiment);
@@ -87,9 +92,18 @@ final class Analysed {
 
   /** Each image is linked from {@code html} and is a readable PNG beside it. */
   static void assertPngs(String experiment, String html, List<String> images) throws IOException {
+    assertPngs(dir(experiment), html, images);
+  }
+
+  /** Each image is linked from {@code html} and is a readable PNG beside the root's page. */
+  static void assertRootPngs(String html, List<String> images) throws IOException {
+    assertPngs(Path.of(results(), "report"), html, images);
+  }
+
+  private static void assertPngs(Path dir, String html, List<String> images) throws IOException {
     for (String f : images) {
       assertThat(html).contains("<img src=\"" + f + "\"");
-      Path p = dir(experiment).resolve(f);
+      Path p = dir.resolve(f);
       assertThat(p).exists();
       byte[] head = java.util.Arrays.copyOf(Files.readAllBytes(p), 8);
       assertThat(head).isEqualTo(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});

@@ -55,4 +55,26 @@ class ReportTest {
       assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".crc"));
     }
   }
+
+  @Test
+  void theRootsPageLinksEachExperimentThenComparesThem() {
+    String results = Analysed.results();
+    Report.Page page = Report.rootPage(results, List.of(Analysed.inputs("dd"),
+        Analysed.inputs("none")), Analysed.root());
+    assertThat(page.html()).startsWith("<!doctype html>\n")
+        .contains("<title>overparam: results root " + results + "</title>")
+        .contains("<h2>Experiments</h2>\n<ul>\n<li><a href=\"dd/index.html\">dd</a> (mlp)</li>\n"
+            + "<li><a href=\"none/index.html\">none</a></li>\n</ul>\n<h2>Scaling laws compared</h2>")
+        .contains("<h2>Compression compared</h2>").endsWith("</body></html>\n");
+    assertThat(page.images()).containsExactly("compare-scaling-1.png");
+  }
+
+  @Test
+  void aRootOfOneAnalysedExperimentHasNoPageOfItsOwn() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    assertThat(Report.writeRoot(TestSpark.get(), Analysed.results(), java.util.Map.of(),
+        new PrintStream(out, true, StandardCharsets.UTF_8))).isNull();
+    assertThat(Path.of(Analysed.results(), "report", "index.html")).doesNotExist();
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+  }
 }

@@ -17,6 +17,28 @@ class ScalingSectionTest {
   }
 
   @Test
+  void comparesExperimentsSideBySideAndNamesThoseWithoutFits() throws Exception {
+    ReportInputs.Fragment f = Analysed.root().fragment();
+    ScalingSection.compare(java.util.List.of(Analysed.inputs("dd"), Analysed.inputs("none")), f);
+    Section.Rendered r = f.done();
+    // "dd" has one training-set size: its joint law is skipped, its L(N) drawn instead.
+    org.apache.spark.sql.Row joint = Analysed.inputs("dd").table(
+        org.overparam.results.Catalog.SCALING_FITS).stream()
+        .filter(x -> "L(N,D)".equals(x.getAs("law"))).findFirst().orElseThrow();
+    assertThat(joint.<String>getAs("status")).isEqualTo("skipped");
+    assertThat(r.html()).startsWith("<h2>Scaling laws compared</h2>\n<p>Each experiment's least "
+        + "test loss per cell").contains("N = parameters, D = training examples, loss in nats.")
+        .contains("<h3>L(N, D) = E + A / N^alpha + B / D^beta of each experiment</h3>")
+        .contains("E, A and B are in nats; alpha and beta do not depend on the unit.")
+        .contains("<tr><td>dd (mlp)</td><td>0.2</td><td>0.0</td><td>0.0</td><td>7</td>"
+            + "<td>no</td><td colspan=\"6\">skipped: " + Html.esc(joint.getAs("reason"))
+            + "</td></tr>")
+        .endsWith("<p>No scaling fits: none.</p>\n");
+    assertThat(r.images()).containsExactly("compare-scaling-1.png");
+    Analysed.assertRootPngs(r.html(), r.images());
+  }
+
+  @Test
   void anExperimentWithoutFitsSaysSo() {
     Section.Rendered r = new ScalingSection().render(Analysed.inputs("none"));
     assertThat(r.html()).isEqualTo("<h2>Scaling laws</h2>\n<p>No scaling fits in the analysis "
