@@ -252,7 +252,7 @@ public final class LeverEffects {
           s.weightDecay(), s.dropout(), s.trainSize(), s.depth(), 0, 0), Curves.ORDER);
 
   /** Values in lever order: {@link #NONE}, then numbers increasing, then text. */
-  static final Comparator<String> VALUE_ORDER = Comparator.comparingInt(LeverEffects::rank)
+  public static final Comparator<String> VALUE_ORDER = Comparator.comparingInt(LeverEffects::rank)
       .thenComparingDouble(v -> rank(v) == 1 ? Double.parseDouble(v) : 0)
       .thenComparing(Comparator.naturalOrder());
 
