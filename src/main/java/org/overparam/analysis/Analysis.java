@@ -29,8 +29,9 @@ import org.overparam.results.RecordedRuns;
 /**
  * {@code overparam analyze}: reads the metrics (and runs) tables and writes the analysis tables
  * under {@code <results>/analysis/}: curves, epoch_curves, epoch_wise, double_descent,
- * peak_by_setting, lever_effects, sample_wise, run_status, scaling_fits, scaling_curves, compute_optimal and,
- * where a compression table exists, compression_curves and compression_tolerance.
+ * peak_by_setting, lever_effects, sample_wise, run_status, scaling_fits, scaling_curves,
+ * compute_optimal and, where a compression table exists, compression_curves and
+ * compression_tolerance.
  * Spark does the passes over the metrics rows; everything after works on the per-cell aggregates
  * on the driver.
  */

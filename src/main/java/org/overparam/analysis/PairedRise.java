@@ -23,9 +23,10 @@ import java.util.List;
  * biased upward: a flat, noisy curve still has a highest and a lowest point. So each seed's
  * rises are measured at the locations that the <em>other</em> seeds' mean curve gives (leave
  * one seed out), found by the definitions of {@link DoubleDescent#locate} itself
- * ({@link SeedCurves#places}): threshold, window, peak, least test error below it; the largest model is the series' largest measured size, fixed in
- * advance. A fold that finds no size below its peak counts a rise over the minimum of 0, one
- * whose peak is the largest size a rise over it of 0, one that never interpolates both 0. When
+ * ({@link SeedCurves#places}): threshold, window, peak, least test error below it; the largest
+ * model is the series' largest measured size, fixed in advance. A fold that finds no size below
+ * its peak counts a rise over the minimum of 0, one whose peak is the largest size a rise over
+ * it of 0, one that never interpolates both 0. When
  * every fold finds the full curve's peak and minimum (a clear peak), the rises are the paired
  * mean differences at {@code peak_params} and {@code classical_min_params}; where the folds
  * disagree, the rise shrinks, as it should. {@code PairedRiseTest} measures the effect on

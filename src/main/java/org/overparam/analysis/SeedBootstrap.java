@@ -9,9 +9,9 @@ import org.hipparchus.distribution.continuous.NormalDistribution;
  * ({@link PairedRise}, {@link SettingPeak}, {@link LeverEffects}) comes from here.
  *
  * <p>The seeds are drawn with replacement ({@link #RESAMPLES} or
- * {@link #REMEASURED_RESAMPLES} times) from one {@link SplittableRandom} of the analysis seed, fresh for every series or comparison, so the
- * same data and seed give the same intervals. A resample is a count per seed (how often it was
- * drawn). Two kinds of statistic are resampled:
+ * {@link #REMEASURED_RESAMPLES} times) from one {@link SplittableRandom} of the analysis seed,
+ * fresh for every series or comparison, so the same data and seed give the same intervals. A
+ * resample is a count per seed (how often it was drawn). Two kinds of statistic are resampled:
  * <ul>
  *   <li>a mean of fixed per-seed values ({@link #meanIntervals}: PairedRise's rises): the
  *       interval is read at the percentiles α' and 1 - α' with α' = Φ(-sqrt(n / (n - 1))

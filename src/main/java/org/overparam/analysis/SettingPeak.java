@@ -85,7 +85,7 @@ public record SettingPeak(DoubleDescent.ModelWise finding, int seeds, double hei
     return new SettingPeak(m, h.length, height, hci[0], hci[1], where[0], where[1]);
   }
 
-  /** The size of the peak on the mean curve of the seeds weighted by {@code counts}; NaN if none. */
+  /** The peak's size on the mean curve of the seeds weighted by {@code counts}; NaN if none. */
   static double peakParams(SeedCurves v, int[] counts, double eps, SeedCurves.Scratch scratch) {
     v.places(counts, -1, eps, scratch);
     return scratch.places[0] < 0 ? Double.NaN : v.params(scratch.places[1]);

@@ -32,7 +32,7 @@ class LeverEffectsTest {
   /** Six seeds' offsets, each shared by all of a seed's widths and settings. */
   static final double[] OFFSETS = {-0.06, -0.03, -0.01, 0.01, 0.03, 0.06};
 
-  /** One setting: its configuration, weight decay, seeds and test errors {@code te[seed][width]}. */
+  /** One setting: its configuration, weight decay, seeds and test errors te[seed][width]. */
   record Series(String config, double weightDecay, long[] seeds, double[][] te) {}
 
   /** Test errors of {@code mean} for seeds 0..n-1: the seed's offset plus noise of sd. */
