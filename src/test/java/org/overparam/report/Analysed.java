@@ -37,6 +37,7 @@ final class Analysed {
   static final int EPOCHS = 10;
 
   private static String results;
+  private static String printed;
 
   private Analysed() {}
 
@@ -80,14 +81,22 @@ final class Analysed {
           }
         }
         s.write(spark, root);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         Analysis.run(spark, Inputs.check(root.toString(), null, null),
-            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            new PrintStream(out, true, StandardCharsets.UTF_8));
+        printed = out.toString(StandardCharsets.UTF_8);
         results = root.toString();
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     }
     return results;
+  }
+
+  /** What the analysis printed. */
+  static synchronized String printed() {
+    results();
+    return printed;
   }
 
   /** The inputs of {@code experiment}'s page in the analysed root. */

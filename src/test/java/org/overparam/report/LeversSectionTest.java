@@ -24,6 +24,12 @@ class LeversSectionTest {
             + "examples, depth 1); peak at 1,600 parameters vs 1,600 (x1.00 [1.00, 1.00]).</li>");
     assertThat(r.images()).containsExactly("lever-1.png");
     Analysed.assertPngs("levers", r.html(), r.images());
+    // analyze printed the same sentence, one line per comparison.
+    assertThat(Analysed.printed().lines().filter(l -> l.contains(": lever "))).containsExactly(
+        "overparam: analyze: levers: lever label_noise 0.2 raised the peak by 0.0900 [0.0900, "
+            + "0.0900] against label_noise 0 (paired over 3 seeds; weight decay 0, dropout 0, "
+            + "1,000 training examples, depth 1); peak at 1,600 parameters vs 1,600 (x1.00 "
+            + "[1.00, 1.00]).");
   }
 
   @Test
