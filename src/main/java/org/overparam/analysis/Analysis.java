@@ -350,8 +350,14 @@ public final class Analysis {
   static List<String> leverLines(String experiment, List<LeverEffects.Comparison> levers) {
     List<LeverEffects.Comparison> mine = levers.stream()
         .filter(c -> c.setting().series().experiment().equals(experiment)).toList();
+    // A grid lever's comparisons lie within one configuration, named where there are several
+    // (a configuration field's values name the configurations compared).
+    boolean configs = mine.stream().map(c -> c.setting().series().config()).distinct().count()
+        > 1;
     List<String> out = new ArrayList<>();
-    mine.stream().limit(MAX_LINES).forEach(c -> out.add("lever " + LeverSentence.line(c)));
+    mine.stream().limit(MAX_LINES).forEach(c -> out.add("lever " + (configs
+        && LeverEffects.gridLever(c.lever()) ? "config " + c.setting().series().config() + ", "
+        : "") + LeverSentence.line(c)));
     if (mine.size() > MAX_LINES) {
       out.add((mine.size() - MAX_LINES) + " more lever comparisons in lever_effects");
     }

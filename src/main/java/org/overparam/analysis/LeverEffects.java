@@ -37,11 +37,12 @@ import org.overparam.results.Column;
  * <p><b>What is compared</b>, at {@link DoubleDescent#PRIMARY_EPSILON}: the paired heights of
  * {@link SettingPeak} (each seed's test error at the peak minus at the classical minimum, both
  * located on the other seeds' mean curve), each seed's test error at that peak, and the peak's
- * size on the mean curves. Where the two settings share two or more seeds, the differences pair
- * each of those seeds with itself (runs of one seed share training subset, label flips, example
- * order and initialisation stream, so a seed's difference cancels what it shares); else the two
- * sides are resampled apart. The intervals are {@link SeedBootstrap}'s, the verdict
- * {@link Effect}'s.
+ * size on the mean curves. Where the two settings share two or more seeds, the comparison is
+ * made on those, and the differences pair each seed with itself (runs of one seed share
+ * training subset, label flips, example order and initialisation stream, so a seed's difference
+ * cancels what it shares), both sides drawn alike on each resample; else each side's seeds are
+ * all used and resampled apart. The intervals are {@link SeedBootstrap}'s, each resample's
+ * heights and peaks measured again on the seeds it drew; the verdict is {@link Effect}'s.
  */
 public final class LeverEffects {
   /** The grid fields that are levers, named as their columns. */
@@ -162,6 +163,11 @@ public final class LeverEffects {
   /** A setting and its baseline, one lever apart. */
   private record Pair(String lever, String value, String baselineValue, SettingPeak setting,
       SettingPeak baseline) {}
+
+  /** Whether {@code lever} is a grid field (else a configuration field). */
+  public static boolean gridLever(String lever) {
+    return GRID_LEVERS.stream().anyMatch(c -> c.name().equals(lever));
+  }
 
   /** A grid field's value in a setting. */
   static double gridValue(Column lever, Cell.ModelSeries s) {

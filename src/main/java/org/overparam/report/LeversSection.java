@@ -64,7 +64,7 @@ final class LeversSection implements Section {
         charts++;
         chart(in, f, lever.getKey(), panel, curves, charts);
       }
-      table(html, lever.getValue());
+      table(in, html, lever.getValue());
       html.append("<ul>\n");
       for (Row r : lever.getValue()) {
         html.append("<li>").append(Html.esc(configLabel(in, r) + LeverSentence.sentence(r)))
@@ -92,7 +92,7 @@ final class LeversSection implements Section {
         return i;
       }
     }
-    return LeverEffects.GRID_LEVERS.size();
+    return LeverEffects.GRID_LEVERS.size(); // configuration fields after the grid's
   }
 
   /**
@@ -100,7 +100,7 @@ final class LeversSection implements Section {
    * nothing for a configuration field, whose values name the configurations compared.
    */
   private static String configLabel(ReportInputs in, Row r) {
-    return leverRank(r.getAs(LEVER.name())) < LeverEffects.GRID_LEVERS.size()
+    return LeverEffects.gridLever(r.getAs(LEVER.name()))
         ? in.configLabel(r.getAs(CONFIG.name())) : "";
   }
 
@@ -193,7 +193,7 @@ final class LeversSection implements Section {
     return s.toString();
   }
 
-  private static void table(StringBuilder html, List<Row> rows) {
+  private static void table(ReportInputs in, StringBuilder html, List<Row> rows) {
     html.append("<table><tr><th>value</th><th>against</th><th>setting</th><th>seeds</th>"
         + "<th>peak height [95%]</th><th>height change [95%]</th>"
         + "<th>peak test error change [95%]</th><th>peak params (baseline)</th>"
@@ -202,7 +202,7 @@ final class LeversSection implements Section {
       String lever = r.getAs(LEVER.name());
       html.append("<tr><td>").append(Html.esc(r.getAs(VALUE.name()))).append("</td><td>")
           .append(Html.esc(r.getAs(BASELINE_VALUE.name()))).append("</td><td>")
-          .append(Html.esc(context(r, lever))).append("</td><td>")
+          .append(Html.esc(configLabel(in, r) + context(r, lever))).append("</td><td>")
           .append(r.<Integer>getAs(PAIRED_SEEDS.name()))
           .append(r.<Boolean>getAs(PAIRED.name()) ? " paired" : " / "
               + r.<Integer>getAs(BASELINE_SEEDS.name()))

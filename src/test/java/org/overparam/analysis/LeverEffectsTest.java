@@ -160,6 +160,24 @@ class LeverEffectsTest {
   }
 
   @Test
+  void analyzeSaysEachComparisonInALineNamingTheConfigurationOfAGridLever() {
+    double[][] te = errors(PEAK, 3, OFFSETS, 0, null);
+    List<Comparison> c = compare(new Series("c1", 0, seeds(0, 3), te),
+        new Series("c1", 0.01, seeds(0, 3), te), new Series("c2", 0, seeds(0, 3), te),
+        new Series("c2", 0.01, seeds(0, 3), te));
+    assertThat(Analysis.leverLines("lev", c)).containsExactly(
+        "lever config c1, weight_decay 0.01 against weight_decay 0: the peak height changed by "
+            + "+0.0000 [+0.0000, +0.0000], no clear change (paired over 3 seeds; noise 0.2, "
+            + "dropout 0, 1,000 training examples, depth 1); peak at 1,600 parameters vs 1,600 "
+            + "(x1.00 [1.00, 1.00]).",
+        "lever config c2, weight_decay 0.01 against weight_decay 0: the peak height changed by "
+            + "+0.0000 [+0.0000, +0.0000], no clear change (paired over 3 seeds; noise 0.2, "
+            + "dropout 0, 1,000 training examples, depth 1); peak at 1,600 parameters vs 1,600 "
+            + "(x1.00 [1.00, 1.00]).");
+    assertThat(Analysis.leverLines("other", c)).isEmpty();
+  }
+
+  @Test
   void theVerdictNeedsAnIntervalClearOfZeroAndEnoughSeeds() {
     assertThat(Effect.of(6, -0.05, -0.08, -0.01)).isEqualTo(Effect.LOWER);
     assertThat(Effect.of(6, 0.05, 0.01, 0.08)).isEqualTo(Effect.HIGHER);
