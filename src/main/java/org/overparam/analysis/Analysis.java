@@ -30,8 +30,8 @@ import org.overparam.results.RecordedRuns;
  * {@code overparam analyze}: reads the metrics (and runs) tables and writes the analysis tables
  * under {@code <results>/analysis/}: curves, epoch_curves, epoch_wise, double_descent,
  * peak_by_setting, lever_effects, sample_wise, run_status, scaling_fits, scaling_curves,
- * compute_optimal and, where a compression table exists, compression_curves and
- * compression_tolerance.
+ * compute_optimal, distillation (empty without students) and, where a compression table
+ * exists, compression_curves and compression_tolerance.
  * Spark does the passes over the metrics rows; everything after works on the per-cell aggregates
  * on the driver.
  */
@@ -159,8 +159,9 @@ public final class Analysis {
 
     // Driver side: model-wise and sample-wise double descent, the model-wise findings with
     // their rises paired over seeds (one more small job: each run's final epoch).
-    List<DoubleDescent.ModelWise> modelWise = DoubleDescent.modelWise(curves,
-        SeedFinals.of(metrics, curves), options.seed());
+    List<SeedFinals.Final> finals = SeedFinals.of(metrics, curves);
+    List<DoubleDescent.ModelWise> modelWise = DoubleDescent.modelWise(curves, finals,
+        options.seed());
     Tables.write(spark, folder, Catalog.DOUBLE_DESCENT,
         modelWise.stream().map(DoubleDescent::row).toList());
     // Each setting's peak with intervals over seeds, and how each lever moves it.
@@ -194,6 +195,12 @@ public final class Analysis {
       time.lap("compression");
     }
 
+    // Driver side: distillation students against the same widths trained on labels alone.
+    DistillationTable.Result distillation = DistillationTable.compute(in.recorded(), finals,
+        options.seed());
+    Tables.write(spark, folder, Catalog.DISTILLATION, distillation.rows());
+    time.lap("distillation");
+
     // How runs ended.
     List<Row> status = RunStatusTable.rows(in.runs(spark), curves);
     Tables.write(spark, folder, Catalog.RUN_STATUS, status);
@@ -211,6 +218,8 @@ public final class Analysis {
       scaling.lines().stream().filter(l -> l.startsWith(e + ": ")).limit(MAX_LINES)
           .forEach(l -> out.println("overparam: analyze: " + l));
       compressionLines.stream().filter(l -> l.startsWith(e + ": ")).limit(MAX_LINES)
+          .forEach(l -> out.println("overparam: analyze: " + l));
+      distillation.lines().stream().filter(l -> l.startsWith(e + ": ")).limit(MAX_LINES)
           .forEach(l -> out.println("overparam: analyze: " + l));
     }
     time.lap("run status");

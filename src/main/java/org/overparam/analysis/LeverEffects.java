@@ -523,7 +523,7 @@ public final class LeverEffects {
         .set(BASELINE_CONFIG, c.baseline().series().config())
         .set(LABEL_NOISE, s.labelNoise()).set(WEIGHT_DECAY, s.weightDecay())
         .set(DROPOUT, s.dropout()).set(TRAIN_SIZE, s.trainSize()).set(DEPTH, s.depth())
-        .set(PAIRED, c.paired()).set(PAIRED_SEEDS, c.seeds())
+        .set(PAIRED_BY_SEED, c.paired()).set(PAIRED_SEEDS, c.seeds())
         .set(BASELINE_SEEDS, c.baselineSeeds())
         .set(PAIRED_HEIGHT, Tables.nullIfNaN(c.setting().height()))
         .set(PAIRED_HEIGHT_LO, Tables.nullIfNaN(c.setting().heightLow()))

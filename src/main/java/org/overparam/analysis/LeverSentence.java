@@ -94,7 +94,7 @@ public final class LeverSentence {
   private static String seeds(Row r) {
     int n = r.<Integer>getAs(PAIRED_SEEDS.name());
     int m = r.<Integer>getAs(BASELINE_SEEDS.name());
-    return r.<Boolean>getAs(PAIRED.name()) ? "paired over " + n + " seeds"
+    return r.<Boolean>getAs(PAIRED_BY_SEED.name()) ? "paired over " + n + " seeds"
         : n + " and " + m + " seeds, unpaired";
   }
 

@@ -59,8 +59,14 @@ public final class Refinement {
 
   /** The curves of an experiment's recorded runs of one configuration, as the analysis has them. */
   public static List<Curve> curves(SparkSession spark, Inputs in, String config) {
+    return curves(spark, in, List.of(config));
+  }
+
+  /** As {@link #curves(SparkSession, Inputs, String)}, of any of {@code configs}. */
+  public static List<Curve> curves(SparkSession spark, Inputs in,
+      java.util.Collection<String> configs) {
     return Curves.curves(Curves.epochCurves(in.metrics(spark))).stream()
-        .filter(c -> c.cell().config().equals(config)).toList();
+        .filter(c -> configs.contains(c.cell().config())).toList();
   }
 
   /**

@@ -33,6 +33,53 @@ public sealed interface DatasetConfig extends Serializable {
   int numClasses();
 
   /**
+   * How {@code augmentation} moves this dataset's training examples, or null where their
+   * features have no spatial order to move along (a text's tokens, a teacher's Gaussian
+   * inputs): then the experiment refuses any augmentation above 0.
+   */
+  default Shifts shifts() {
+    return null;
+  }
+
+  /** The {@code kind} that names {@code d}'s record in an experiment file. */
+  static String kind(DatasetConfig d) {
+    for (JsonSubTypes.Type t : DatasetConfig.class.getAnnotation(JsonSubTypes.class).value()) {
+      if (t.value() == d.getClass()) {
+        return t.name();
+      }
+    }
+    throw new IllegalArgumentException("unknown dataset " + d);
+  }
+
+  /**
+   * The geometry augmentation moves an example in. With {@code augmentation: k} every training
+   * example, in every epoch, is moved by its own random offset, up to {@code k} along each
+   * axis: an image of {@code height x width} pixels (stored row by row) is translated by
+   * {@code (dx, dy)} in {@code [-k, k]^2}, the pixels moved in from outside being 0, and, where
+   * {@code flips}, mirrored left-right with probability 1/2; a sequence ({@code circular},
+   * {@code height} 1) is rotated by {@code s} in {@code [-k, k]} positions, what leaves one end
+   * coming back at the other.
+   *
+   * @param height rows of an image; 1 for a sequence
+   * @param width columns of an image; positions of a sequence
+   * @param circular whether shifts wrap around (a sequence) or fill with 0 (an image)
+   * @param flips whether an image is also mirrored left-right, which is a choice per dataset:
+   *     only where a mirrored example is an example of the same class
+   */
+  record Shifts(int height, int width, boolean circular, boolean flips) implements Serializable {
+    /** Shifts must be less than this: the side of an image, the length of a sequence. */
+    public int limit() {
+      return circular ? width : Math.min(height, width);
+    }
+
+    /** What {@link #limit} is, in words. */
+    public String describe() {
+      return circular ? "length of its " + width + "-position sequences"
+          : "side of its " + height + "x" + width + " images";
+    }
+  }
+
+  /**
    * Fashion-MNIST from its four IDX files (gzipped or not).
    *
    * @param path folder holding {@code train-images-idx3-ubyte[.gz]} and the three others
@@ -67,6 +114,17 @@ public sealed interface DatasetConfig extends Serializable {
     @Override
     public int numClasses() {
       return 10;
+    }
+
+    /**
+     * 28x28 images, translated with zero fill and mirrored left-right: each of Fashion-MNIST's
+     * ten classes (T-shirts, trousers, pullovers, dresses, coats, sandals, shirts, sneakers,
+     * bags, ankle boots) is the same class mirrored, as a photograph of it taken from the other
+     * side. (A folder of MNIST digits would need no flips: a mirrored 2 is no 2.)
+     */
+    @Override
+    public Shifts shifts() {
+      return new Shifts(28, 28, false, true);
     }
   }
 
@@ -274,6 +332,16 @@ public sealed interface DatasetConfig extends Serializable {
     @Override
     default int numClasses() {
       return classes();
+    }
+
+    /**
+     * The features as one sequence of {@code input_dim} positions, rotated circularly and never
+     * flipped, as MNIST-1D's 40 positions are: a file gives no shape beyond its rows, so images
+     * flattened into rows would be rotated as one long sequence, not translated as images.
+     */
+    @Override
+    default Shifts shifts() {
+      return new Shifts(1, inputDim(), true, false);
     }
 
     /** What the runs' provenance records of the data: kind, files, split and names. */

@@ -187,6 +187,9 @@ public final class ExperimentFile {
     if (java.util.Collection.class.isAssignableFrom(t)) {
       return "a list";
     }
+    if (t == com.fasterxml.jackson.databind.node.ObjectNode.class) {
+      return "a mapping"; // a section its record reads itself (OptimizerGrid)
+    }
     return "a mapping (" + t.getSimpleName() + ")";
   }
 

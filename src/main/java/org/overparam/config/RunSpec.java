@@ -29,9 +29,15 @@ import java.util.TreeMap;
  * @param heads attention heads per block; 0 for families without attention (then left out of
  *     the JSON likewise)
  * @param trainSize training examples; for a text, predicted tokens
+ * @param augmentation largest shift of each training example's random translation per epoch
+ *     ({@link DatasetConfig.Shifts}); 0, no augmentation, is left out of the JSON, so runs
+ *     without it keep the ids they had before the field existed
  * @param checkpointEvery checkpoint cadence (not part of the run's identity)
  * @param compression compression evaluated after training, or null for none (not part of the
  *     run's identity: it does not change the trained model)
+ * @param distillation the teacher of a student run (knowledge distillation), or null for a run
+ *     trained on its labels alone (then left out of the JSON, so the ids of such runs do not
+ *     depend on it)
  */
 public record RunSpec(
     String experiment,
@@ -45,22 +51,45 @@ public record RunSpec(
     double labelNoise,
     double weightDecay,
     double dropout,
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) int augmentation,
     long seed,
     OptimizerConfig optimizer,
     int epochs,
     int evalEvery,
     int checkpointEvery,
     StrategyConfig strategy,
-    @JsonInclude(JsonInclude.Include.NON_NULL) CompressionConfig compression)
+    @JsonInclude(JsonInclude.Include.NON_NULL) CompressionConfig compression,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Distillation distillation)
     implements Serializable {
 
-  /** A run of a family without attention heads. */
+  /** A run without augmentation, trained on its labels alone. */
+  public RunSpec(String experiment, DatasetConfig dataset, String family, int depth, int width,
+      int embedding, int heads, int trainSize, double labelNoise, double weightDecay,
+      double dropout, long seed, OptimizerConfig optimizer, int epochs, int evalEvery,
+      int checkpointEvery, StrategyConfig strategy, CompressionConfig compression) {
+    this(experiment, dataset, family, depth, width, embedding, heads, trainSize, labelNoise,
+        weightDecay, dropout, 0, seed, optimizer, epochs, evalEvery, checkpointEvery, strategy,
+        compression, null);
+  }
+
+  /** A run trained on its labels alone. */
+  public RunSpec(String experiment, DatasetConfig dataset, String family, int depth, int width,
+      int embedding, int heads, int trainSize, double labelNoise, double weightDecay,
+      double dropout, int augmentation, long seed, OptimizerConfig optimizer, int epochs,
+      int evalEvery, int checkpointEvery, StrategyConfig strategy,
+      CompressionConfig compression) {
+    this(experiment, dataset, family, depth, width, embedding, heads, trainSize, labelNoise,
+        weightDecay, dropout, augmentation, seed, optimizer, epochs, evalEvery, checkpointEvery,
+        strategy, compression, null);
+  }
+
+  /** A run of a family without attention heads, without augmentation. */
   public RunSpec(String experiment, DatasetConfig dataset, String family, int depth, int width,
       int embedding, int trainSize, double labelNoise, double weightDecay, double dropout,
       long seed, OptimizerConfig optimizer, int epochs, int evalEvery, int checkpointEvery,
       StrategyConfig strategy, CompressionConfig compression) {
     this(experiment, dataset, family, depth, width, embedding, 0, trainSize, labelNoise,
-        weightDecay, dropout, seed, optimizer, epochs, evalEvery, checkpointEvery, strategy,
+        weightDecay, dropout, 0, seed, optimizer, epochs, evalEvery, checkpointEvery, strategy,
         compression);
   }
 
@@ -92,7 +121,8 @@ public record RunSpec(
   @JsonIgnore
   public String runId() {
     RunSpec key = new RunSpec("", dataset, family, depth, width, embedding, heads, trainSize,
-        labelNoise, weightDecay, dropout, seed, optimizer, epochs, evalEvery, 0, strategy, null);
+        labelNoise, weightDecay, dropout, augmentation, seed, optimizer, epochs, evalEvery, 0,
+        strategy, null, distillation);
     return sha256Hex(key.toJson(), 8);
   }
 
@@ -111,8 +141,12 @@ public record RunSpec(
    * Fields of a run's JSON that place it in its experiment's grid, name it or schedule it. A
    * run's <em>configuration</em> is everything else: runs that share it differ only in grid
    * position and seed, so analysis may compare and average them; runs of different
-   * configurations (another learning rate, number of epochs, data set...) are never mixed.
-   * Compression is left out as in {@link #runId()}: it does not change the trained model.
+   * configurations (another optimiser, learning rate, batch size, augmentation, number of
+   * epochs, data set...) are never mixed, so runs with and without augmentation, or trained by
+   * SGD and by Adam, are separate curves. Compression is left out as in {@link #runId()}: it
+   * does not change the trained model. So is a student's {@code distillation.teacher_run_id},
+   * which follows from its grid position and seed (the rest of its {@code distillation} stays:
+   * students are a configuration of their own).
    */
   public static final List<String> GRID_FIELDS = List.of("experiment", "seed", "depth", "width",
       "train_size", "label_noise", "weight_decay", "dropout", "checkpoint_every", "compression");
@@ -144,6 +178,9 @@ public record RunSpec(
       for (String f : GRID_FIELDS) {
         ((ObjectNode) tree).remove(f);
       }
+      if (tree.get("distillation") instanceof ObjectNode d) {
+        d.remove(Distillation.TEACHER_RUN_ID);
+      }
       flatten("", tree, out);
     } catch (JsonProcessingException | ClassCastException e) {
       throw new IllegalArgumentException("not a run configuration: " + e.getMessage(), e);
@@ -164,17 +201,28 @@ public record RunSpec(
 
   /** The same run at another width (widths added by {@code refine}). */
   public RunSpec withWidth(int otherWidth) {
-    return new RunSpec(experiment, dataset, family, depth, otherWidth, embedding, trainSize,
-        labelNoise, weightDecay, dropout, seed, optimizer, epochs, evalEvery, checkpointEvery,
-        strategy, compression);
+    return new RunSpec(experiment, dataset, family, depth, otherWidth, embedding, heads,
+        trainSize, labelNoise, weightDecay, dropout, augmentation, seed, optimizer, epochs,
+        evalEvery, checkpointEvery, strategy, compression, distillation);
+  }
+
+  /** The same run as a student of {@code teacher} (distillation). */
+  public RunSpec withDistillation(Distillation teacher) {
+    return new RunSpec(experiment, dataset, family, depth, width, embedding, heads, trainSize,
+        labelNoise, weightDecay, dropout, augmentation, seed, optimizer, epochs, evalEvery,
+        checkpointEvery, strategy, compression, teacher);
   }
 
   /** A short human label for logs and job descriptions. */
   @JsonIgnore
   public String label() {
-    return String.format("%s d=%d w=%d%s%s n=%d noise=%.2f wd=%g drop=%.2f seed=%d", family,
-        depth, width, embedding > 0 ? " e=" + embedding : "", heads > 0 ? " h=" + heads : "",
-        trainSize, labelNoise, weightDecay, dropout,
-        seed);
+    return String.format("%s d=%d w=%d%s%s n=%d noise=%.2f wd=%g drop=%.2f%s %s lr=%s b=%d "
+            + "seed=%d%s", family, depth, width, embedding > 0 ? " e=" + embedding : "",
+        heads > 0 ? " h=" + heads : "", trainSize, labelNoise, weightDecay, dropout,
+        augmentation > 0 ? " aug=" + augmentation : "", optimizer.kind(),
+        optimizer.learningRate(), optimizer.batchSize(), seed,
+        distillation == null ? "" : String.format(java.util.Locale.ROOT,
+            " student of w=%d (T=%s, alpha=%s)", distillation.teacherWidth(),
+            distillation.temperature(), distillation.alpha()));
   }
 }

@@ -80,7 +80,7 @@ public final class CharLm {
   public static MultiLayerNetwork build(RunSpec spec, int context, int vocabulary) {
     NeuralNetConfiguration.ListBuilder b = new NeuralNetConfiguration.Builder()
         .seed(Seeds.derive(spec.seed(), "init"))
-        .updater(Mlp.updater(spec.optimizer()))
+        .updater(Mlp.updater(spec.optimizer(), spec.width()))
         .weightDecay(spec.weightDecay())
         .list();
     int e = spec.embedding();

@@ -66,7 +66,7 @@ public final class Gpt {
   /** The DL4J network for {@code spec}, initialised from the run seed's "init" stream. */
   public static MultiLayerNetwork build(RunSpec spec, int context, int vocabulary) {
     MultiLayerNetwork net = new MultiLayerNetwork(configuration(spec, context, vocabulary,
-        DataType.FLOAT, Mlp.updater(spec.optimizer())));
+        DataType.FLOAT, Mlp.updater(spec.optimizer(), spec.width())));
     net.init();
     return net;
   }

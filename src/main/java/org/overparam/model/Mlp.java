@@ -42,7 +42,7 @@ public final class Mlp {
   public static MultiLayerNetwork build(RunSpec spec, int in, int classes) {
     NeuralNetConfiguration.ListBuilder b = new NeuralNetConfiguration.Builder()
         .seed(Seeds.derive(spec.seed(), "init"))
-        .updater(updater(spec.optimizer()))
+        .updater(updater(spec.optimizer(), spec.width()))
         .weightDecay(spec.weightDecay())
         .list();
     int prev = in;
@@ -69,10 +69,11 @@ public final class Mlp {
     return net;
   }
 
-  static IUpdater updater(OptimizerConfig o) {
+  static IUpdater updater(OptimizerConfig o, int width) {
+    double rate = o.learningRateAt(width);
     return switch (o.kind()) {
-      case "sgd" -> new Nesterovs(o.learningRate(), o.momentum());
-      case "adam" -> new Adam(o.learningRate());
+      case "sgd" -> new Nesterovs(rate, o.momentum());
+      case "adam" -> new Adam(rate);
       default -> throw new IllegalArgumentException("optimizer.kind: " + o.kind());
     };
   }

@@ -204,7 +204,7 @@ final class LeversSection implements Section {
           .append(Html.esc(r.getAs(BASELINE_VALUE.name()))).append("</td><td>")
           .append(Html.esc(configLabel(in, r) + context(r, lever))).append("</td><td>")
           .append(r.<Integer>getAs(PAIRED_SEEDS.name()))
-          .append(r.<Boolean>getAs(PAIRED.name()) ? " paired" : " / "
+          .append(r.<Boolean>getAs(PAIRED_BY_SEED.name()) ? " paired" : " / "
               + r.<Integer>getAs(BASELINE_SEEDS.name()))
           .append("</td><td>").append(ci(r, PAIRED_HEIGHT, PAIRED_HEIGHT_LO, PAIRED_HEIGHT_HI))
           .append("</td><td>").append(ci(r, HEIGHT_CHANGE, HEIGHT_CHANGE_LO, HEIGHT_CHANGE_HI))

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
@@ -37,6 +38,18 @@ import org.overparam.train.EpochMetrics;
  * strategy from the driver. On a cluster the results root must therefore be a file system that
  * the driver and every executor share (HDFS, NFS, S3A): with a local folder, a run retried on
  * another host finds no checkpoint and starts over (its results are still correct).
+ *
+ * <p>The final network of a distillation teacher (only of the runs {@link #keepingFinal} names:
+ * an experiment with a {@code distillation} section names its teachers) is kept apart from the
+ * checkpoints, which go once a run is recorded, and stays for every later student:
+ *
+ * <pre>
+ * &lt;root&gt;/_models/experiment=&lt;name&gt;/&lt;run_id&gt;.zip   trained network without optimiser state (DL4J ModelSerializer)
+ * </pre>
+ *
+ * <p>It is written atomically where the teacher trains (an executor per task, the driver by
+ * parameter averaging) and read where its students train, so on a cluster it too needs a
+ * shared results root.
  */
 final class CheckpointStore implements Checkpoints {
   static final String DIR = ResultsLayout.CHECKPOINTS;
@@ -48,9 +61,71 @@ final class CheckpointStore implements Checkpoints {
   record Mark(String runId, int epoch, List<EpochMetrics> metrics) {}
 
   private final String root; // a URI string: Hadoop's Configuration is not serializable
+  /** Runs whose final network is kept ({@link #keepingFinal}). */
+  private final java.util.HashSet<String> keep;
 
   CheckpointStore(Path root) {
-    this.root = root.toString();
+    this(root.toString(), Set.of());
+  }
+
+  private CheckpointStore(String root, Set<String> keep) {
+    this.root = root;
+    this.keep = new java.util.HashSet<>(keep);
+  }
+
+  @Override
+  public Checkpoints keepingFinal(Set<String> runIds) {
+    Set<String> all = new java.util.HashSet<>(keep);
+    all.addAll(runIds);
+    return new CheckpointStore(root, all);
+  }
+
+  /** Where run {@code runId}'s final network is kept. */
+  Path finalFile(String experiment, String runId) {
+    return new Path(ResultsLayout.partition(new Path(root), ResultsLayout.MODELS, experiment),
+        runId + ".zip");
+  }
+
+  @Override
+  public void saveFinal(RunSpec spec, MultiLayerNetwork net) {
+    if (!keep.contains(spec.runId())) {
+      return;
+    }
+    Path f = finalFile(spec.experiment(), spec.runId());
+    try {
+      AtomicFiles.write(f, new Configuration(), out -> ModelSerializer.writeModel(net, out,
+          false));
+    } catch (IOException | RuntimeException e) {
+      warn("cannot keep the trained model of run " + spec.runId() + " in " + f + " (" + e
+          + "); its students will retrain it");
+    }
+  }
+
+  @Override
+  public boolean hasFinal(String experiment, String runId) {
+    Path f = finalFile(experiment, runId);
+    try {
+      return f.getFileSystem(new Configuration()).exists(f);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public Optional<MultiLayerNetwork> finalModel(String experiment, String runId) {
+    Path f = finalFile(experiment, runId);
+    try {
+      FileSystem fs = f.getFileSystem(new Configuration());
+      if (!fs.exists(f)) {
+        return Optional.empty();
+      }
+      try (InputStream in = fs.open(f)) {
+        return Optional.of(ModelSerializer.restoreMultiLayerNetwork(in, false));
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot read the trained model " + f + ": "
+          + e.getMessage(), e);
+    }
   }
 
   Path runDir(String experiment, String runId) {

@@ -11,8 +11,20 @@ import org.apache.spark.sql.types.StructField;
  * @param name the column's name in every file and schema
  * @param type its type
  * @param doc what it holds, one line
+ * @param optional whether the results tables may leave it null (an optional Parquet column);
+ *     their other columns are required. The analysis tables' columns are all nullable.
  */
-public record Column(String name, ColumnType type, String doc) {
+public record Column(String name, ColumnType type, String doc, boolean optional) {
+  /** A column the results tables always fill. */
+  public Column(String name, ColumnType type, String doc) {
+    this(name, type, doc, false);
+  }
+
+  /** A column the results tables leave null where it does not apply. */
+  public static Column optional(String name, ColumnType type, String doc) {
+    return new Column(name, type, doc, true);
+  }
+
   public Column {
     if (name == null || !name.matches("[a-z][a-z0-9_]*")) {
       throw new IllegalArgumentException("column name '" + name + "': lower case, digits, _");

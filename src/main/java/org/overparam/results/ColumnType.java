@@ -74,6 +74,11 @@ public enum ColumnType {
     return Types.required(parquet).as(logical).named(name);
   }
 
+  /** An optional (nullable) Parquet column of this type. */
+  public PrimitiveType optionalParquetColumn(String name) {
+    return Types.optional(parquet).as(logical).named(name);
+  }
+
   /** The Spark type of a column of this type. */
   public DataType spark() {
     return spark;

@@ -36,6 +36,8 @@ public final class Columns {
 
   public static final Column RUN_ID = new Column("run_id", STRING,
       "16 hex digits, stable hash of the run's configuration");
+  public static final Column TEACHER_RUN_ID = Column.optional("teacher_run_id", STRING,
+      "run id of a distillation student's teacher; null for a run trained on labels alone");
   public static final Column DATASET = new Column("dataset", STRING, "data source description");
   public static final Column FAMILY = new Column("family", STRING,
       "model family: mlp | charlm | charlstm");
@@ -61,6 +63,8 @@ public final class Columns {
   public static final Column LEARNING_RATE = new Column("learning_rate", DOUBLE,
       "optimizer learning rate");
   public static final Column BATCH_SIZE = new Column("batch_size", INT, "examples per batch");
+  public static final Column AUGMENTATION = new Column("augmentation", INT,
+      "largest random shift of each training example per epoch (0 = none)");
   public static final Column STRATEGY = new Column("strategy", STRING,
       "per-task | parameter-averaging");
   public static final Column EPOCHS = new Column("epochs", INT, "epochs planned");
@@ -312,7 +316,7 @@ public final class Columns {
   public static final Column BASELINE_CONFIG = new Column("baseline_config", STRING,
       "configuration id of the baseline (config itself unless the lever is a configuration "
           + "field)");
-  public static final Column PAIRED = new Column("paired", BOOLEAN,
+  public static final Column PAIRED_BY_SEED = new Column("paired", BOOLEAN,
       "whether the differences pair each seed with itself");
   public static final Column BASELINE_SEEDS = new Column("baseline_seeds", INT,
       "the baseline's seeds in the comparison");
@@ -421,6 +425,31 @@ public final class Columns {
       "largest sparsity within tolerance with 8-bit weights");
   public static final Column INT8_TEST_ERROR_CHANGE = new Column("int8_test_error_change",
       DOUBLE, "mean change of int8 weights without pruning");
+
+  // ---- distillation students against label-only runs (distillation)
+
+  public static final Column TEACHER_CONFIG = new Column("teacher_config", STRING,
+      "configuration id of the teachers, which the runs trained on labels alone share");
+  public static final Column TEACHER_WIDTH = new Column("teacher_width", INT,
+      "width of the teachers");
+  public static final Column TEMPERATURE = new Column("temperature", DOUBLE,
+      "temperature T of the teachers' softened outputs");
+  public static final Column DISTILLATION_ALPHA = new Column("distillation_alpha", DOUBLE,
+      "weight of the soft labels in the students' targets (1 - it on the hard labels)");
+  public static final Column STUDENT_TEST_ERROR = new Column("student_test_error", DOUBLE,
+      "mean over seeds of the students' final test error");
+  public static final Column LABELS_TEST_ERROR = new Column("labels_test_error", DOUBLE,
+      "mean over seeds of the final test error of the same width trained on labels alone");
+  public static final Column STUDENT_MINUS_LABELS = new Column("student_minus_labels", DOUBLE,
+      "mean over paired seeds of a seed's student minus its label-only final test error");
+  public static final Column STUDENT_MINUS_LABELS_LO = new Column("student_minus_labels_lo",
+      DOUBLE, "2.5% bootstrap percentile over seeds of student_minus_labels");
+  public static final Column STUDENT_MINUS_LABELS_HI = new Column("student_minus_labels_hi",
+      DOUBLE, "97.5% bootstrap percentile over seeds of student_minus_labels");
+  public static final Column PAIRED = new Column("paired_seeds", INT,
+      "seeds with both a student and a label-only run (n of the interval)");
+  public static final Column TEACHER_TEST_ERROR = new Column("teacher_test_error", DOUBLE,
+      "mean over the students' seeds of their teachers' final test error");
 
   // ---- derived columns
 

@@ -19,6 +19,8 @@ import org.overparam.train.RunResult;
  * <pre>
  * column              type    meaning
  * run_id              string  16 hex digits, stable hash of the run's configuration
+ * teacher_run_id      string  a distillation student's teacher (its run_id); null for a run
+ *                             trained on its labels alone
  * dataset             string  data source, e.g. fashion-mnist:/usr/share/datasets/fashion-mnist
  * family              string  model family: mlp | charlm | charlstm
  * depth               int     hidden layers
@@ -36,12 +38,16 @@ import org.overparam.train.RunResult;
  * dropout             double  dropout probability
  * seed                long    run seed
  * optimizer           string  sgd | adam
- * learning_rate       double
- * batch_size          int
+ * learning_rate       double  optimizer learning rate
+ * batch_size          int     examples per step
+ * augmentation        int     largest shift of the random translation (pixels; positions of a
+ *                             1-D sequence) each training example got per epoch; 0 = none
+ *                             (files written before the column existed read it as null: none)
  * strategy            string  per-task | parameter-averaging
  * epochs              int     epochs planned
  * epoch               int     this row's epoch, 1-based
- * train_loss          double  mean cross-entropy (nats) on the training set as trained (noisy labels)
+ * train_loss          double  mean cross-entropy (nats) on the training set as trained (noisy
+ *                             labels; a student's hard labels, not its mixed targets)
  * train_error         double  error rate on the training set as trained
  * test_loss           double  mean cross-entropy (nats) on the clean test set
  * test_error          double  error rate on the test set
@@ -67,7 +73,11 @@ public final class MetricsTable {
     RunSpec s = r.spec();
     List<Group> out = new ArrayList<>();
     for (EpochMetrics m : r.epochs()) {
-      out.add(f.newGroup()
+      Group g = f.newGroup();
+      if (s.distillation() != null) {
+        g.append(TEACHER_RUN_ID.name(), s.distillation().teacherRunId());
+      }
+      out.add(g
           .append(RUN_ID.name(), r.runId())
           .append(DATASET.name(), s.dataset().describe())
           .append(FAMILY.name(), s.family())
@@ -85,6 +95,7 @@ public final class MetricsTable {
           .append(OPTIMIZER.name(), s.optimizer().kind())
           .append(LEARNING_RATE.name(), s.optimizer().learningRate())
           .append(BATCH_SIZE.name(), s.optimizer().batchSize())
+          .append(AUGMENTATION.name(), s.augmentation())
           .append(STRATEGY.name(), r.strategy())
           .append(EPOCHS.name(), s.epochs())
           .append(EPOCH.name(), m.epoch())

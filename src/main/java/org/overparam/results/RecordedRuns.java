@@ -139,19 +139,44 @@ public record RecordedRuns(String experiment, Map<String, Run> recorded, List<Ru
    * empty when every recorded run shares the planned configuration.
    */
   public List<String> otherConfigurations(String plannedJson) {
-    String planned = RunSpec.configId(plannedJson);
+    return otherConfigurations(List.of(plannedJson));
+  }
+
+  /**
+   * As {@link #otherConfigurations(String)} for a file of several configurations (one run
+   * spec's JSON of each, as its optimiser or augmentation axes and its distillation students
+   * make them): a recorded configuration none of them has is compared with the planned one it
+   * differs from in the fewest fields.
+   */
+  public List<String> otherConfigurations(List<String> plannedJsons) {
+    Map<String, String> planned = new java.util.LinkedHashMap<>();
+    plannedJsons.forEach(j -> planned.putIfAbsent(RunSpec.configId(j), j));
     Map<String, List<Run>> byConfig = recorded.values().stream()
-        .filter(r -> !r.configId().equals(planned))
+        .filter(r -> !planned.containsKey(r.configId()))
         .collect(Collectors.groupingBy(Run::configId, TreeMap::new, Collectors.toList()));
     List<String> out = new ArrayList<>();
-    byConfig.forEach((id, runs) -> out.add(runs.size() + " recorded run(s) of configuration "
-        + id + " (this file's is " + planned + "): " + differences(runs.get(0).configJson(),
-        plannedJson)));
+    byConfig.forEach((id, runs) -> {
+      String json = runs.get(0).configJson();
+      Map.Entry<String, String> nearest = planned.entrySet().stream()
+          .min(java.util.Comparator.comparingInt(p -> changed(json, p.getValue()).size()))
+          .orElseThrow();
+      out.add(runs.size() + " recorded run(s) of configuration " + id + " (this file's is "
+          + (planned.size() == 1 ? "" : "nearest ") + nearest.getKey() + "): "
+          + differences(json, nearest.getValue()));
+    });
     return out;
   }
 
   /** "epochs 100 -> 50, optimizer.learning_rate 0.001 -> 0.01": fields of a that b changes. */
   public static String differences(String aJson, String bJson) {
+    List<String> diffs = changed(aJson, bJson);
+    return diffs.isEmpty() ? "no field differs" : diffs.size() > 6
+        ? String.join(", ", diffs.subList(0, 6)) + " and " + (diffs.size() - 6) + " more"
+        : String.join(", ", diffs);
+  }
+
+  /** The configuration fields of a that b changes, each as "name a-value -> b-value". */
+  private static List<String> changed(String aJson, String bJson) {
     Map<String, String> a = RunSpec.configFields(aJson);
     Map<String, String> b = RunSpec.configFields(bJson);
     java.util.SortedSet<String> keys = new java.util.TreeSet<>(a.keySet());
@@ -164,9 +189,7 @@ public record RecordedRuns(String experiment, Map<String, Run> recorded, List<Ru
         diffs.add(k + " " + x + " -> " + y);
       }
     }
-    return diffs.isEmpty() ? "no field differs" : diffs.size() > 6
-        ? String.join(", ", diffs.subList(0, 6)) + " and " + (diffs.size() - 6) + " more"
-        : String.join(", ", diffs);
+    return diffs;
   }
 
   /** Checks the files of {@code experiment} under the results root {@code root} (footers). */

@@ -11,6 +11,8 @@ import org.apache.hadoop.fs.Path;
  * &lt;root&gt;/runs/experiment=&lt;name&gt;/&lt;run_id&gt;.parquet         {@link RunsTable}
  * &lt;root&gt;/compression/experiment=&lt;name&gt;/&lt;run_id&gt;.parquet  {@link CompressionTable}
  * &lt;root&gt;/_checkpoints/...                            {@link CheckpointStore}
+ * &lt;root&gt;/_models/experiment=&lt;name&gt;/&lt;run_id&gt;.zip        distillation teachers' trained
+ *                                                   networks ({@link CheckpointStore})
  * &lt;root&gt;/analysis/&lt;table&gt;/experiment=&lt;name&gt;/part-*.parquet  analysis tables, replaced
  *                                                   as one unit with their _ANALYSIS.json
  * &lt;root&gt;/report/&lt;name&gt;/index.html                     the report
@@ -23,6 +25,8 @@ public final class ResultsLayout {
   public static final String ANALYSIS = "analysis";
   public static final String REPORT = "report";
   public static final String CHECKPOINTS = "_checkpoints";
+  /** Trained networks kept for distillation (readers skip it, as every {@code _} folder). */
+  public static final String MODELS = "_models";
   /** The partition column of every table. */
   public static final String PARTITION = "experiment";
 

@@ -19,10 +19,17 @@ import org.overparam.train.RunResult;
  * <pre>
  * column            type       meaning
  * run_id            string     as in metrics
+ * teacher_run_id    string     as in metrics (null for a run trained on labels alone)
  * status            string     completed | diverged | failed
  * message           string     why it failed or diverged, else empty
  * strategy          string     per-task | parameter-averaging
  * params            long       parameters of the built network
+ * optimizer         string     sgd | adam
+ * learning_rate     double     optimizer learning rate
+ * batch_size        int        examples per step
+ * augmentation      int        largest random shift of each training example per epoch
+ *                              (0 = none; null in files written before the column existed,
+ *                              as are optimizer, learning_rate and batch_size)
  * epochs_planned    int        epochs in the configuration
  * epochs_recorded   int        evaluated epochs written to metrics
  * last_epoch        int        last epoch with finite losses (0 if none)
@@ -49,12 +56,20 @@ public final class RunsTable {
 
   static Group row(RunResult r, Provenance p) {
     String json = r.spec().toJson();
-    return new SimpleGroupFactory(SCHEMA).newGroup()
+    Group g = new SimpleGroupFactory(SCHEMA).newGroup();
+    if (r.spec().distillation() != null) {
+      g.append(TEACHER_RUN_ID.name(), r.spec().distillation().teacherRunId());
+    }
+    return g
         .append(RUN_ID.name(), r.runId())
         .append(STATUS.name(), r.status().label())
         .append(MESSAGE.name(), r.message())
         .append(STRATEGY.name(), r.strategy())
         .append(PARAMS.name(), r.params())
+        .append(OPTIMIZER.name(), r.spec().optimizer().kind())
+        .append(LEARNING_RATE.name(), r.spec().optimizer().learningRate())
+        .append(BATCH_SIZE.name(), r.spec().optimizer().batchSize())
+        .append(AUGMENTATION.name(), r.spec().augmentation())
         .append(EPOCHS_PLANNED.name(), r.spec().epochs())
         .append(EPOCHS_RECORDED.name(), r.epochs().size())
         .append(LAST_EPOCH.name(), r.last() == null ? 0 : r.last().epoch())

@@ -60,11 +60,15 @@ public record Table(String name, List<Column> columns) {
     return columns.indexOf(c);
   }
 
-  /** The schema parquet-java writes the table with: every column required. */
+  /**
+   * The schema parquet-java writes the table with: every column required but the
+   * {@link Column#optional} ones.
+   */
   public MessageType parquetSchema() {
     Types.MessageTypeBuilder b = Types.buildMessage();
     for (Column c : columns) {
-      b.addField(c.type().parquetColumn(c.name()));
+      b.addField(c.optional() ? c.type().optionalParquetColumn(c.name())
+          : c.type().parquetColumn(c.name()));
     }
     return b.named(name);
   }

@@ -42,11 +42,13 @@ public final class Capacity {
 
   /**
    * Refuses a grid of more than {@link #MAX_RUNS} runs, naming each axis's size, and a
-   * {@code refine.max_runs} that would take it past them. Call it before
+   * {@code refine.max_runs} or {@code distillation} students that would take it past them. Call it before
    * {@link org.overparam.config.Grid#runs}, which would build them all.
    */
   public static void checkGrid(ExperimentConfig c) {
     Map<String, Integer> axes = new LinkedHashMap<>();
+    axes.put("optimizer settings", c.optimizer().configs().size());
+    axes.put("augmentation", c.augmentation().size());
     axes.put("train_sizes", c.trainSizes().size());
     axes.put("label_noise", c.labelNoise().size());
     axes.put("model.depths", c.model().depths().size());
@@ -72,16 +74,28 @@ public final class Capacity {
           + "grid's %,d runs is more than the limit of %,d runs per experiment",
           c.refine().maxRuns(), (long) runs, MAX_RUNS));
     }
+    if (c.distillation() != null) {
+      double students = runs / c.model().widths().size() * c.distillation().widths().size();
+      if (runs + students + (c.refine() == null ? 0 : c.refine().maxRuns()) > MAX_RUNS) {
+        throw new ConfigException(String.format(Locale.ROOT, "distillation.widths: %,d "
+            + "students added to the grid's %,d runs%s is more than the limit of %,d runs per "
+            + "experiment", (long) students, (long) runs, c.refine() == null ? ""
+            : " and refine's " + c.refine().maxRuns(), MAX_RUNS));
+      }
+    }
   }
 
   /**
    * Refuses the grid if one of its models needs more than {@code available} to train, naming
-   * the smallest such width, its parameter count and the bytes needed and available.
+   * the smallest such width, its parameter count and the bytes needed and available. Each model
+   * size is judged by its most demanding run: the largest batch, Adam's two moments rather than
+   * SGD's one.
    */
   public static void checkMemory(List<RunSpec> runs, Memory available) {
     Map<String, RunSpec> sizes = new LinkedHashMap<>();
     for (RunSpec r : runs) {
-      sizes.putIfAbsent(r.family() + "/" + r.depth() + "/" + r.width() + "/" + r.embedding(), r);
+      sizes.merge(r.family() + "/" + r.depth() + "/" + r.width() + "/" + r.embedding() + "/"
+          + r.heads(), r, (a, b) -> bytesNeeded(b) > bytesNeeded(a) ? b : a);
     }
     List<RunSpec> tooLarge = new ArrayList<>();
     for (RunSpec r : sizes.values()) {

@@ -3,13 +3,17 @@ package org.overparam.train;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.overparam.config.RunSpec;
 
 /**
  * Where a long run saves its state every {@code checkpoint_every} epochs and finds it again after
- * a crash. Implemented by the results store; small and serializable, so the per-task strategy
- * ships it to the executor that trains the run.
+ * a crash, and where the final network of a run that teaches others (a distillation teacher) is
+ * kept once it is trained, for its students to read where they train. Implemented by the
+ * results store; small and serializable, so the per-task strategy ships it to the executor that
+ * trains the run, and the parameter-averaging strategy to the executors that build its
+ * minibatches.
  */
 public interface Checkpoints extends Serializable {
 
@@ -56,5 +60,29 @@ public interface Checkpoints extends Serializable {
 
     @Override
     public void save(RunSpec spec, Checkpoint c) {}
+  }
+
+  /**
+   * The same store, keeping the final network of the runs {@code runIds} (distillation
+   * teachers) after they complete ({@link #saveFinal}); other runs keep none, as before.
+   */
+  default Checkpoints keepingFinal(Set<String> runIds) {
+    return this;
+  }
+
+  /**
+   * Called once a run has completed, with its trained network: kept atomically, if this store
+   * keeps {@code spec}'s run ({@link #keepingFinal}); a failure is reported, never thrown.
+   */
+  default void saveFinal(RunSpec spec, MultiLayerNetwork net) {}
+
+  /** Whether the final network of run {@code runId} of {@code experiment} is kept. */
+  default boolean hasFinal(String experiment, String runId) {
+    return false;
+  }
+
+  /** The kept final network of run {@code runId} of {@code experiment}, if there is one. */
+  default Optional<MultiLayerNetwork> finalModel(String experiment, String runId) {
+    return Optional.empty();
   }
 }

@@ -12,8 +12,9 @@ import org.overparam.train.Checkpoints.Checkpoint;
 
 /**
  * The one epoch loop of every strategy: fit an epoch, evaluate at the run's cadence (and after
- * its last epoch), end a run whose loss is no longer finite as diverged, checkpoint when due, and
- * report each evaluated epoch. A strategy supplies only how one epoch is fitted ({@link Step}):
+ * its last epoch), end a run whose loss is no longer finite as diverged, checkpoint when due,
+ * report each evaluated epoch, and hand a completed run's network to the store that keeps
+ * distillation teachers ({@link Checkpoints#saveFinal}). A strategy supplies only how one epoch is fitted ({@link Step}):
  * in this JVM ({@code per-task}) or data-parallel across executors ({@code parameter-averaging}).
  */
 public final class EpochLoop {
@@ -120,6 +121,8 @@ public final class EpochLoop {
       run.listener().onEpoch(spec, m);
       checkpoint(run, epoch, net, epochs);
     }
+    // A distillation teacher's network stays for its students (other runs keep nothing).
+    run.checkpoints().saveFinal(spec, net);
     return new Outcome(net, epochs, RunStatus.COMPLETED, "");
   }
 

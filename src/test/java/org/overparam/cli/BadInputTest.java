@@ -224,8 +224,61 @@ class BadInputTest {
             "optimizer.learning_rate: must be"),
         yaml("momentum of one", "momentum: 0.9", "momentum: 1.0", "optimizer.momentum"),
         yaml("zero batch size", "batch_size: 32", "batch_size: 0", "optimizer.batch_size"),
+        yaml("zero reference width", "batch_size: 32", "batch_size: 32, reference_width: 0",
+            "optimizer.reference_width: must be > 0"),
         yaml("batch larger than the training set", "batch_size: 32", "batch_size: 65",
             "optimizer.batch_size: 65 is larger than the smallest of train_sizes (64)"),
+        // --- optimiser axes: one value or a list, each value named by its index
+        yaml("empty list of batch sizes", "batch_size: 32", "batch_size: []",
+            "optimizer.batch_size: grid is empty; give at least one value"),
+        yaml("repeated optimizer kind", "kind: sgd", "kind: [sgd, sgd]",
+            "optimizer.kind: values repeat: [sgd, sgd]"),
+        yaml("unknown optimizer in a list", "kind: sgd", "kind: [sgd, rmsprop]",
+            "optimizer.kind[1]: 'rmsprop' is not one of [sgd, adam]"),
+        yaml("negative learning rate in a list", "learning_rate: 0.05",
+            "learning_rate: [0.05, -0.1]",
+            "optimizer.learning_rate[1]: must be a finite number > 0, got -0.1"),
+        yaml("word for a learning rate in a list", "learning_rate: 0.05",
+            "learning_rate: [0.05, fast]",
+            "optimizer.learning_rate[1]: wrong type, expected a number"),
+        yaml("zero batch size in a list", "batch_size: 32", "batch_size: [32, 0]",
+            "optimizer.batch_size[1]: must be > 0, got 0"),
+        yaml("fraction for a batch size in a list", "batch_size: 32", "batch_size: [32, 8.5]",
+            "optimizer.batch_size[1]: wrong type, expected an integer"),
+        yaml("batch in a list larger than the training set", "batch_size: 32",
+            "batch_size: [32, 65]",
+            "optimizer.batch_size[1]: 65 is larger than the smallest of train_sizes (64)"),
+        yaml("learning rates by kind missing a kind", "kind: sgd, learning_rate: 0.05",
+            "kind: [sgd, adam], learning_rate: {sgd: 0.05}",
+            "optimizer.learning_rate: gives no rate for kind adam"),
+        yaml("learning rate of a kind not listed", "learning_rate: 0.05",
+            "learning_rate: {sgd: 0.05, adam: 0.001}",
+            "optimizer.learning_rate.adam: 'adam' is not one of the kinds optimizer.kind lists"),
+        yaml("negative learning rate of a kind", "kind: sgd, learning_rate: 0.05",
+            "kind: [sgd, adam], learning_rate: {sgd: 0.05, adam: [0.001, -1]}",
+            "optimizer.learning_rate.adam[1]: must be a finite number > 0, got -1.0"),
+        yaml("optimizer that is not a mapping",
+            "optimizer: {kind: sgd, learning_rate: 0.05, momentum: 0.9, batch_size: 32}",
+            "optimizer: sgd", "optimizer: wrong type, expected a mapping"),
+        // --- augmentation
+        yaml("negative augmentation", "dropout: [0.0]", "dropout: [0.0]\naugmentation: [0, -1]",
+            "augmentation: value -1 must be >= 0"),
+        yaml("repeated augmentation", "dropout: [0.0]", "dropout: [0.0]\naugmentation: [2, 2]",
+            "augmentation: values repeat: [2, 2]"),
+        yaml("augmentation of features without an order", "dropout: [0.0]",
+            "dropout: [0.0]\naugmentation: [0, 2]", "augmentation: 2 for dataset kind "
+                + "teacher-student, whose features have no spatial order to shift along"),
+        text("augmentation of a text", gpt("widths: [8]", "context: 4")
+                + "augmentation: [0, 1]\n", "augmentation: 1 for dataset kind text: a text's "
+                + "tokens are not shifted"),
+        yaml("augmentation as wide as the images", "{kind: teacher-student, input_dim: 8, "
+                + "classes: 3, test_size: 100}", "{kind: fashion-mnist, test_size: 20}\n"
+                + "augmentation: [28]", "augmentation: value 28 must be less than 28, the side "
+                + "of its 28x28 images of dataset kind fashion-mnist"),
+        yaml("augmentation as long as the sequences", "{kind: teacher-student, input_dim: 8, "
+                + "classes: 3, test_size: 100}", "{kind: npz, path: none.npz, test_fraction: 0.2, "
+                + "input_dim: 8, classes: 3}\naugmentation: [8]", "augmentation: value 8 must be "
+                + "less than 8, the length of its 8-position sequences of dataset kind npz"),
         yaml("training set larger than the data", "train_sizes: [64]", "train_sizes: [60001]",
             "train_sizes: 60001 exceeds the 60000 training examples"),
         yaml("one class", "classes: 3", "classes: 1", "dataset.classes: must be >= 2"),
@@ -270,13 +323,65 @@ class BadInputTest {
         yaml("refine budget past the run limit", "widths: [4]}", "widths: [4, 16]}\nrefine: "
             + "{max_runs: 99999}", "refine.max_runs: 99,999 added to the grid's 2 runs is more "
             + "than the limit of 100,000 runs per experiment"),
+        // --- distillation
+        yaml("distillation temperature of zero", "epochs: 4", "epochs: 4\ndistillation: "
+            + "{widths: [2], temperature: 0, alpha: 0.5}",
+            "distillation.temperature: must be a finite number > 0, got 0.0"),
+        yaml("distillation without a temperature", "epochs: 4", "epochs: 4\ndistillation: "
+            + "{widths: [2], alpha: 0.5}", "distillation.temperature: is required"),
+        yaml("distillation alpha above one", "epochs: 4", "epochs: 4\ndistillation: "
+            + "{widths: [2], temperature: 4, alpha: 1.5}", "distillation.alpha: must be in "
+            + "[0, 1] (the weight of the soft labels), got 1.5"),
+        yaml("distillation alpha below zero", "epochs: 4", "epochs: 4\ndistillation: "
+            + "{widths: [2], temperature: 4, alpha: -0.1}", "distillation.alpha: must be in "
+            + "[0, 1]"),
+        yaml("distillation without student widths", "epochs: 4", "epochs: 4\ndistillation: "
+            + "{temperature: 4, alpha: 0.5}", "distillation.widths: is required"),
+        yaml("distillation with an empty list of students", "epochs: 4", "epochs: 4\n"
+            + "distillation: {widths: [], temperature: 4, alpha: 0.5}",
+            "distillation.widths: grid is empty; give at least one value"),
+        yaml("distillation student width of zero", "epochs: 4", "epochs: 4\ndistillation: "
+            + "{widths: [0, 2], temperature: 4, alpha: 0.5}",
+            "distillation.widths: value 0 must be in 1..65536"),
+        yaml("distillation teacher not a grid width", "epochs: 4", "epochs: 4\ndistillation: "
+            + "{teacher_width: 16, widths: [2], temperature: 4, alpha: 0.5}",
+            "distillation.teacher_width: 16 is not one of model.widths [4] (the teacher is a "
+            + "grid run)"),
+        yaml("distillation teacher width neither largest nor a width", "epochs: 4", "epochs: "
+            + "4\ndistillation: {teacher_width: smallest, widths: [2], temperature: 4, "
+            + "alpha: 0.5}", "distillation.teacher_width: must be 'largest' or a width of "
+            + "model.widths, got 'smallest'"),
+        yaml("distillation teacher width not whole", "epochs: 4", "epochs: 4\ndistillation: "
+            + "{teacher_width: 4.5, widths: [2], temperature: 4, alpha: 0.5}",
+            "distillation.teacher_width: must be 'largest' or a width of model.widths, got 4.5"),
+        yaml("distillation with an unknown key", "epochs: 4", "epochs: 4\ndistillation: "
+            + "{widths: [2], temperature: 4, alpha: 0.5, beta: 1}",
+            "distillation.beta: unknown key (known: alpha, teacher_width, temperature, widths)"),
+        text("distillation of a text family", gpt("widths: [8]", "context: 4")
+            + "distillation: {widths: [8], temperature: 4, alpha: 0.5}\n",
+            "distillation: only family mlp is supported (its students fit a mixed distribution "
+            + "over the classes of each example); family gpt predicts tokens of a text"),
+        text("distillation students past the run limit", BASE.replace("seeds: [0]", "seeds: "
+                + IntStream.range(0, 1000).boxed().toList()).replace("widths: [4]", "widths: "
+                + IntStream.rangeClosed(1, 50).boxed().toList()) + "distillation: {widths: "
+                + IntStream.rangeClosed(1, 60).boxed().toList() + ", temperature: 4, alpha: "
+                + "0.5}\n", "distillation.widths: 60,000 students added to the grid's 50,000 "
+                + "runs is more than the limit of 100,000 runs per experiment"),
         // --- what the grid asks of the machine
         text("grid of more than 100,000 runs", BASE.replace("seeds: [0]", "seeds: "
                 + IntStream.range(0, 1000).boxed().toList()).replace("widths: [4]", "widths: "
                 + IntStream.rangeClosed(1, 101).boxed().toList()),
-            "grid: 1 train_sizes x 1 label_noise x 1 model.depths x 101 model.widths x 1 "
-                + "weight_decay x 1 dropout x 1000 seeds = 101,000 runs, more than the limit of "
-                + "100,000 runs per experiment"),
+            "grid: 1 optimizer settings x 1 augmentation x 1 train_sizes x 1 label_noise x 1 "
+                + "model.depths x 101 model.widths x 1 weight_decay x 1 dropout x 1000 seeds = "
+                + "101,000 runs, more than the limit of 100,000 runs per experiment"),
+        text("optimiser axes taking a grid past 100,000 runs", BASE.replace("seeds: [0]",
+                "seeds: " + IntStream.range(0, 1000).boxed().toList()).replace("widths: [4]",
+                "widths: " + IntStream.rangeClosed(1, 26).boxed().toList()).replace(
+                "kind: sgd, learning_rate: 0.05", "kind: [sgd, adam], learning_rate: 0.05")
+                .replace("batch_size: 32", "batch_size: [16, 32]"),
+            "grid: 4 optimizer settings x 1 augmentation x 1 train_sizes x 1 label_noise x 1 "
+                + "model.depths x 26 model.widths x 1 weight_decay x 1 dropout x 1000 seeds = "
+                + "104,000 runs"),
         text("model too large for an executor", BASE.replace("depths: [1], widths: [4]",
             "depths: [64], widths: [4, 65536]"), "model.widths: width 65536 at depth 64 has "
                 + "270,587,854,851 parameters; training it needs about 3.7 TiB (4-byte "

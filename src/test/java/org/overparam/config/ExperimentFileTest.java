@@ -42,6 +42,19 @@ class ExperimentFileTest {
     assertThat(a.runId()).isEqualTo(b.runId()).isNotEqualTo(c.runId());
   }
 
+  @Test
+  void aReferenceWidthScalesTheRateInverselyWithWidthAndLeavesOtherFilesIdsAlone() {
+    ExperimentConfig plain = ExperimentFile.parse(GOOD, "plain");
+    assertThat(plain.optimizer().referenceWidth()).isNull();
+    assertThat(Grid.runs(plain).get(0).toJson()).doesNotContain("reference_width");
+    ExperimentConfig scaled = ExperimentFile.parse(
+        GOOD.replace("batch_size: 32", "batch_size: 32, reference_width: 8"), "scaled");
+    OptimizerConfig o = scaled.optimizer().configs().get(0);
+    assertThat(o.learningRateAt(8)).isEqualTo(o.learningRate());
+    assertThat(o.learningRateAt(32)).isEqualTo(o.learningRate() / 4);
+    assertThat(Grid.runs(scaled).get(0).runId()).isNotEqualTo(Grid.runs(plain).get(0).runId());
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', textBlock = """
       unknown top-level key    | epochs: 3                   | epochs: 3\\nfoo: 1                 | foo: unknown key

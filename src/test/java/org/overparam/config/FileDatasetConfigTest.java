@@ -99,7 +99,7 @@ class FileDatasetConfigTest {
     assertThat(d.numClasses()).isEqualTo(10);
     assertThat(c.trainSizes()).containsExactly(4000);
     assertThat(c.model().depths()).containsExactly(2);
-    assertThat(c.optimizer().kind()).isEqualTo("sgd");
+    assertThat(c.optimizer().kinds()).containsExactly("sgd");
     assertThat(c.epochs()).isEqualTo(500);
   }
 }

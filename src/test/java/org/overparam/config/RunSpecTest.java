@@ -67,4 +67,62 @@ class RunSpecTest {
         .containsEntry("epochs", "4").containsKey("dataset.kind");
     assertThat(fields.keySet()).doesNotContainAnyElementsOf(RunSpec.GRID_FIELDS);
   }
+
+  @Test
+  void studentsAreOneConfigurationApartFromTheLabelOnlyRunsAndEachNamesItsOwnTeacher() {
+    String yaml = BASE + "distillation: {teacher_width: 8, widths: [2, 4], temperature: 4.0, "
+        + "alpha: 0.7}\n";
+    ExperimentConfig c = ExperimentFile.parse(yaml, "ids.yaml");
+    List<RunSpec> grid = Grid.runs(c);
+    // The section changes no run of the grid: same JSON, same ids.
+    assertThat(grid).isEqualTo(runs(BASE));
+    assertThat(grid.get(0).toJson()).doesNotContain("distillation");
+    List<RunSpec> teachers = Distillation.teachers(c, grid);
+    List<RunSpec> students = Distillation.students(c, grid);
+    assertThat(teachers).hasSize(64).allMatch(t -> t.width() == 8);
+    assertThat(students).hasSize(128);
+    for (int i = 0; i < students.size(); i++) {
+      RunSpec s = students.get(i);
+      RunSpec t = teachers.get(i / 2);
+      assertThat(s.width()).isEqualTo(i % 2 == 0 ? 2 : 4);
+      assertThat(s.distillation()).isEqualTo(new Distillation(t.runId(), 8, 4.0, 0.7));
+      // Everything else is the teacher's: same cell and seed, hence the same training set.
+      assertThat(s.withWidth(8).withDistillation(null)).isEqualTo(t);
+    }
+    assertThat(students.get(0).toJson()).contains("\"distillation\":{\"alpha\":0.7,"
+        + "\"teacher_run_id\":\"" + teachers.get(0).runId() + "\",\"teacher_width\":8,"
+        + "\"temperature\":4.0}");
+    // The teacher's id is part of a student's id, not of its configuration.
+    assertThat(students.stream().map(RunSpec::runId).distinct()).hasSize(128)
+        .doesNotContainAnyElementsOf(grid.stream().map(RunSpec::runId).toList());
+    assertThat(students.stream().map(RunSpec::configId).distinct()).hasSize(1)
+        .doesNotContain(grid.get(0).configId());
+    assertThat(RunSpec.configFields(students.get(0).toJson())).containsEntry(
+        "distillation.alpha", "0.7").containsEntry("distillation.teacher_width", "8")
+        .containsEntry("distillation.temperature", "4.0")
+        .doesNotContainKey("distillation.teacher_run_id");
+    // Another temperature, weight or teacher is another configuration of students.
+    Set<String> others = List.of(yaml.replace("temperature: 4.0", "temperature: 2.0"),
+        yaml.replace("alpha: 0.7", "alpha: 0.5"), yaml.replace("teacher_width: 8",
+            "teacher_width: largest").replace("widths: [4, 8]", "widths: [4, 8, 16]"))
+        .stream().map(y -> {
+          ExperimentConfig o = ExperimentFile.parse(y, "ids.yaml");
+          return Distillation.students(o, Grid.runs(o)).get(0).configId();
+        }).collect(Collectors.toSet());
+    assertThat(others).hasSize(3).doesNotContain(students.get(0).configId());
+  }
+
+  @Test
+  void theDistillationFilesLabelOnlyRunsAreTheQuickstartsRuns() {
+    ExperimentConfig d = ExperimentFile.read(java.nio.file.Path.of(
+        "conf/experiments/distillation.yaml"));
+    Set<String> quickstart = Grid.runs(ExperimentFile.read(java.nio.file.Path.of(
+        "conf/experiments/quickstart.yaml"))).stream().map(RunSpec::runId)
+        .collect(Collectors.toSet());
+    List<RunSpec> grid = Grid.runs(d);
+    assertThat(grid).hasSize(40).allMatch(r -> quickstart.contains(r.runId()));
+    List<RunSpec> students = Distillation.students(d, grid);
+    assertThat(students).hasSize(20).allMatch(s -> s.distillation().teacherWidth() == 1024)
+        .noneMatch(s -> quickstart.contains(s.runId()));
+  }
 }

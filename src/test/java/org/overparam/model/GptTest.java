@@ -12,6 +12,8 @@ import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.learning.config.Adam;
+import org.overparam.config.OptimizerConfig;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -35,6 +37,20 @@ class GptTest {
         dropout: [%s]
         epochs: 1
         """.formatted(context, 64 * context, depth, width, heads, dropout), "g.yaml")).get(0);
+  }
+
+  @Test
+  void aReferenceWidthGivesWiderModelsProportionallySmallerAdamSteps() {
+    RunSpec s = spec(1, 32, 4, 8, 0.0);
+    RunSpec scaled = new RunSpec(s.experiment(), s.dataset(), s.family(), s.depth(), s.width(),
+        s.embedding(), s.heads(), s.trainSize(), s.labelNoise(), s.weightDecay(), s.dropout(),
+        s.seed(), new OptimizerConfig("adam", 0.01, null, 4, 8), s.epochs(), s.evalEvery(),
+        s.checkpointEvery(), s.strategy(), s.compression());
+    for (var layer : Models.build(scaled, 8, 11).getLayers()) {
+      assertThat(((Adam) layer.conf().getLayer().getUpdaterByParam(
+          layer.paramTable().keySet().iterator().next())).getLearningRate())
+          .isEqualTo(0.01 * 8 / 32);
+    }
   }
 
   /** {@code rows x context} token indices drawn uniformly from {@code vocabulary}. */

@@ -49,7 +49,8 @@ class ReportTest {
         "Model-wise: error and loss against parameters",
         "Levers: how each varied field moves the peak",
         "Epoch-wise: test error by width and epoch", "Scaling laws",
-        "Compression: how much of each model is needed");
+        "Compression: how much of each model is needed",
+        "Distillation: students against labels alone");
     // No checksum files beside the page.
     try (var files = Files.list(Analysed.dir("dd"))) {
       assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".crc"));

@@ -7,6 +7,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.overparam.config.RunSpec;
+import org.overparam.data.Augmentation;
 import org.overparam.data.Seeds;
 import org.overparam.data.TrainTest;
 import org.overparam.model.Models;
@@ -17,10 +18,12 @@ import org.overparam.train.EpochListener;
 import org.overparam.train.EpochLoop;
 import org.overparam.train.Evaluator;
 import org.overparam.train.RunResult;
+import org.overparam.train.Teacher;
 
 /**
  * Trains one model in this JVM, the {@code per-task} strategy: the shared {@link EpochLoop} with
- * an epoch that is one pass over a fresh permutation of the training set.
+ * an epoch that is one pass over a fresh permutation of the training set, its examples moved by
+ * the run's {@link Augmentation} of that epoch if it has one.
  */
 public final class LocalTrainer {
   private final EpochListener listener;
@@ -48,13 +51,15 @@ public final class LocalTrainer {
     MultiLayerNetwork net = resumed != null ? resumed.net() : Models.build(spec, in, classes);
     long params = net.numParams();
 
-    // --- data: copied into ND4J once; each epoch only permutes rows
+    // --- data: copied into ND4J once; each epoch only permutes rows. A distillation student
+    // fits its teacher's softened outputs mixed with the labels (Teacher).
     INDArray x = Evaluator.features(data.train());
-    INDArray y = Evaluator.labels(data.train());
+    INDArray y = Teacher.targets(spec, data.train(), checkpoints);
     int steps = data.train().steps();
     INDArray xTest = Evaluator.features(data.test());
     SplittableRandom order = Seeds.rng(spec.seed(), "order");
     int batch = spec.optimizer().batchSize();
+    Augmentation augmentation = Augmentation.of(spec);
 
     // --- resuming: the order stream replayed up to the checkpoint
     int first = resumed != null ? resumed.epoch() + 1 : 1;
@@ -69,7 +74,10 @@ public final class LocalTrainer {
           @Override
           public MultiLayerNetwork fit(MultiLayerNetwork model, int epoch) {
             int[] perm = Seeds.permutation(n, order);
-            INDArray xs = Nd4j.pullRows(x, 1, perm);
+            // Augmented features are built for this epoch alone; x, which is evaluated, never is.
+            INDArray xs = augmentation.none() ? Nd4j.pullRows(x, 1, perm)
+                : Nd4j.create(augmentation.features(data.train(), perm, epoch),
+                    new long[] {n, in}, 'c');
             INDArray ys = Nd4j.pullRows(y, 1, perm);
             for (int start = 0; start < n; start += batch) {
               int end = Math.min(n, start + batch);

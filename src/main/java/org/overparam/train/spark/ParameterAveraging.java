@@ -16,8 +16,10 @@ import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
 import org.overparam.config.RunSpec;
 import org.overparam.config.StrategyConfig;
+import org.overparam.data.Augmentation;
 import org.overparam.data.Datasets;
 import org.overparam.data.Examples;
 import org.overparam.data.Seeds;
@@ -31,6 +33,7 @@ import org.overparam.train.EpochListener;
 import org.overparam.train.EpochLoop;
 import org.overparam.train.Evaluator;
 import org.overparam.train.RunResult;
+import org.overparam.train.Teacher;
 import org.overparam.train.Threads;
 import org.overparam.train.local.Hosts;
 
@@ -52,6 +55,11 @@ import org.overparam.train.local.Hosts;
  *
  * <p>The minibatches are built once per run on the executors, from their own copy of the data,
  * and cached there as INDArrays; workers fit with as many native threads as their task has cores.
+ * A run with augmentation builds them again every epoch instead, the same examples in the same
+ * minibatches, each moved by its {@link Augmentation} offset of that epoch (the ones the
+ * per-task strategy would give it), and drops them after the epoch. A distillation student's
+ * targets are computed there too, each executor reading the teacher's kept network from the
+ * results root ({@link Teacher}).
  */
 final class ParameterAveraging {
   private ParameterAveraging() {}
@@ -69,12 +77,14 @@ final class ParameterAveraging {
 
     // Minibatches built once on the executors from their own copy of the data, kept there as
     // INDArrays for every epoch. Tasks carry only a worker index: data parallelized from the
-    // driver would ride along with every task of every averaging round.
-    JavaRDD<DataSet> batches = sc.parallelize(range(workers), workers)
-        .mapPartitionsWithIndex((worker, ignored) -> workerBatches(spec, worker, workers)
-            .iterator(), true)
+    // driver would ride along with every task of every averaging round. With augmentation each
+    // epoch builds its own (epochBatches).
+    boolean augmented = spec.augmentation() > 0;
+    JavaRDD<DataSet> batches = augmented ? null : epochBatches(sc, spec, workers, 0, checkpoints)
         .persist(StorageLevel.MEMORY_ONLY());
-    batches.count();
+    if (batches != null) {
+      batches.count();
+    }
     INDArray x = Evaluator.features(data.train());
     INDArray xTest = Evaluator.features(data.test());
 
@@ -93,7 +103,12 @@ final class ParameterAveraging {
                   + workers + " workers)");
               SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, model,
                   master(spec, workers, epoch, data.train().count()));
-              MultiLayerNetwork fitted = sparkNet.fit(batches);
+              JavaRDD<DataSet> these = augmented ? epochBatches(sc, spec, workers, epoch, checkpoints)
+                  : batches;
+              MultiLayerNetwork fitted = sparkNet.fit(these);
+              if (augmented) {
+                these.unpersist(false); // the training master caches what it fits
+              }
               score = sparkNet.getScore();
               return fitted;
             }
@@ -109,7 +124,9 @@ final class ParameterAveraging {
             }
           });
     } finally {
-      batches.unpersist(false);
+      if (batches != null) {
+        batches.unpersist(false);
+      }
     }
     long flops = Models.trainingFlopsPerExample(spec, data.train().dim(), data.train().classes());
     RunResult result = out.result(spec, "parameter-averaging", params, flops, started, "cpu",
@@ -134,15 +151,38 @@ final class ParameterAveraging {
         .build();
   }
 
-  /**
-   * Worker {@code worker}'s share of the minibatches: a contiguous slice, as Spark would have cut
-   * the list had it been parallelized from the driver. Runs on the executor.
-   */
+  /** The minibatches of epoch {@code epoch}, built on the executors, one partition a worker. */
+  private static JavaRDD<DataSet> epochBatches(JavaSparkContext sc, RunSpec spec, int workers,
+      int epoch, Checkpoints checkpoints) {
+    return sc.parallelize(range(workers), workers)
+        .mapPartitionsWithIndex((worker, ignored) -> workerBatches(spec, worker, workers, epoch,
+            checkpoints).iterator(), true);
+  }
+
+  /** Worker {@code worker}'s share of the minibatches of a run without augmentation. */
   static List<DataSet> workerBatches(RunSpec spec, int worker, int workers) {
+    return workerBatches(spec, worker, workers, 0, Checkpoints.none());
+  }
+
+  /** Worker {@code worker}'s share of the minibatches of epoch {@code epoch}. */
+  static List<DataSet> workerBatches(RunSpec spec, int worker, int workers, int epoch) {
+    return workerBatches(spec, worker, workers, epoch, Checkpoints.none());
+  }
+
+  /**
+   * Worker {@code worker}'s share of the minibatches of epoch {@code epoch} (which only
+   * augmentation depends on): a contiguous slice, as Spark would have cut the list had it been
+   * parallelized from the driver; a distillation student's targets computed here from its
+   * teacher's network in {@code store} ({@link Teacher#targets}). Runs on the executor.
+   */
+  static List<DataSet> workerBatches(RunSpec spec, int worker, int workers, int epoch,
+      Checkpoints store) {
     Blas.checkCoreType();
     Threads.limit(taskCores());
     TrainTest data = Datasets.prepare(Datasets.load(spec.dataset()), spec);
-    List<DataSet> all = minibatches(data.train(), spec.strategy().batchPerWorker(), spec.seed());
+    List<DataSet> all = minibatches(data.train(), spec.distillation() == null ? null
+        : Teacher.targets(spec, data.train(), store), spec.strategy().batchPerWorker(),
+        spec.seed(), Augmentation.of(spec), epoch);
     int from = (int) ((long) worker * all.size() / workers);
     int to = (int) ((long) (worker + 1) * all.size() / workers);
     return new ArrayList<>(all.subList(from, to));
@@ -164,10 +204,23 @@ final class ParameterAveraging {
 
   /** The training set, shuffled once by the run seed, cut into DataSets of {@code size} rows. */
   static List<DataSet> minibatches(Examples train, int size, long seed) {
+    return minibatches(train, null, size, seed, new Augmentation(0, null, seed), 0);
+  }
+
+  /**
+   * The training set, shuffled once by the run seed, cut into DataSets of {@code size} rows,
+   * each example moved by its {@code augmentation} offset of epoch {@code epoch}, fitting
+   * {@code targets} (one row per example, in the order of {@code train}) or the labels where
+   * null.
+   */
+  static List<DataSet> minibatches(Examples train, INDArray targets, int size, long seed,
+      Augmentation augmentation, int epoch) {
     int[] perm = Seeds.permutation(train.count(), Seeds.rng(seed, "partition"));
     Examples shuffled = train.rows(perm, null);
-    INDArray x = Evaluator.features(shuffled);
-    INDArray y = Evaluator.labels(shuffled);
+    INDArray x = augmentation.none() ? Evaluator.features(shuffled)
+        : Nd4j.create(augmentation.features(train, perm, epoch),
+            new long[] {train.count(), train.dim()}, 'c');
+    INDArray y = targets == null ? Evaluator.labels(shuffled) : Nd4j.pullRows(targets, 1, perm);
     List<DataSet> out = new ArrayList<>();
     for (int start = 0; start < train.count(); start += size) {
       int end = Math.min(train.count(), start + size);

@@ -34,11 +34,21 @@ public final class Sweep {
   private final JavaSparkContext sc;
   private final RunSink sink;
   private final PrintStream out;
+  private final Set<String> keepModels;
 
   public Sweep(JavaSparkContext sc, RunSink sink, PrintStream out) {
+    this(sc, sink, out, Set.of());
+  }
+
+  /**
+   * A sweep that also keeps the trained networks of the runs {@code keepModels} (distillation
+   * teachers: see {@link Checkpoints#keepingFinal}).
+   */
+  public Sweep(JavaSparkContext sc, RunSink sink, PrintStream out, Set<String> keepModels) {
     this.sc = sc;
     this.sink = sink;
     this.out = out;
+    this.keepModels = Set.copyOf(keepModels);
   }
 
   public Summary run(List<RunSpec> runs) {
@@ -59,7 +69,8 @@ public final class Sweep {
         skipped, perTask.size() + averaged.size(), perTask.size(), slots, averaged.size(),
         sc.master());
     Progress progress = new Progress(perTask.size() + averaged.size(), out);
-    Checkpoints checkpoints = sink.checkpoints();
+    Checkpoints checkpoints = keepModels.isEmpty() ? sink.checkpoints()
+        : sink.checkpoints().keepingFinal(keepModels);
 
     // Per-task: longest jobs first, as planned. One driver thread per task slot; the pool grows
     // when executors register after the sweep has started (standalone and YARN add them late).
