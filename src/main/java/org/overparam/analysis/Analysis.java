@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeSet;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -21,15 +22,16 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.overparam.results.Catalog;
 import org.overparam.config.ConfigException;
+import org.overparam.config.RunSpec;
 import org.overparam.results.DiskFull;
 import org.overparam.results.RecordedRuns;
 
 /**
  * {@code overparam analyze}: reads the metrics (and runs) tables and writes the analysis tables
  * under {@code <results>/analysis/}: curves, epoch_curves, epoch_wise, double_descent,
- * peak_by_setting, sample_wise, run_status, scaling_fits, scaling_curves, compute_optimal,
- * distillation (empty without students) and, where a compression table exists,
- * compression_curves and compression_tolerance.
+ * peak_by_setting, lever_effects, sample_wise, run_status, scaling_fits, scaling_curves,
+ * compute_optimal, distillation (empty without students) and, where a compression table
+ * exists, compression_curves and compression_tolerance.
  * Spark does the passes over the metrics rows; everything after works on the per-cell aggregates
  * on the driver.
  */
@@ -162,7 +164,14 @@ public final class Analysis {
         options.seed());
     Tables.write(spark, folder, Catalog.DOUBLE_DESCENT,
         modelWise.stream().map(DoubleDescent::row).toList());
-    Tables.write(spark, folder, Catalog.PEAK_BY_SETTING, DoubleDescent.peakBySetting(modelWise));
+    // Each setting's peak with intervals over seeds, and how each lever moves it.
+    List<SettingPeak> peaks = SettingPeak.of(modelWise, options.seed());
+    Tables.write(spark, folder, Catalog.PEAK_BY_SETTING,
+        peaks.stream().map(SettingPeak::row).toList());
+    List<LeverEffects.Comparison> levers = LeverEffects.of(peaks, configFields(in),
+        options.seed());
+    Tables.write(spark, folder, Catalog.LEVER_EFFECTS,
+        levers.stream().map(LeverEffects::row).toList());
     Tables.write(spark, folder, Catalog.SAMPLE_WISE, DoubleDescent.sampleWise(curves));
     time.lap("double descent");
 
@@ -201,6 +210,9 @@ public final class Analysis {
       inputLines.stream().filter(l -> l.startsWith(e + ": "))
           .forEach(l -> out.println("overparam: analyze: " + l));
       for (String line : findings(e, modelWise, epochWise)) {
+        out.println("overparam: analyze: " + e + ": " + line);
+      }
+      for (String line : leverLines(e, levers)) {
         out.println("overparam: analyze: " + e + ": " + line);
       }
       scaling.lines().stream().filter(l -> l.startsWith(e + ": ")).limit(MAX_LINES)
@@ -249,6 +261,25 @@ public final class Analysis {
           .set(EXPERIMENT, r.experiment()).set(CONFIG, id).set(RUNS, (long) runs.size())
           .set(DIFFERS, id.equals(main) ? ""
               : RecordedRuns.differences(runs.get(0).configJson(), mainJson)).build()));
+    }
+    return out;
+  }
+
+  /**
+   * Each experiment's configurations' fields ({@code RunSpec.configFields} of a run's
+   * {@code config_json}) by configuration id: what the configuration levers are read from.
+   * Tables that other tools wrote have none.
+   */
+  static Map<String, Map<String, SortedMap<String, String>>> configFields(Inputs in) {
+    Map<String, Map<String, SortedMap<String, String>>> out = new TreeMap<>();
+    if (in.recorded() == null) {
+      return out;
+    }
+    for (RecordedRuns r : in.recorded()) {
+      Map<String, SortedMap<String, String>> mine = out.computeIfAbsent(r.experiment(),
+          k -> new TreeMap<>());
+      r.recorded().values().forEach(x -> mine.computeIfAbsent(x.configId(),
+          k -> RunSpec.configFields(x.configJson())));
     }
     return out;
   }
@@ -321,6 +352,24 @@ public final class Analysis {
         .filter(r -> r.getAs(EXPERIMENT.name()).equals(experiment)).toList();
     out.add("epoch-wise double descent in " + mineEw.stream().filter(r -> r.<Boolean>getAs(
         HAPPENED.name())).count() + " of " + mineEw.size() + " cells");
+    return out;
+  }
+
+  /** One line per lever comparison of {@code experiment} (at most {@link #MAX_LINES}). */
+  static List<String> leverLines(String experiment, List<LeverEffects.Comparison> levers) {
+    List<LeverEffects.Comparison> mine = levers.stream()
+        .filter(c -> c.setting().series().experiment().equals(experiment)).toList();
+    // A grid lever's comparisons lie within one configuration, named where there are several
+    // (a configuration field's values name the configurations compared).
+    boolean configs = mine.stream().map(c -> c.setting().series().config()).distinct().count()
+        > 1;
+    List<String> out = new ArrayList<>();
+    mine.stream().limit(MAX_LINES).forEach(c -> out.add("lever " + (configs
+        && LeverEffects.gridLever(c.lever()) ? "config " + c.setting().series().config() + ", "
+        : "") + LeverSentence.line(c)));
+    if (mine.size() > MAX_LINES) {
+      out.add((mine.size() - MAX_LINES) + " more lever comparisons in lever_effects");
+    }
     return out;
   }
 

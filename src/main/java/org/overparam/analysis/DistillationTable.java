@@ -53,8 +53,8 @@ import org.overparam.results.RecordedRuns;
  * the training subset, its label flips, the example order and the initialisation stream
  * ({@code data/Seeds}); they differ only in their targets. The differences are paired by seed,
  * as {@link PairedRise} pairs rises, and their interval is the same expanded-percentile
- * bootstrap over seeds ({@link PairedRise#intervals}, {@link PairedRise#RESAMPLES} resamples,
- * a fresh generator of the analysis seed for every row). Tables that other tools wrote have no
+ * bootstrap over seeds ({@link SeedBootstrap#meanIntervals}, {@link SeedBootstrap#RESAMPLES}
+ * resamples, a fresh generator of the analysis seed for every row). Tables that other tools wrote have no
  * configurations, hence no students: no rows.
  */
 final class DistillationTable {
@@ -142,7 +142,7 @@ final class DistillationTable {
       double diff = d.length == 0 ? Double.NaN : java.util.Arrays.stream(d).average()
           .orElseThrow();
       double[] ci = d.length < 2 ? new double[] {Double.NaN, Double.NaN}
-          : PairedRise.intervals(d, d, seed)[0];
+          : SeedBootstrap.meanIntervals(seed, d)[0];
       String note = labels.isEmpty() ? "width " + c.width() + " was not trained on labels "
           + "alone (not a width of the grid): nothing to compare"
           : d.length == 0 ? "no seed has both a student and a label-only run"

@@ -47,16 +47,18 @@ public final class DoubleDescent {
   private DoubleDescent() {}
 
   /**
-   * One model-wise finding: a series at one ε. Curves are null where absent; {@code paired} is
-   * null where the seeds' own values were not given.
+   * One model-wise finding: a series at one ε. Curves are null where absent; {@code paired} and
+   * {@code values} (the seeds' own values it was measured on) are null where those were not
+   * given.
    */
   public record ModelWise(Cell.ModelSeries series, double epsilon, int sizes, Curve threshold,
-      Curve peak, Curve lossPeak, Curve classicalMin, Curve bestAfter, PairedRise paired) {
+      Curve peak, Curve lossPeak, Curve classicalMin, Curve bestAfter, PairedRise paired,
+      SeedCurves values) {
 
-    /** This finding with its paired rises. */
-    ModelWise withPaired(PairedRise p) {
+    /** This finding with the seeds' own values and its paired rises over them. */
+    ModelWise withSeeds(SeedCurves v, PairedRise p) {
       return new ModelWise(series, epsilon, sizes, threshold, peak, lossPeak, classicalMin,
-          bestAfter, p);
+          bestAfter, p, v);
     }
 
     public double peakHeight() {
@@ -124,10 +126,10 @@ public final class DoubleDescent {
     List<ModelWise> out = new ArrayList<>();
     for (Map.Entry<Cell.ModelSeries, List<Curve>> s : group(curves, Cell::modelSeries,
         c -> c.cell().params()).entrySet()) {
+      SeedCurves values = SeedCurves.of(s.getValue(), by.getOrDefault(s.getKey(), Map.of()));
       for (double eps : EPSILONS) {
         ModelWise m = locate(s.getKey(), s.getValue(), eps);
-        out.add(m.withPaired(PairedRise.of(m, s.getValue(),
-            by.getOrDefault(s.getKey(), Map.of()), seed)));
+        out.add(m.withSeeds(values, PairedRise.of(m, values, seed)));
       }
     }
     return out;
@@ -135,55 +137,74 @@ public final class DoubleDescent {
 
   /** Locates threshold, peak and minima on one series sorted by parameters. */
   static ModelWise locate(Cell.ModelSeries key, List<Curve> sizes, double eps) {
-    int t = -1;
-    for (int i = 0; i < sizes.size() && t < 0; i++) {
-      if (sizes.get(i).finalTrainError().mean() <= eps) {
-        t = i;
-      }
+    int k = sizes.size();
+    double[] params = new double[k];
+    double[] train = new double[k];
+    double[] test = new double[k];
+    double[] loss = new double[k];
+    for (int i = 0; i < k; i++) {
+      Curve c = sizes.get(i);
+      params[i] = c.cell().params();
+      train[i] = c.finalTrainError().mean();
+      test[i] = c.finalTestError().mean();
+      loss[i] = c.finalTestLoss().mean();
     }
+    int t = threshold(train, k, eps);
     if (t < 0) {
-      return new ModelWise(key, eps, sizes.size(), null, null, null, null, null, null);
+      return new ModelWise(key, eps, k, null, null, null, null, null, null, null);
     }
-    List<Integer> window = new ArrayList<>();
-    double pt = sizes.get(t).cell().params();
-    for (int i = 0; i < sizes.size(); i++) {
-      double p = sizes.get(i).cell().params();
-      if (Math.abs(i - t) <= 1 || (p >= pt / PEAK_WINDOW && p <= pt * PEAK_WINDOW)) {
-        window.add(i);
-      }
-    }
-    int peak = argBest(sizes, window, c -> c.finalTestError().mean(), true);
-    int lossPeak = argBest(sizes, window, c -> c.finalTestLoss().mean(), true);
-    List<Integer> below = range(0, peak);
-    List<Integer> above = range(peak + 1, sizes.size());
-    Curve cmin = below.isEmpty() ? null
-        : sizes.get(argBest(sizes, below, c -> c.finalTestError().mean(), false));
-    Curve after = above.isEmpty() ? null
-        : sizes.get(argBest(sizes, above, c -> c.finalTestError().mean(), false));
-    return new ModelWise(key, eps, sizes.size(), sizes.get(t), sizes.get(peak),
-        sizes.get(lossPeak), cmin, after, null);
+    int peak = peak(params, test, k, t);
+    int lossPeak = peak(params, loss, k, t);
+    int cmin = least(test, 0, peak);
+    int after = least(test, peak + 1, k);
+    return new ModelWise(key, eps, k, sizes.get(t), sizes.get(peak), sizes.get(lossPeak),
+        cmin < 0 ? null : sizes.get(cmin), after < 0 ? null : sizes.get(after), null, null);
   }
 
-  /** Index in {@code among} of the largest (or least) value; the first on ties. */
-  private static int argBest(List<Curve> sizes, List<Integer> among, ToDoubleFunction<Curve> v,
-      boolean largest) {
-    int best = among.get(0);
-    for (int i : among) {
-      double x = v.applyAsDouble(sizes.get(i));
-      double b = v.applyAsDouble(sizes.get(best));
-      if (largest ? x > b : x < b) {
-        best = i;
+  /**
+   * The interpolation threshold on a series' mean values sorted by size (the first {@code n}):
+   * the index of the first mean train error at most {@code eps}; -1 if none. With {@link #peak}
+   * and {@link #least}, the one definition of where a series' threshold, peak and minima are,
+   * on the mean curve of all seeds ({@link #locate}) and on those of some seeds
+   * ({@link SeedCurves#places}).
+   */
+  static int threshold(double[] train, int n, double eps) {
+    for (int i = 0; i < n; i++) {
+      if (train[i] <= eps) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * The peak of {@code y} (its first {@code n} sizes) near threshold {@code t}: the index of its
+   * largest value (the first on ties) among the sizes within a factor {@link #PEAK_WINDOW} of
+   * the threshold's parameters and the threshold's grid neighbours.
+   */
+  static int peak(double[] params, double[] y, int n, int t) {
+    double pt = params[t];
+    int best = -1;
+    for (int i = 0; i < n; i++) {
+      double p = params[i];
+      if (Math.abs(i - t) <= 1 || (p >= pt / PEAK_WINDOW && p <= pt * PEAK_WINDOW)) {
+        if (best < 0 || y[i] > y[best]) {
+          best = i;
+        }
       }
     }
     return best;
   }
 
-  private static List<Integer> range(int from, int to) {
-    List<Integer> out = new ArrayList<>();
+  /** The index of the least of {@code y[from..to)} (the first on ties); -1 if empty. */
+  static int least(double[] y, int from, int to) {
+    int best = from < to ? from : -1;
     for (int i = from; i < to; i++) {
-      out.add(i);
+      if (y[i] < y[best]) {
+        best = i;
+      }
     }
-    return out;
+    return best;
   }
 
   /** Measured curves grouped by series, each sorted by {@code order}; series in first-seen order. */
@@ -296,63 +317,6 @@ public final class DoubleDescent {
         .set(PAIRED_SEEDS, r == null ? null : r.seeds())
         .set(VERDICT, r == null ? null : r.verdict().label())
         .build();
-  }
-
-  // ---- peak_by_setting table
-
-  /**
-   * Schema of {@code <results>/analysis/peak_by_setting/experiment=<name>/}: how the model-wise
-   * peak moves with regularisation and label noise; one row per setting (label noise, weight
-   * decay, dropout, train size, depth) at ε = 0.01.
-   *
-   * <pre>
-   * column                       type     meaning
-   * experiment                   string   partition column
-   * config, label_noise, weight_decay, dropout, train_size, depth: the setting
-   * threshold_params             long     interpolation threshold (null: never interpolates)
-   * peak_params                  long     size of the peak
-   * peak_test_error              double   mean test error at the peak
-   * classical_min_test_error     double   mean test error at the classical minimum
-   * best_after_test_error        double   mean test error at the best size after the peak
-   * peak_height                  double   peak − classical minimum (null if either is absent)
-   * height_vs_least_regularised  double   peak_height − that of the same noise, train size and
-   *                                       depth at the least weight decay and dropout measured
-   * height_vs_least_noise        double   peak_height − that of the same weight decay, dropout,
-   *                                       train size and depth at the least label noise measured
-   * double_descent               boolean  as in double_descent
-   * </pre>
-   */
-  static List<Row> peakBySetting(List<ModelWise> all) {
-    List<ModelWise> primary = all.stream().filter(m -> m.epsilon() == PRIMARY_EPSILON).toList();
-    List<Row> out = new ArrayList<>();
-    for (ModelWise m : primary) {
-      Cell.ModelSeries s = m.series();
-      ModelWise reg = primary.stream().filter(o -> same(o.series(), s, true, false))
-          .min(Comparator.comparingDouble((ModelWise o) -> o.series().weightDecay())
-              .thenComparingDouble(o -> o.series().dropout())).orElse(m);
-      ModelWise noise = primary.stream().filter(o -> same(o.series(), s, false, true))
-          .min(Comparator.comparingDouble(o -> o.series().labelNoise())).orElse(m);
-      out.add(RowFactory.create(s.experiment(), s.config(), s.labelNoise(), s.weightDecay(),
-          s.dropout(), s.trainSize(), s.depth(),
-          m.threshold() == null ? null : m.threshold().cell().params(),
-          m.peak() == null ? null : m.peak().cell().params(),
-          m.peak() == null ? null : m.peak().finalTestError().meanOrNull(),
-          m.classicalMin() == null ? null : m.classicalMin().finalTestError().meanOrNull(),
-          m.bestAfter() == null ? null : m.bestAfter().finalTestError().meanOrNull(),
-          Tables.nullIfNaN(m.peakHeight()), Tables.nullIfNaN(m.peakHeight() - reg.peakHeight()),
-          Tables.nullIfNaN(m.peakHeight() - noise.peakHeight()), m.doubleDescent()));
-    }
-    return out;
-  }
-
-  /** Same experiment, train size, depth, and noise (or weight decay and dropout). */
-  private static boolean same(Cell.ModelSeries a, Cell.ModelSeries b, boolean sameNoise,
-      boolean sameRegularisation) {
-    return a.experiment().equals(b.experiment()) && a.config().equals(b.config())
-        && a.trainSize() == b.trainSize()
-        && a.depth() == b.depth() && (!sameNoise || a.labelNoise() == b.labelNoise())
-        && (!sameRegularisation
-            || (a.weightDecay() == b.weightDecay() && a.dropout() == b.dropout()));
   }
 
   // ---- sample_wise table

@@ -2,9 +2,6 @@ package org.overparam.analysis;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.SplittableRandom;
-import org.hipparchus.distribution.continuous.NormalDistribution;
 
 /**
  * How sure a model-wise double-descent finding is: the test-error peak's rise over the classical
@@ -25,10 +22,11 @@ import org.hipparchus.distribution.continuous.NormalDistribution;
  * mean curve is highest and lowest, and on the seeds that chose them their difference is
  * biased upward: a flat, noisy curve still has a highest and a lowest point. So each seed's
  * rises are measured at the locations that the <em>other</em> seeds' mean curve gives (leave
- * one seed out), found by {@link DoubleDescent#locate} itself: threshold, window, peak, least
- * test error below it; the largest model is the series' largest measured size, fixed in
- * advance. A fold that finds no size below its peak counts a rise over the minimum of 0, one
- * whose peak is the largest size a rise over it of 0, one that never interpolates both 0. When
+ * one seed out), found by the definitions of {@link DoubleDescent#locate} itself
+ * ({@link SeedCurves#places}): threshold, window, peak, least test error below it; the largest
+ * model is the series' largest measured size, fixed in advance. A fold that finds no size below
+ * its peak counts a rise over the minimum of 0, one whose peak is the largest size a rise over
+ * it of 0, one that never interpolates both 0. When
  * every fold finds the full curve's peak and minimum (a clear peak), the rises are the paired
  * mean differences at {@code peak_params} and {@code classical_min_params}; where the folds
  * disagree, the rise shrinks, as it should. {@code PairedRiseTest} measures the effect on
@@ -38,20 +36,24 @@ import org.hipparchus.distribution.continuous.NormalDistribution;
  * 2 seeds, 23% with 3, 9% with 4 and 5% with 5 or 8; left out as here, for 17%, 9%, 4%, 1.0%
  * and 1.3%.
  *
- * <p><b>Interval.</b> The seeds are resampled with replacement {@link #RESAMPLES} times and
- * each rise averaged over the resample (both rises from the same draws); the generator is a
- * {@link SplittableRandom} of the analysis seed, fresh for every series, so the same data and
- * seed give the same intervals. A plain percentile interval is too narrow with few seeds (with
- * n seeds it never reaches below the smallest per-seed rise); it is expanded as Hesterberg
- * (2015, "What teachers should know about the bootstrap") proposes: the percentiles α' and
- * 1 - α' with α' = Φ(-sqrt(n / (n - 1)) t(0.975, n - 1)), which for a mean matches the width
- * of the Student-t interval. With 2-4 seeds this is still about the range of the per-seed rises
- * and a flat curve passes too often (the rates above), so a claim needs {@link #CLAIM_SEEDS}
- * seeds; with 5 seeds the quickstart's own curve (its two-seed means, the same noise) is
- * claimed in 97% of simulated experiments.
+ * <p><b>Interval.</b> The seeds are resampled ({@link SeedBootstrap}, the one owner of the
+ * resampling) and each rise averaged over the resample (both rises from the same draws), with
+ * the generator fresh for every series, so the same data and seed give the same intervals. A
+ * plain percentile interval is too narrow with few seeds (with n seeds it never reaches below
+ * the smallest per-seed rise); it is expanded as Hesterberg (2015) proposes, which for a mean
+ * matches the width of the Student-t interval. With 2-4 seeds this is still about the range of
+ * the per-seed rises and a flat curve passes too often (the rates above), so a claim needs
+ * {@link #CLAIM_SEEDS} seeds; with 5 seeds the quickstart's own curve (its two-seed means, the
+ * same noise) is claimed in 97% of simulated experiments.
+ *
+ * <p><b>Per seed.</b> Each seed's own rises are kept ({@code bySeed}), so that two settings'
+ * peaks can be compared seed by seed ({@link LeverEffects}). They are measured whether or not
+ * the mean curve has a peak: a seed whose other seeds' curve has none counts rises of 0, as the
+ * folds above do, so a setting whose peak vanished has a height near 0 rather than none.
  *
  * @param largest the series' largest measured size
- * @param seeds seeds whose rises were measured (the n of the interval)
+ * @param seeds seeds whose rises were measured (the n of the interval); 0 without a peak on
+ *     the mean curve
  * @param overMin mean rise over the classical minimum; NaN where there is none
  * @param overMinLow lower bound of its 95% interval; NaN with fewer than 2 seeds
  * @param overMinHigh upper bound
@@ -59,13 +61,27 @@ import org.hipparchus.distribution.continuous.NormalDistribution;
  * @param overLargestLow lower bound of its 95% interval
  * @param overLargestHigh upper bound
  * @param verdict what the intervals allow one to say
+ * @param bySeed each seed's rises (seeds in ascending order), also where the mean curve has no
+ *     peak; seeds that lack a size their rises need are left out
  */
 public record PairedRise(Curve largest, int seeds, double overMin, double overMinLow,
     double overMinHigh, double overLargest, double overLargestLow, double overLargestHigh,
-    Verdict verdict) {
+    Verdict verdict, List<SeedRise> bySeed) {
 
-  /** Bootstrap resamples of the seeds. */
-  public static final int RESAMPLES = 10_000;
+  public PairedRise {
+    bySeed = List.copyOf(bySeed);
+  }
+
+  /**
+   * One seed's rises, measured where the other seeds' mean curve puts the peak and the classical
+   * minimum.
+   *
+   * @param seed the run seed
+   * @param overMin its test error at the peak minus at the minimum (0 where that curve has no
+   *     peak; where it has no size below the peak)
+   * @param overLargest its test error at the peak minus at the largest size (0 likewise)
+   */
+  public record SeedRise(long seed, double overMin, double overLargest) {}
   /** Seeds needed to claim double descent. */
   public static final int CLAIM_SEEDS = 5;
 
@@ -105,166 +121,127 @@ public record PairedRise(Curve largest, int seeds, double overMin, double overMi
    * The paired rises of one finding.
    *
    * @param m the finding on the mean curve (threshold, peak and minimum located there)
-   * @param sizes the series' measured sizes, sorted by parameters (the curves {@code m} was
-   *     located on)
-   * @param bySeed each seed's final values, by seed and then by parameters; seeds and sizes
-   *     missing are left out
+   * @param values the series' seeds' own values at its measured sizes (the sizes {@code m} was
+   *     located on); seeds and sizes missing are left out
    * @param seed the bootstrap's seed
    */
-  static PairedRise of(DoubleDescent.ModelWise m, List<Curve> sizes,
-      Map<Long, Map<Long, SeedFinals.Final>> bySeed, long seed) {
+  static PairedRise of(DoubleDescent.ModelWise m, SeedCurves values, long seed) {
+    List<Curve> sizes = values.sizes();
     Curve largest = sizes.get(sizes.size() - 1);
+    List<SeedRise> rises = seedRises(m, values);
     if (m.threshold() == null || m.classicalMin() == null
         || m.peak().cell().params() == largest.cell().params()) {
       return new PairedRise(largest, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-          Double.NaN, Double.NaN, Verdict.NO_PEAK);
-    }
-    int k = sizes.size();
-    List<Long> seeds = new ArrayList<>(bySeed.keySet());
-    seeds.sort(null);
-    int n = seeds.size();
-    double[][] tr = new double[n][k];
-    double[][] te = new double[n][k];
-    double[][] tl = new double[n][k];
-    for (int s = 0; s < n; s++) {
-      Map<Long, SeedFinals.Final> f = bySeed.get(seeds.get(s));
-      for (int i = 0; i < k; i++) {
-        SeedFinals.Final v = f.get(sizes.get(i).cell().params());
-        tr[s][i] = v == null ? Double.NaN : v.trainError();
-        te[s][i] = v == null ? Double.NaN : v.testError();
-        tl[s][i] = v == null ? Double.NaN : v.testLoss();
-      }
-    }
-    int last = k - 1;
-    List<double[]> rises = new ArrayList<>();
-    if (n == 1) {
-      // No other seed to locate on: the single seed's differences at the mean curve's places.
-      int p = sizes.indexOf(m.peak());
-      int a = sizes.indexOf(m.classicalMin());
-      add(rises, te[0], p, a, last);
-    } else {
-      for (int s = 0; s < n; s++) {
-        List<Curve> fold = fold(sizes, tr, te, tl, s);
-        DoubleDescent.ModelWise f = DoubleDescent.locate(m.series(), fold, m.epsilon());
-        if (f.threshold() == null) {
-          add(rises, te[s], -1, -1, last);
-          continue;
-        }
-        int p = sizes.indexOf(sizeOf(sizes, f.peak()));
-        int a = f.classicalMin() == null ? p : sizes.indexOf(sizeOf(sizes, f.classicalMin()));
-        add(rises, te[s], p, a, last);
-      }
+          Double.NaN, Double.NaN, Verdict.NO_PEAK, rises);
     }
     int used = rises.size();
     if (used == 0) {
       return new PairedRise(largest, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-          Double.NaN, Double.NaN, Verdict.UNPAIRED);
+          Double.NaN, Double.NaN, Verdict.UNPAIRED, rises);
     }
-    double[] d = rises.stream().mapToDouble(r -> r[0]).toArray();
-    double[] e = rises.stream().mapToDouble(r -> r[1]).toArray();
+    double[] d = rises.stream().mapToDouble(SeedRise::overMin).toArray();
+    double[] e = rises.stream().mapToDouble(SeedRise::overLargest).toArray();
     double overMin = mean(d);
     double overLargest = mean(e);
     if (used == 1) {
       return new PairedRise(largest, 1, overMin, Double.NaN, Double.NaN, overLargest,
-          Double.NaN, Double.NaN, Verdict.ONE_SEED);
+          Double.NaN, Double.NaN, Verdict.ONE_SEED, rises);
     }
-    double[][] ci = intervals(d, e, seed);
+    double[][] ci = SeedBootstrap.meanIntervals(seed, d, e);
     double[] minCi = ci[0];
     double[] largestCi = ci[1];
     boolean above = minCi[0] > 0 && largestCi[0] > 0;
     Verdict v = !above ? Verdict.WITHIN_NOISE
         : used >= CLAIM_SEEDS ? Verdict.DOUBLE_DESCENT : Verdict.TOO_FEW_SEEDS;
     return new PairedRise(largest, used, overMin, minCi[0], minCi[1], overLargest,
-        largestCi[0], largestCi[1], v);
+        largestCi[0], largestCi[1], v, rises);
   }
 
   /**
-   * Adds one seed's (rise over the minimum, rise over the largest) at peak {@code p} and
-   * minimum {@code a} (-1: the fold found no peak, both rises 0); nothing if the seed lacks a
-   * size they need.
+   * Each seed's rises, measured where the other seeds' mean curve puts the peak and minimum
+   * (one seed: where its own curve does, the finding's); 0 where that curve has none. A seed
+   * that lacks a size its rises need is left out.
    */
-  private static void add(List<double[]> rises, double[] te, int p, int a, int last) {
-    if (Double.isNaN(te[last]) || (p >= 0 && (Double.isNaN(te[p]) || Double.isNaN(te[a])))) {
-      return;
-    }
-    rises.add(p < 0 ? new double[] {0, 0} : new double[] {te[p] - te[a], te[p] - te[last]});
-  }
-
-  /** The series' curve of the same size as a fold's curve. */
-  private static Curve sizeOf(List<Curve> sizes, Curve foldCurve) {
-    for (Curve c : sizes) {
-      if (c.cell().params() == foldCurve.cell().params()) {
-        return c;
+  private static List<SeedRise> seedRises(DoubleDescent.ModelWise m, SeedCurves values) {
+    int n = values.seedCount();
+    double[][] r;
+    if (n == 1) {
+      // No other seed to locate on: the single seed's differences at the mean curve's places.
+      r = new double[3][1];
+      int p = m.threshold() == null ? -1 : values.sizeIndex(m.peak().cell().params());
+      int a = m.classicalMin() == null ? p : values.sizeIndex(m.classicalMin().cell().params());
+      rise(values.testErrors(0), p, a, values.sizes().size() - 1, r, 0);
+    } else {
+      // Each fold's sums taken afresh (not the total less the seed): the folds' curves are
+      // exactly the means of their seeds.
+      r = new double[3][n];
+      int[] all = new int[n];
+      java.util.Arrays.fill(all, 1);
+      SeedCurves.Scratch scratch = values.new Scratch();
+      for (int s = 0; s < n; s++) {
+        values.places(all, s, m.epsilon(), scratch);
+        int[] at = scratch.places;
+        int p = at[0] < 0 ? -1 : at[1];
+        rise(values.testErrors(s), p, at[2] < 0 ? p : at[2], values.sizes().size() - 1, r, s);
       }
     }
-    throw new IllegalStateException("fold size " + foldCurve.cell().params() + " not in series");
-  }
-
-  /** The mean curve of every seed but {@code out}, over the sizes some other seed measured. */
-  private static List<Curve> fold(List<Curve> sizes, double[][] tr, double[][] te,
-      double[][] tl, int out) {
-    List<Curve> fold = new ArrayList<>();
-    for (int i = 0; i < sizes.size(); i++) {
-      double[] sum = new double[3];
-      int n = 0;
-      for (int s = 0; s < te.length; s++) {
-        if (s != out && !Double.isNaN(te[s][i])) {
-          sum[0] += tr[s][i];
-          sum[1] += te[s][i];
-          sum[2] += tl[s][i];
-          n++;
-        }
+    List<SeedRise> out = new ArrayList<>();
+    for (int s = 0; s < n; s++) {
+      if (!Double.isNaN(r[0][s])) {
+        out.add(new SeedRise(values.seed(s), r[0][s], r[1][s]));
       }
-      if (n > 0) {
-        Curve c = sizes.get(i);
-        SeedMean none = new SeedMean(Double.NaN, Double.NaN, 0);
-        fold.add(new Curve(c.cell(), n, 0, c.finalEpoch(), none,
-            new SeedMean(sum[0] / n, Double.NaN, n), new SeedMean(sum[2] / n, Double.NaN, n),
-            new SeedMean(sum[1] / n, Double.NaN, n), 0, none, none, none, none));
-      }
-    }
-    return fold;
-  }
-
-  /**
-   * The expanded-percentile 95% intervals {low, high} of the means of {@code d} and of {@code e}
-   * (two or more seeds' rises, index by index), from the same {@link #RESAMPLES} draws.
-   */
-  static double[][] intervals(double[] d, double[] e, long seed) {
-    double[][] boot = resampledMeans(d, e, seed);
-    double alpha = expandedAlpha(d.length);
-    return new double[][] {{percentile(boot[0], alpha), percentile(boot[0], 1 - alpha)},
-        {percentile(boot[1], alpha), percentile(boot[1], 1 - alpha)}};
-  }
-
-  /** Means of {@code d} and of {@code e} over the same {@link #RESAMPLES} draws of seeds. */
-  private static double[][] resampledMeans(double[] d, double[] e, long seed) {
-    SplittableRandom rng = new SplittableRandom(seed);
-    int n = d.length;
-    double[][] out = new double[2][RESAMPLES];
-    for (int b = 0; b < RESAMPLES; b++) {
-      double sd = 0;
-      double se = 0;
-      for (int i = 0; i < n; i++) {
-        int j = rng.nextInt(n);
-        sd += d[j];
-        se += e[j];
-      }
-      out[0][b] = sd / n;
-      out[1][b] = se / n;
     }
     return out;
   }
 
-  /** α' of the expanded percentile interval for n seeds (0.025 as n grows). */
-  static double expandedAlpha(int n) {
-    return new NormalDistribution().cumulativeProbability(
-        -Math.sqrt(n / (n - 1.0)) * SeedMean.tQuantile975(n - 1));
+  /**
+   * Each seed's rises with the seeds weighted (one left out of its own locations, a bootstrap
+   * resample): {over the minimum, over the largest, test error at the peak}, each by seed of
+   * {@code v}, measured where the mean curve of the other seeds of positive weight puts the peak
+   * and minimum (a seed with no other: where its own curve does). Rises are 0 where that curve
+   * has no peak (the test error then NaN); all three NaN for a seed of weight 0 or one that lacks
+   * a size its rises need.
+   */
+  static double[][] rises(SeedCurves v, int[] weights, double eps) {
+    double[][] out = new double[3][v.seedCount()];
+    rises(v, weights, eps, out, v.new Scratch());
+    return out;
   }
 
-  /** The {@code q}-quantile of the resampled means (the smallest or largest when q rounds off). */
-  private static double percentile(double[] x, double q) {
-    return Bootstrap.percentile(x, Math.min(100, Math.max(1e-9, 100 * q)));
+  /** {@link #rises(SeedCurves, int[], double)} into {@code out}, with no allocation. */
+  static void rises(SeedCurves v, int[] weights, double eps, double[][] out,
+      SeedCurves.Scratch scratch) {
+    int n = v.seedCount();
+    int last = v.sizes().size() - 1;
+    v.foldPlaces(weights, eps, scratch, scratch.folds);
+    for (int s = 0; s < n; s++) {
+      if (weights[s] == 0) {
+        out[0][s] = out[1][s] = out[2][s] = Double.NaN;
+        continue;
+      }
+      int[] at = scratch.folds[s];
+      int p = at[0] < 0 ? -1 : at[1];
+      rise(v.testErrors(s), p, at[2] < 0 ? p : at[2], last, out, s);
+    }
+  }
+
+  /**
+   * One seed's (rise over the minimum, rise over the largest, test error at the peak) at peak
+   * {@code p} and minimum {@code a} (-1: its curve has no peak, both rises 0), into column
+   * {@code s} of {@code out}; NaN if the seed lacks a size they need.
+   */
+  private static void rise(double[] te, int p, int a, int last, double[][] out, int s) {
+    if (Double.isNaN(te[last]) || (p >= 0 && (Double.isNaN(te[p]) || Double.isNaN(te[a])))) {
+      out[0][s] = out[1][s] = out[2][s] = Double.NaN;
+    } else if (p < 0) {
+      out[0][s] = 0;
+      out[1][s] = 0;
+      out[2][s] = Double.NaN;
+    } else {
+      out[0][s] = te[p] - te[a];
+      out[1][s] = te[p] - te[last];
+      out[2][s] = te[p];
+    }
   }
 
   private static double mean(double[] x) {

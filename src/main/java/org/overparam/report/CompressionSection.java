@@ -54,7 +54,7 @@ final class CompressionSection implements Section {
     html.append("<h2>").append(title()).append("</h2>\n<p>Every trained model ")
         .append("pruned by weight magnitude (one global threshold, biases kept, no retraining) ")
         .append("and rounded to 8-bit weights. Tolerated sparsity: the largest pruned fraction ")
-        .append("whose mean test error is at most ").append(plain(tol))
+        .append("whose mean test error is at most ").append(Html.plain(tol))
         .append(" above the dense model's (means over seeds).</p>\n");
     Map<Series, List<Row>> bySeries = group(tolerance);
     List<Row> curves = in.table(Catalog.COMPRESSION_CURVES);
@@ -77,7 +77,8 @@ final class CompressionSection implements Section {
       }
       String title = in.configLabel(e.getKey().config()) + e.getKey().title();
       org.knowm.xchart.XYChart sparsity = Plots.logX("tolerated sparsity: " + title,
-          "parameters", "largest sparsity within " + plain(tol) + " of dense", lines, List.of());
+          "parameters", "largest sparsity within " + Html.plain(tol) + " of dense", lines,
+          List.of());
       sparsity.getStyler().setYAxisMin(0.0);
       sparsity.getStyler().setYAxisMax(1.0);
       r.image("compression-" + shown + "-sparsity.png", sparsity,
@@ -168,7 +169,7 @@ final class CompressionSection implements Section {
     List<Plots.Line> out = new ArrayList<>();
     int g = 0;
     for (Map.Entry<Double, List<Row>> v : bySparsity.entrySet()) {
-      out.add(new Plots.Line(v.getKey() == 0 ? "dense" : "pruned " + plain(v.getKey()),
+      out.add(new Plots.Line(v.getKey() == 0 ? "dense" : "pruned " + Html.plain(v.getKey()),
           params(v.getValue()), Plots.values(v.getValue(), TEST_ERROR.name()), g++, false));
     }
     if (!int8.isEmpty()) {
@@ -193,7 +194,7 @@ final class CompressionSection implements Section {
                 + "<td>%,d</td><td>%.4f</td><td>%s</td><td>%.4f</td><td>%s</td><td>%s</td></tr>%n",
             Html.esc(s.title()), c.getAs(DEPTH.name()), c.getAs(WIDTH.name()),
             c.<Long>getAs(PARAMS.name()), c.<Double>getAs(DENSE_TEST_ERROR.name()),
-            plain(c.<Double>getAs(MAX_SPARSITY.name())),
+            Html.plain(c.<Double>getAs(MAX_SPARSITY.name())),
             c.<Double>getAs(MAX_SPARSITY_TEST_ERROR.name()),
             sparsity(c.getAs(MAX_SPARSITY_INT8.name())),
             change(c.getAs(INT8_TEST_ERROR_CHANGE.name()))));
@@ -203,14 +204,10 @@ final class CompressionSection implements Section {
   }
 
   private static String sparsity(Double x) {
-    return x == null ? "-" : plain(x);
+    return x == null ? "-" : Html.plain(x);
   }
 
   /** 0.5, not 0.5000. */
-  private static String plain(double x) {
-    return java.math.BigDecimal.valueOf(x).stripTrailingZeros().toPlainString();
-  }
-
   private static String change(Double x) {
     return x == null ? "-" : String.format(Locale.ROOT, "%+.4f", x);
   }

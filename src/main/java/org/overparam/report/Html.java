@@ -18,6 +18,11 @@ final class Html {
     return Double.isNaN(x) ? "" : String.format(Locale.ROOT, "%.4g", x);
   }
 
+  /** A number without trailing zeros or an exponent: 0.01, 0, 1000. */
+  static String plain(double x) {
+    return java.math.BigDecimal.valueOf(x).stripTrailingZeros().toPlainString();
+  }
+
   /** The paragraph that shows the PNG {@code file} (beside index.html). */
   static String image(String file, String alt) {
     return "<p><img src=\"" + file + "\" alt=\"" + esc(alt) + "\"></p>\n";

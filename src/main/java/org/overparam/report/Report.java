@@ -22,8 +22,9 @@ import org.overparam.results.ResultsLayout;
  * tables only: test and train error and loss against parameters with the interpolation threshold
  * and peak marked, width-by-epoch heat maps of test error, scaling fits, a table of fitted
  * coefficients, compression against model size (when the experiment compressed its models),
- * distillation students against the same widths trained on labels alone (when it has students)
- * and a few sentences on where the threshold and peak fell. The page is a shell around its
+ * distillation students against the same widths trained on labels alone (when it has students),
+ * test error against parameters one line per value of each lever with how it moved the peak, and
+ * a few sentences on where the threshold and peak fell. The page is a shell around its
  * {@link Section}s, asked in order; they read the tables through one {@link ReportInputs}.
  *
  * <p>A results root that holds more than one analysed experiment (several experiment files
@@ -36,7 +37,7 @@ import org.overparam.results.ResultsLayout;
 public final class Report {
   /** The sections of every page, in the order shown. */
   static final List<Section> SECTIONS = List.of(new RunsSection(), new ConfigurationsSection(),
-      new FindingsSection(), new ModelWiseSection(), new EpochWiseSection(),
+      new FindingsSection(), new ModelWiseSection(), new LeversSection(), new EpochWiseSection(),
       new ScalingSection(), new CompressionSection(), new DistillationSection());
 
   private Report() {}

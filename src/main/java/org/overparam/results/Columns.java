@@ -221,7 +221,7 @@ public final class Columns {
       "whether epoch-wise double descent happened");
 
   // ---- model-wise and sample-wise double descent (double_descent, peak_by_setting,
-  // sample_wise)
+  // sample_wise, lever_effects)
 
   public static final Column EPSILON = new Column("epsilon", DOUBLE,
       "train-error level that counts as interpolating");
@@ -287,16 +287,65 @@ public final class Columns {
       "seeds whose rises were measured (n of the intervals)");
   public static final Column VERDICT = new Column("verdict", STRING,
       "double descent | within noise | too few seeds | one seed | unpaired | no peak");
-  public static final Column HEIGHT_VS_LEAST_REGULARISED = new Column(
-      "height_vs_least_regularised", DOUBLE,
-      "peak_height - that at the least weight decay and dropout measured");
-  public static final Column HEIGHT_VS_LEAST_NOISE = new Column("height_vs_least_noise", DOUBLE,
-      "peak_height - that at the least label noise measured");
+  public static final Column PEAK_PARAMS_LO = new Column("peak_params_lo", LONG,
+      "lower bound of the 95% bootstrap interval over seeds of peak_params (a measured size)");
+  public static final Column PEAK_PARAMS_HI = new Column("peak_params_hi", LONG,
+      "upper bound of the 95% bootstrap interval over seeds of peak_params (a measured size)");
+  public static final Column PAIRED_HEIGHT = new Column("paired_height", DOUBLE,
+      "mean over seeds of each seed's test error at the peak minus at the classical minimum, "
+          + "both located on the other seeds' mean curve, 0 where that curve has no peak "
+          + "(see PairedRise)");
+  public static final Column PAIRED_HEIGHT_LO = new Column("paired_height_lo", DOUBLE,
+      "lower bound of the 95% bootstrap interval over seeds of paired_height");
+  public static final Column PAIRED_HEIGHT_HI = new Column("paired_height_hi", DOUBLE,
+      "upper bound of the 95% bootstrap interval over seeds of paired_height");
   public static final Column TEST_ERROR_CI95 = ci95(TEST_ERROR, "test_error_ci95");
   public static final Column INCREASE = new Column("increase", DOUBLE,
       "test_error - test_error at the next smaller train_size");
   public static final Column MORE_DATA_HURTS = new Column("more_data_hurts", BOOLEAN,
       "increase > 0 beyond the 95% intervals");
+
+  // ---- one field varied against the peak (lever_effects)
+
+  public static final Column LEVER = new Column("lever", STRING,
+      "the one field that differs from the baseline: label_noise | weight_decay | dropout | "
+          + "a configuration field (optimizer.learning_rate, ...)");
+  public static final Column VALUE = new Column("value", STRING, "the lever's value here");
+  public static final Column BASELINE_VALUE = new Column("baseline_value", STRING,
+      "the lever's first value, the baseline compared against");
+  public static final Column BASELINE_CONFIG = new Column("baseline_config", STRING,
+      "configuration id of the baseline (config itself unless the lever is a configuration "
+          + "field)");
+  public static final Column PAIRED_BY_SEED = new Column("paired", BOOLEAN,
+      "whether the differences pair each seed with itself");
+  public static final Column BASELINE_SEEDS = new Column("baseline_seeds", INT,
+      "the baseline's seeds in the comparison");
+  public static final Column BASELINE_PAIRED_HEIGHT = new Column("baseline_paired_height",
+      DOUBLE, "the baseline's paired_height");
+  public static final Column HEIGHT_CHANGE = new Column("height_change", DOUBLE,
+      "paired_height minus the baseline's, as a mean over seeds");
+  public static final Column HEIGHT_CHANGE_LO = new Column("height_change_lo", DOUBLE,
+      "lower bound of the 95% bootstrap interval over seeds of height_change");
+  public static final Column HEIGHT_CHANGE_HI = new Column("height_change_hi", DOUBLE,
+      "upper bound of the 95% bootstrap interval over seeds of height_change");
+  public static final Column PEAK_TEST_ERROR_CHANGE = new Column("peak_test_error_change",
+      DOUBLE, "each seed's test error at its peak minus the baseline's, as a mean over seeds");
+  public static final Column PEAK_TEST_ERROR_CHANGE_LO = new Column(
+      "peak_test_error_change_lo", DOUBLE,
+      "lower bound of the 95% bootstrap interval over seeds of peak_test_error_change");
+  public static final Column PEAK_TEST_ERROR_CHANGE_HI = new Column(
+      "peak_test_error_change_hi", DOUBLE,
+      "upper bound of the 95% bootstrap interval over seeds of peak_test_error_change");
+  public static final Column BASELINE_PEAK_PARAMS = new Column("baseline_peak_params", LONG,
+      "the baseline's peak_params");
+  public static final Column PEAK_SHIFT = new Column("peak_shift", DOUBLE,
+      "peak_params / baseline_peak_params (1: the peak did not move)");
+  public static final Column PEAK_SHIFT_LO = new Column("peak_shift_lo", DOUBLE,
+      "lower bound of the 95% bootstrap interval over seeds of peak_shift");
+  public static final Column PEAK_SHIFT_HI = new Column("peak_shift_hi", DOUBLE,
+      "upper bound of the 95% bootstrap interval over seeds of peak_shift");
+  public static final Column EFFECT = new Column("effect", STRING,
+      "lower | higher | no clear change | too few seeds | one seed | not measured");
 
   // ---- scaling laws (scaling_fits, scaling_curves, compute_optimal)
 

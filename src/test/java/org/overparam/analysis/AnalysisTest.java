@@ -119,9 +119,20 @@ class AnalysisTest {
     assertThat(loose.<Long>getAs("threshold_params")).isEqualTo(800L);
     assertThat(loose.<Long>getAs("peak_params")).isEqualTo(1600L);
 
+    // Seeds differ by a shift of every width: each seed's paired height is the curve's, and its
+    // interval and the peak's place are exact.
     Row setting = one("peak_by_setting", "experiment = 'dd'");
     assertThat(setting.<Double>getAs("peak_height")).isCloseTo(0.15, within(1e-12));
-    assertThat(setting.<Double>getAs("height_vs_least_noise")).isCloseTo(0, within(1e-12));
+    assertThat(setting.<Double>getAs("paired_height")).isCloseTo(0.15, within(1e-12));
+    assertThat(setting.<Double>getAs("paired_height_lo")).isCloseTo(0.15, within(1e-12));
+    assertThat(setting.<Double>getAs("paired_height_hi")).isCloseTo(0.15, within(1e-12));
+    assertThat(setting.<Long>getAs("peak_params_lo")).isEqualTo(1600L);
+    assertThat(setting.<Long>getAs("peak_params_hi")).isEqualTo(1600L);
+    assertThat(setting.<Integer>getAs("seeds")).isEqualTo(3);
+    assertThat(setting.<String>getAs("verdict")).isEqualTo("too few seeds");
+    // One setting per experiment: no lever to compare.
+    assertThat(tmp.resolve("analysis/lever_effects")).isDirectory();
+    assertThat(tmp.resolve("analysis/lever_effects/experiment=dd")).doesNotExist();
     assertThat(printed).contains("threshold (train error <= 0.01) at 1,600 parameters "
         + "(width 16, 1.60 per training example); test-error peak 0.4500 at 1,600 parameters");
   }

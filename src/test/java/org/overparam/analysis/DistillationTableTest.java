@@ -75,7 +75,7 @@ class DistillationTableTest {
     assertThat(eight.<Double>getAs("labels_test_error")).isCloseTo(.32, within(1e-12));
     double[] d = {.28 - .30, .29 - .32};
     assertThat(eight.<Double>getAs("student_minus_labels")).isCloseTo(-.025, within(1e-12));
-    double[] ci = PairedRise.intervals(d, d, 7)[0];
+    double[] ci = SeedBootstrap.meanIntervals(7, d)[0];
     assertThat(eight.<Double>getAs("student_minus_labels_lo")).isEqualTo(ci[0])
         .isBetween(-.03 - 1e-12, -.025);
     assertThat(eight.<Double>getAs("student_minus_labels_hi")).isEqualTo(ci[1])

@@ -101,7 +101,7 @@ class PairedRiseTest {
           d[s] = te[s][k] - te[s][a];
           e[s] = te[s][k] - te[s][WIDTHS.length - 1];
         }
-        double[][] ci = PairedRise.intervals(d, e, t);
+        double[][] ci = SeedBootstrap.meanIntervals(t, d, e);
         sameSeeds += ci[0][0] > 0 && ci[1][0] > 0 ? 1 : 0;
       }
     }
@@ -185,13 +185,5 @@ class PairedRiseTest {
     assertThat(a.paired()).isEqualTo(b.paired());
     assertThat(c.paired().overMin()).isEqualTo(a.paired().overMin());
     assertThat(c.paired().overMinLow()).isNotEqualTo(a.paired().overMinLow());
-  }
-
-  @Test
-  void theExpandedIntervalWidensWithFewSeedsOnly() {
-    // Large n: the plain 2.5% tail; small n: tails far out (the range of the resampled means).
-    assertThat(PairedRise.expandedAlpha(1000)).isCloseTo(0.025, within(0.0005));
-    assertThat(PairedRise.expandedAlpha(10)).isBetween(0.003, 0.01);
-    assertThat(PairedRise.expandedAlpha(3)).isLessThan(1e-6);
   }
 }

@@ -191,14 +191,19 @@ class ResultsFaultTest {
             id -> delete(runsFileOf(root, id))), ANALYZE, 2, "holds no recorded runs", UNCHANGED),
         // --- another configuration under the same name is never averaged in
         new Case("rerun with another learning rate", root -> {}, "train {dir}/lr.yaml --results "
-            + "{root} --master local[2]", 0, "optimizer.learning_rate 0.05 -> 0.1",
-            root -> assertAnalysis(root, 4, 2)),
+            + "{root} --master local[2]", 0, "optimizer.learning_rate 0.05 -> 0.1", root -> {
+              assertAnalysis(root, 4, 2);
+              assertLever(root, "optimizer.learning_rate", "0.1", "0.05");
+            }),
         new Case("rerun with another number of epochs", root -> {}, "train {dir}/epochs.yaml "
             + "--results {root} --master local[2]", 0, "epochs 3 -> 2",
             root -> assertAnalysis(root, 4, 2)),
         new Case("rerun with another batch size", root -> {}, "train {dir}/batch.yaml --results "
-            + "{root} --master local[2]", 0, "optimizer.batch_size 32 -> 16",
-            root -> assertAnalysis(root, 4, 2)),
+            + "{root} --master local[2]", 0, "optimizer.batch_size 32 -> 16", root -> {
+              assertAnalysis(root, 4, 2);
+              // The baseline is the lever's first value: the smaller batch, trained second.
+              assertLever(root, "optimizer.batch_size", "32", "16");
+            }),
         new Case("rerun with another evaluation cadence", root -> {}, "train {dir}/eval.yaml "
             + "--results {root} --master local[2] --no-report", 0, "eval_every 1 -> 3", root -> {
               assertThat(recorded(root).recorded()).hasSize(2 * RUNS);
@@ -440,6 +445,30 @@ class ResultsFaultTest {
         .collect(Collectors.toSet());
     assertThat(keys).hasSize(cells);
     rowsChecked += rows.size();
+  }
+
+  /**
+   * Two configurations one field apart: lever_effects compares them (the same noise, train size
+   * and depth; seeds 0 and 1 paired), and the page draws the lever's chart.
+   */
+  static void assertLever(Path root, String lever, String value, String baseline)
+      throws Exception {
+    List<Map<String, Object>> rows = Duck.rows("select lever, value, baseline_value, config, "
+        + "baseline_config, label_noise, train_size, paired, seeds from " + Duck.table(
+            root.resolve("analysis"), "lever_effects") + " where experiment = 'faults'");
+    assertThat(rows).as("lever_effects").hasSize(1);
+    Map<String, Object> r = rows.get(0);
+    assertThat(r).containsEntry("lever", lever).containsEntry("value", value)
+        .containsEntry("baseline_value", baseline).containsEntry("label_noise", 0.1)
+        .containsEntry("train_size", 64).containsEntry("paired", true)
+        .containsEntry("seeds", 2);
+    assertThat(r.get("config")).isNotEqualTo(r.get("baseline_config"));
+    rowsChecked += rows.size();
+    String html = Files.readString(root.resolve("report/faults/index.html"));
+    assertThat(html).contains("<h3>" + lever + "</h3>", "<img src=\"lever-1.png\"",
+        "<li>" + lever + " " + value + " ");
+    assertThat(javax.imageio.ImageIO.read(root.resolve("report/faults/lever-1.png").toFile()))
+        .isNotNull();
   }
 
   static RecordedRuns recorded(Path root) {

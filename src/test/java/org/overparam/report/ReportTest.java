@@ -47,6 +47,7 @@ class ReportTest {
     assertThat(Report.SECTIONS).extracting(Section::title).containsExactly("Runs",
         "Configurations", "Where the threshold and peak fell",
         "Model-wise: error and loss against parameters",
+        "Levers: how each varied field moves the peak",
         "Epoch-wise: test error by width and epoch", "Scaling laws",
         "Compression: how much of each model is needed",
         "Distillation: students against labels alone");
