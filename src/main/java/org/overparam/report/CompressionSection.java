@@ -121,10 +121,10 @@ final class CompressionSection implements Section {
     }
     if (!lines.isEmpty()) {
       html.append("<p>The largest pruned fraction of each model whose mean test error is at "
-          + "most ").append(plain(tol)).append(" above the dense model's (32-bit weights; "
+          + "most ").append(Html.plain(tol)).append(" above the dense model's (32-bit weights; "
           + "each experiment's page has the 8-bit variants and the table).</p>\n");
       org.knowm.xchart.XYChart chart = Plots.logX("tolerated sparsity of each experiment",
-          "parameters", "largest sparsity within " + plain(tol) + " of dense", lines,
+          "parameters", "largest sparsity within " + Html.plain(tol) + " of dense", lines,
           List.of());
       chart.getStyler().setYAxisMin(0.0);
       chart.getStyler().setYAxisMax(1.0);
