@@ -66,6 +66,12 @@ public final class LeverEffects {
     /** Its interval reaches 0. */
     NO_CLEAR_CHANGE("no clear change"),
     /**
+     * A side's mean curve never reaches the interpolation threshold, so it has no peak there to
+     * be lower or higher: its height, measured near 0, says that the curve stops before the
+     * threshold (a large batch that has not fitted its noisy labels), not that the peak went.
+     */
+    NEVER_INTERPOLATES("never interpolates"),
+    /**
      * Its interval excludes 0 but a side has fewer than {@link #CLAIM_SEEDS} seeds: with so few,
      * it excludes 0 too often where nothing changed.
      */
@@ -88,14 +94,27 @@ public final class LeverEffects {
 
     /**
      * The effect of a height change with interval [{@code low}, {@code high}] (NaN: none),
-     * measured on {@code seeds} seeds (the fewer of the two sides).
+     * measured on {@code seeds} seeds (the fewer of the two sides), between two settings whose
+     * mean curves both reach the interpolation threshold.
      */
     public static Effect of(int seeds, double change, double low, double high) {
+      return of(seeds, change, low, high, true);
+    }
+
+    /**
+     * {@link #of(int, double, double, double)}, where {@code bothInterpolate} says whether both
+     * settings' mean curves reach the interpolation threshold (else no change is claimed).
+     */
+    public static Effect of(int seeds, double change, double low, double high,
+        boolean bothInterpolate) {
       if (seeds == 0 || Double.isNaN(change)) {
         return NOT_MEASURED;
       }
       if (seeds == 1 || Double.isNaN(low) || Double.isNaN(high)) {
         return ONE_SEED;
+      }
+      if (!bothInterpolate) {
+        return NEVER_INTERPOLATES;
       }
       if (low <= 0 && high >= 0) {
         return NO_CLEAR_CHANGE;
@@ -370,7 +389,8 @@ public final class LeverEffects {
     }
     return new Comparison(lever, value, baselineValue, s, b, paired, n[0], n[1], point[0],
         h[0], h[1], point[1], e[0], e[1], ratio, shift[0], shift[1],
-        Effect.of(fewer, point[0], h[0], h[1]));
+        Effect.of(fewer, point[0], h[0], h[1], s.finding().threshold() != null
+            && b.finding().threshold() != null));
   }
 
   /**
@@ -510,7 +530,9 @@ public final class LeverEffects {
    *                                       each resample
    * effect                       string   lower or higher (the height change's interval
    *                                       excludes 0 with 3 or more seeds on each side), no
-   *                                       clear change (it reaches 0), too few seeds (it
+   *                                       clear change (it reaches 0), never interpolates (a
+   *                                       side's mean curve never reaches the interpolation
+   *                                       threshold: no change claimed), too few seeds (it
    *                                       excludes 0 with 2 seeds), one seed (no interval), not
    *                                       measured
    * </pre>

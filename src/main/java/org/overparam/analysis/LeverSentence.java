@@ -28,7 +28,9 @@ public final class LeverSentence {
         + "mean curve (0 where that curve has no peak), averaged over seeds; changes are "
         + "differences of each seed with itself where both settings ran the same seeds. "
         + "Bracketed: 95% bootstrap intervals over seeds. A change is claimed only when its "
-        + "interval excludes 0, with at least " + LeverEffects.CLAIM_SEEDS + " seeds.";
+        + "interval excludes 0, with at least " + LeverEffects.CLAIM_SEEDS + " seeds, and both "
+        + "mean curves reach the interpolation threshold (a curve that stops short of it has "
+        + "no peak there to lower).";
   }
 
   /** The console line on a comparison: the same sentence as the report's. */
@@ -66,6 +68,9 @@ public final class LeverSentence {
             change < 0 ? "lower" : "higher", Math.abs(change), change < 0 ? -hi : lo,
             change < 0 ? -lo : hi, Math.min(r.<Integer>getAs(PAIRED_SEEDS.name()),
                 r.<Integer>getAs(BASELINE_SEEDS.name())), LeverEffects.CLAIM_SEEDS));
+      } else if (effect.equals(LeverEffects.Effect.NEVER_INTERPOLATES.label())) {
+        s.append(String.format(Locale.ROOT, "%s %s: the peak height changed by %+.4f [%+.4f, "
+            + "%+.4f], no change claimed", value, against, change, lo, hi));
       } else {
         s.append(String.format(Locale.ROOT, "%s %s: the peak height changed by %+.4f [%+.4f, "
             + "%+.4f], no clear change", value, against, change, lo, hi));

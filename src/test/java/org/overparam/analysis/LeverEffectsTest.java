@@ -190,6 +190,28 @@ class LeverEffectsTest {
         .isEqualTo(Effect.NOT_MEASURED);
   }
 
+  @Test
+  void noChangeIsClaimedWhereASideNeverReachesTheInterpolationThreshold() {
+    // A large batch that never fits its noisy labels: train error above 0.01 at every width,
+    // so its mean curve has no threshold and no peak, and its height is measured as 0.
+    double[] neverFits = {0.5, 0.4, 0.3, 0.25, 0.2, 0.15, 0.1};
+    List<DoubleDescent.ModelWise> m = new ArrayList<>(findings(WIDTHS, TRAIN,
+        new Series("c", 0, seeds(0, 6), errors(PEAK, 6, OFFSETS, 0, null))));
+    m.addAll(findings(WIDTHS, neverFits,
+        new Series("c", 0.01, seeds(0, 6), errors(LOW, 6, OFFSETS, 0, null))));
+    Comparison x = LeverEffects.of(SettingPeak.of(m, 0), Map.of(), 0).get(0);
+    assertThat(x.setting().finding().threshold()).isNull();
+    // The interval lies below 0 on six seeds, which would read as "lowered the peak".
+    assertThat(x.heightChangeHigh()).isLessThan(0);
+    assertThat(x.effect()).isEqualTo(Effect.NEVER_INTERPOLATES);
+    assertThat(LeverSentence.line(x)).startsWith("weight_decay 0.01 against weight_decay 0: "
+        + "the peak height changed by -0.1500 [-0.1500, -0.1500], no change claimed (paired "
+        + "over 6 seeds;").endsWith("; its mean curve never reaches the interpolation "
+        + "threshold.");
+    assertThat(Effect.of(6, -0.05, -0.08, -0.01, false)).isEqualTo(Effect.NEVER_INTERPOLATES);
+    assertThat(Effect.of(1, -0.05, Double.NaN, Double.NaN, false)).isEqualTo(Effect.ONE_SEED);
+  }
+
   /**
    * Over {@code trials} pairs of noisy settings of {@code n} seeds whose mean test errors are
    * {@code base} and {@code other} on the quickstart's grid ({@link PairedRiseTest}'s widths,
