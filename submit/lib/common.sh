@@ -6,6 +6,25 @@ OVERPARAM_VENV=${OVERPARAM_VENV:-$OVERPARAM_HOME/.venv}
 # Spark on Java 17 needs these when spark-submit does not start the JVM.
 OVERPARAM_OPENS="--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED"
 
+# ND4J's arrays live outside the Java heap and are freed only once the garbage collector finds
+# their Java objects unreachable; with a heap far from full that can take long enough for one
+# sweep's process to fill the machine (a 220-run MLP sweep reached 24 GB and was killed by the
+# kernel). JavaCPP collects garbage itself when its arrays pass maxbytes or the whole process
+# passes maxphysicalbytes, so both are bounded relative to the heap (8g: 3g of arrays, 12g in
+# all, where the same sweep then peaked at 12.4 GB). Prints the flags for a heap such as 8g or
+# 4096m; nothing for a size it cannot read.
+overparam_native_limits() {
+  local heap=$1 mb
+  case "$heap" in
+    *[gG]) mb=$(( ${heap%[gG]} * 1024 )) ;;
+    *[mM]) mb=${heap%[mM]} ;;
+    *) return 0 ;;
+  esac
+  [[ "$mb" =~ ^[0-9]+$ ]] || return 0
+  local arrays=$(( mb * 3 / 8 ))
+  echo "-Dorg.bytedeco.javacpp.maxbytes=${arrays}m -Dorg.bytedeco.javacpp.maxphysicalbytes=$(( mb + arrays + 1024 ))m"
+}
+
 # The OpenBLAS bundled with ND4J misreads recent CPUs as 'Prescott' (no AVX) and runs 2-7x slow.
 # Name the core type the CPU really supports, unless the user already chose one.
 overparam_blas_coretype() {
