@@ -3,6 +3,7 @@ package org.overparam.analysis;
 import static org.overparam.results.Columns.*;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -245,7 +246,8 @@ public final class LeverEffects {
         // The configurations that differ from this one in one field, by that field.
         Map<String, List<String>> candidates = new TreeMap<>();
         for (String other : point.keySet()) {
-          String lever = other.equals(c.getKey()) ? null : lever(mine, fields.get(other));
+          String lever = other.equals(c.getKey()) ? null
+              : lever(mine, fields.get(other), fields.values());
           if (lever != null) {
             candidates.computeIfAbsent(lever, k -> new ArrayList<>(List.of(c.getKey())))
                 .add(other);
@@ -295,9 +297,14 @@ public final class LeverEffects {
   /**
    * The one field in which two configurations differ, or null if they differ in none or in
    * several. Several dotted fields under one name that one side lacks entirely count as that
-   * one field (a section present in one configuration only).
+   * one field (a section present in one configuration only). Fields that follow one of the
+   * others across all of the experiment's configurations ({@code all}: wherever that one has a
+   * value, they have theirs, as a learning rate given per optimiser kind follows the kind) move
+   * with it and cannot be told apart from it: they are one lever, named by all of them joined
+   * with {@link #JOINED} ("optimizer.kind + optimizer.learning_rate").
    */
-  static String lever(SortedMap<String, String> a, SortedMap<String, String> b) {
+  static String lever(SortedMap<String, String> a, SortedMap<String, String> b,
+      Collection<SortedMap<String, String>> all) {
     TreeSet<String> keys = new TreeSet<>(a.keySet());
     keys.addAll(b.keySet());
     List<String> differ = keys.stream().filter(k -> !Objects.equals(a.get(k), b.get(k)))
@@ -309,11 +316,40 @@ public final class LeverEffects {
       return differ.get(0);
     }
     String prefix = commonParent(differ);
-    return prefix != null && (!hasUnder(a, prefix) || !hasUnder(b, prefix)) ? prefix : null;
+    if (prefix != null && (!hasUnder(a, prefix) || !hasUnder(b, prefix))) {
+      return prefix;
+    }
+    for (String lead : differ) {
+      if (differ.stream().allMatch(f -> f.equals(lead) || follows(f, lead, all))) {
+        return String.join(JOINED, differ);
+      }
+    }
+    return null;
+  }
+
+  /** Joins the fields of one lever that move together. */
+  public static final String JOINED = " + ";
+
+  /** Whether {@code field}'s value is the same wherever {@code lead}'s is, over {@code all}. */
+  private static boolean follows(String field, String lead, Collection<SortedMap<String, String>>
+      all) {
+    Map<String, String> seen = new java.util.HashMap<>();
+    for (SortedMap<String, String> c : all) {
+      String v = String.valueOf(c.get(field));
+      String before = seen.putIfAbsent(String.valueOf(c.get(lead)), v);
+      if (before != null && !before.equals(v)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A configuration's value of {@code lever}: the field, its section's fields, or NONE. */
   static String value(SortedMap<String, String> fields, String lever) {
+    if (lever.contains(JOINED)) {
+      return java.util.Arrays.stream(lever.split(java.util.regex.Pattern.quote(JOINED)))
+          .map(f -> value(fields, f)).collect(java.util.stream.Collectors.joining(", "));
+    }
     String v = fields.get(lever);
     if (v != null) {
       return v;

@@ -191,6 +191,53 @@ class LeverEffectsTest {
   }
 
   @Test
+  void aRateGivenPerKindMovesWithTheKindAsOneLever() {
+    // kind [sgd, adam] with learning_rate {sgd: 0.05, adam: 0.001}, crossed with batch [32, 256].
+    SortedMap<String, String> sgd32 = fields("optimizer.kind", "sgd",
+        "optimizer.learning_rate", "0.05", "optimizer.batch_size", "32");
+    SortedMap<String, String> sgd256 = fields("optimizer.kind", "sgd",
+        "optimizer.learning_rate", "0.05", "optimizer.batch_size", "256");
+    SortedMap<String, String> adam32 = fields("optimizer.kind", "adam",
+        "optimizer.learning_rate", "0.001", "optimizer.batch_size", "32");
+    SortedMap<String, String> adam256 = fields("optimizer.kind", "adam",
+        "optimizer.learning_rate", "0.001", "optimizer.batch_size", "256");
+    List<SortedMap<String, String>> all = List.of(sgd32, sgd256, adam32, adam256);
+    assertThat(LeverEffects.lever(sgd32, adam32, all))
+        .isEqualTo("optimizer.kind + optimizer.learning_rate");
+    assertThat(LeverEffects.value(sgd32, "optimizer.kind + optimizer.learning_rate"))
+        .isEqualTo("sgd, 0.05");
+    assertThat(LeverEffects.lever(sgd32, sgd256, all)).isEqualTo("optimizer.batch_size");
+    // Three fields apart: the batch size follows neither the kind nor the rate.
+    assertThat(LeverEffects.lever(sgd32, adam256, all)).isNull();
+    // Rates crossed with kinds: each is a lever of its own, and the two together are none.
+    SortedMap<String, String> sgdLow = fields("optimizer.kind", "sgd",
+        "optimizer.learning_rate", "0.001");
+    SortedMap<String, String> adamHigh = fields("optimizer.kind", "adam",
+        "optimizer.learning_rate", "0.05");
+    SortedMap<String, String> sgdHigh = fields("optimizer.kind", "sgd",
+        "optimizer.learning_rate", "0.05");
+    SortedMap<String, String> adamLow = fields("optimizer.kind", "adam",
+        "optimizer.learning_rate", "0.001");
+    assertThat(LeverEffects.lever(sgdLow, adamHigh, List.of(sgdLow, adamHigh, sgdHigh,
+        adamLow))).isNull();
+
+    double[][] te = errors(PEAK, 3, OFFSETS, 0, null);
+    List<Comparison> c = LeverEffects.of(peaks(new Series("s32", 0, seeds(0, 3), te),
+        new Series("s256", 0, seeds(0, 3), te), new Series("a32", 0, seeds(0, 3), te),
+        new Series("a256", 0, seeds(0, 3), te)), Map.of("lev", Map.of("s32", sgd32, "s256",
+            sgd256, "a32", adam32, "a256", adam256)), 0);
+    assertThat(c).extracting(x -> x.lever() + " " + x.value() + " (" + x.setting().series()
+        .config() + ") against " + x.baselineValue() + " (" + x.baseline().series().config()
+        + ")").containsExactly(
+            "optimizer.batch_size 256 (a256) against 32 (a32)",
+            "optimizer.batch_size 256 (s256) against 32 (s32)",
+            "optimizer.kind + optimizer.learning_rate sgd, 0.05 (s256) against adam, 0.001 "
+                + "(a256)",
+            "optimizer.kind + optimizer.learning_rate sgd, 0.05 (s32) against adam, 0.001 "
+                + "(a32)");
+  }
+
+  @Test
   void noChangeIsClaimedWhereASideNeverReachesTheInterpolationThreshold() {
     // A large batch that never fits its noisy labels: train error above 0.01 at every width,
     // so its mean curve has no threshold and no peak, and its height is measured as 0.
@@ -291,11 +338,12 @@ class LeverEffectsTest {
         "optimizer.batch_size", "64");
     SortedMap<String, String> c4 = fields("epochs", "3", "optimizer.learning_rate", "0.01",
         "optimizer.batch_size", "128", "augmentation.kind", "flip", "augmentation.p", "0.5");
-    assertThat(LeverEffects.lever(c1, c2)).isEqualTo("optimizer.learning_rate");
-    assertThat(LeverEffects.lever(c1, c3)).isNull();
-    assertThat(LeverEffects.lever(c1, c1)).isNull();
-    assertThat(LeverEffects.lever(c1, c4)).isEqualTo("augmentation");
-    assertThat(LeverEffects.lever(c2, c4)).isNull();
+    List<SortedMap<String, String>> all = List.of(c1, c2, c3, c4);
+    assertThat(LeverEffects.lever(c1, c2, all)).isEqualTo("optimizer.learning_rate");
+    assertThat(LeverEffects.lever(c1, c3, all)).isNull();
+    assertThat(LeverEffects.lever(c1, c1, all)).isNull();
+    assertThat(LeverEffects.lever(c1, c4, all)).isEqualTo("augmentation");
+    assertThat(LeverEffects.lever(c2, c4, all)).isNull();
     assertThat(LeverEffects.value(c4, "augmentation")).isEqualTo("kind=flip, p=0.5");
     assertThat(LeverEffects.value(c1, "augmentation")).isEqualTo(LeverEffects.NONE);
     List<String> sorted = new ArrayList<>(List.of("sgd", "0.1", "1.0E-4", "(none)", "adam",
