@@ -6,6 +6,7 @@ Each probe prints lines ``BENCH {json}`` like the Java probes (bench/java), for 
   python peers.py torch --threads T --widths 16,64 --n 8192 --epochs 4 [--batch 128]
   python peers.py gpt   --threads T --widths 32,64,128 --depth 2 --heads 4 --context 64
                         --batch 32 --vocabulary 63 --steps 40 --warmup 8
+  python peers.py sweep --yaml conf/experiments/quickstart.yaml --processes 2
 """
 import argparse
 import gzip
@@ -160,9 +161,151 @@ def torch_gpt(args):
              vocabulary=args.vocabulary, params=params, step_seconds=seconds)
 
 
+def grid_runs(cfg, path):
+    """The runs of an overparam experiment file (mlp on fashion-mnist), as a researcher's loop
+    over its axes would list them, widest first so the pool ends evenly."""
+    def listed(v):
+        return v if isinstance(v, list) else [v]
+
+    model, data, opt = cfg.get("model", {}), cfg.get("dataset", {}), cfg.get("optimizer", {})
+    if model.get("family", "mlp") != "mlp" or data.get("kind") != "fashion-mnist":
+        raise SystemExit(f"{path}: the peer sweep covers family mlp on fashion-mnist only")
+    if any(a for a in listed(cfg.get("augmentation", 0))) or cfg.get("distillation"):
+        raise SystemExit(f"{path}: augmentation and distillation are not in the peer sweep")
+    runs = []
+    for kind in listed(opt.get("kind", "adam")):
+        lr = opt.get("learning_rate", 0.001)
+        for rate in listed(lr[kind] if isinstance(lr, dict) else lr):
+            for batch in listed(opt.get("batch_size", 128)):
+                for n in listed(cfg["train_sizes"]):
+                    for noise in listed(cfg.get("label_noise", [0.0])):
+                        for wd in listed(cfg.get("weight_decay", [0.0])):
+                            for dropout in listed(cfg.get("dropout", [0.0])):
+                                for depth in listed(model.get("depths", [1])):
+                                    for width in listed(model["widths"]):
+                                        for seed in listed(cfg.get("seeds", [0])):
+                                            runs.append(dict(
+                                                kind=kind, lr=rate, batch=batch, n=n,
+                                                noise=noise, wd=wd, dropout=dropout,
+                                                depth=depth, width=width, seed=seed))
+    return sorted(runs, key=lambda r: -r["width"] * r["depth"])
+
+
+_DATA = {}
+
+
+def _sweep_init(cfg):
+    """Once per process: one thread, the training and test images read once."""
+    import numpy as np
+    import torch
+
+    torch.set_num_threads(1)
+    test_n = cfg["dataset"].get("test_size", 10000)
+    x = idx("train-images-idx3-ubyte").reshape(60000, -1).astype(np.float32) / 255.0
+    _DATA["x"], _DATA["y"] = x, idx("train-labels-idx1-ubyte").astype(np.int64)
+    tx = idx("t10k-images-idx3-ubyte")[:test_n].reshape(test_n, -1).astype(np.float32) / 255.0
+    _DATA["tx"] = torch.from_numpy(tx)
+    _DATA["ty"] = torch.from_numpy(idx("t10k-labels-idx1-ubyte")[:test_n].astype(np.int64))
+    _DATA["cfg"] = cfg
+
+
+def _sweep_run(r):
+    """One run: a seeded training subset with a share of its labels flipped to another class,
+    the MLP trained with the file's optimiser, batch and epochs, loss and error on the training
+    and test sets every eval_every epochs (and the last), then the compression passes."""
+    import numpy as np
+    import torch
+
+    cfg = _DATA["cfg"]
+    t0 = time.perf_counter()
+    rng = np.random.default_rng(r["seed"])
+    pick = rng.choice(60000, r["n"], replace=False)
+    y = _DATA["y"][pick].copy()
+    flip = rng.random(r["n"]) < r["noise"]
+    y[flip] = (y[flip] + rng.integers(1, 10, flip.sum())) % 10
+    x, y = torch.from_numpy(_DATA["x"][pick]), torch.from_numpy(y)
+    torch.manual_seed(r["seed"])
+    layers, d = [], 784
+    for _ in range(r["depth"]):
+        layers += [torch.nn.Linear(d, r["width"]), torch.nn.ReLU()]
+        if r["dropout"] > 0:
+            layers.append(torch.nn.Dropout(r["dropout"]))
+        d = r["width"]
+    model = torch.nn.Sequential(*layers, torch.nn.Linear(d, 10))
+    if r["kind"] == "sgd":
+        opt = torch.optim.SGD(model.parameters(), lr=r["lr"], weight_decay=r["wd"],
+                              momentum=cfg["optimizer"].get("momentum", 0.9), nesterov=True)
+    else:
+        opt = torch.optim.Adam(model.parameters(), lr=r["lr"], weight_decay=r["wd"])
+    loss_fn = torch.nn.CrossEntropyLoss()
+
+    def evaluate(xs, ys):
+        model.eval()
+        with torch.no_grad():
+            out = model(xs)
+            res = loss_fn(out, ys).item(), (out.argmax(1) != ys).float().mean().item()
+        model.train()
+        return res
+
+    epochs, every = cfg["epochs"], cfg.get("eval_every", 1)
+    curve = []
+    for epoch in range(1, epochs + 1):
+        perm = torch.randperm(r["n"])
+        for start in range(0, r["n"], r["batch"]):
+            b = perm[start:start + r["batch"]]
+            opt.zero_grad(set_to_none=True)
+            loss_fn(model(x[b]), y[b]).backward()
+            opt.step()
+        if epoch % every == 0 or epoch == epochs:
+            curve.append((epoch, *evaluate(x, y), *evaluate(_DATA["tx"], _DATA["ty"])))
+    comp = cfg.get("compression") or {}
+    pruned = {}
+    dense = [p.detach().clone() for p in model.parameters()]
+    weights = [p for p in model.parameters() if p.dim() == 2]
+    for sparsity in comp.get("sparsities", []):
+        with torch.no_grad():
+            for w in weights:
+                k = int(sparsity * w.numel())
+                if k > 0:
+                    cut = w.abs().flatten().kthvalue(k).values
+                    w[w.abs() <= cut] = 0
+            pruned[str(sparsity)] = evaluate(_DATA["tx"], _DATA["ty"])[1]
+            for p, v in zip(model.parameters(), dense):
+                p.copy_(v)
+    if comp.get("quantize_int8"):
+        with torch.no_grad():
+            for w in weights:
+                scale = w.abs().max() / 127
+                w.copy_(torch.round(w / scale).clamp(-127, 127) * scale)
+            pruned["int8"] = evaluate(_DATA["tx"], _DATA["ty"])[1]
+    return dict(r, final_test_error=curve[-1][4], final_train_error=curve[-1][2],
+                compressed_test_error=pruned, seconds=time.perf_counter() - t0)
+
+
+def torch_sweep(args):
+    """A whole overparam grid as a plain PyTorch script: one process per core, one thread each,
+    the data read once per process, every run of the grid (same sizes, noise, model, optimiser,
+    batch, epochs, evaluation cadence and compression passes) handed to the pool."""
+    import multiprocessing as mp
+    import yaml
+
+    with open(args.yaml) as fh:
+        cfg = yaml.safe_load(fh)
+    runs = grid_runs(cfg, args.yaml)
+    import torch
+
+    t = time.perf_counter()
+    with mp.get_context("spawn").Pool(args.processes, initializer=_sweep_init,
+                                      initargs=(cfg,)) as pool:
+        done = list(pool.imap_unordered(_sweep_run, runs, chunksize=1))
+    emit("peer_sweep", lib="torch " + torch.__version__, grid=args.yaml, runs=len(done),
+         processes=args.processes, seconds=time.perf_counter() - t,
+         results=[{k: v for k, v in d.items() if k != "compressed_test_error"} for d in done])
+
+
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("probe", choices=["gemm", "torch", "gpt"])
+    p.add_argument("probe", choices=["gemm", "torch", "gpt", "sweep"])
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--sizes", type=lambda s: [int(v) for v in s.split(",")], default=[1024, 2048])
     p.add_argument("--reps", type=int, default=5)
@@ -177,8 +320,10 @@ def main():
     p.add_argument("--vocabulary", type=int, default=63)
     p.add_argument("--steps", type=int, default=40)
     p.add_argument("--warmup", type=int, default=8)
+    p.add_argument("--yaml", help="sweep: the experiment file")
+    p.add_argument("--processes", type=int, default=os.cpu_count() or 1)
     args = p.parse_args()
-    {"gemm": gemm, "torch": torch_mlp, "gpt": torch_gpt}[args.probe](args)
+    {"gemm": gemm, "torch": torch_mlp, "gpt": torch_gpt, "sweep": torch_sweep}[args.probe](args)
 
 
 if __name__ == "__main__":

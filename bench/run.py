@@ -9,7 +9,9 @@ environment. Sections (--sections, default all):
   peer      the same models, batch, epochs and threads trained by PyTorch on the CPU
   sweep     wall time of whole sweeps against the ideal: each run's time alone in one process on
             one core, summed, divided by the cores; and the machine's ceiling: the same runs in one
-            one-thread process per core at once, no Spark
+            one-thread process per core at once, no Spark; and against the same grid written as a
+            plain PyTorch script (peers.py sweep: one process per core, one thread each, the data
+            read once per process), with where each one's test-error curve peaks
   averaging parameter averaging's time per epoch against single-process training, local[N] and a
             two-worker standalone cluster started here
   analysis  seconds to analyse 10 million metric rows
@@ -41,6 +43,7 @@ GOALS = {  # ratios this benchmark aims for; see BENCHMARKS.md
     "hardware": "largest MLP >= 0.60 of numpy's GEMM peak",
     "peer": ">= 1.00 (PyTorch time / DL4J time) at every width",
     "sweep": "<= 1.15 x ideal",
+    "peer_sweep": ">= 1.50 (PyTorch script's time / overparam's) on every grid, peaks agreeing",
     "averaging": "<= 1.25 x single-process per epoch, width >= 1024, two workers",
     "analysis": "< 60 s for 10M rows on 2 cores",
     "gpt": ">= 1.00 (DL4J tokens/s / PyTorch tokens/s) at every size and thread count",
@@ -202,20 +205,80 @@ def sweep(java, a, out):
         # with no Spark and no shared JVM. A sweep cannot beat what this costs each run.
         together = [rows_[0] for rows_ in java.together(CORES, "ideal", "--yaml", g,
                                                         "--threads", 1)]
+        ours = final_errors(res, g)
+        # The same grid as a plain PyTorch script (bench/peers.py sweep), in the same run.
+        peer = []
+        for r in range(a.sweep_rounds):
+            log(f"peer sweep {os.path.basename(g)} round {r + 1}/{a.sweep_rounds}")
+            peer += python_peer("sweep", "--yaml", g, "--processes", CORES, threads=1)
         wall = statistics.median(s["seconds"] for s in swept)
         core_s = statistics.median(i["seconds"] for i in ideal)
         shared_s = statistics.median(i["seconds"] for i in together)
+        peer_s = statistics.median(p_["seconds"] for p_ in peer)
+        theirs = {}
+        for x in peer[0]["results"]:
+            theirs.setdefault((x["noise"], x["width"]), []).append(x["final_test_error"])
+        shape = peak_agreement(ours, {k: statistics.mean(v) for k, v in theirs.items()})
         rows.append({"grid": os.path.relpath(g, ROOT), "runs": swept[0]["runs"],
                      "failed": max(s["failed"] for s in swept), "sweep_s": wall,
                      "spark_start_s": statistics.median(s["spark_start_seconds"] for s in swept),
                      "ideal_s": core_s / CORES, "ratio": wall / (core_s / CORES),
                      "together_over_alone": shared_s / core_s,
-                     "ratio_to_ceiling": wall / (shared_s / CORES)})
+                     "ratio_to_ceiling": wall / (shared_s / CORES),
+                     "peer_s": peer_s, "peer_over_overparam": peer_s / wall, "peaks": shape})
         out.setdefault("sweep_raw", []).append({"grid": g, "sweep": swept, "ideal": ideal,
-                                                "together": together})
+                                                "together": together, "peer": peer})
     shutil.rmtree(res, ignore_errors=True)
     out["sweep"] = rows
     return rows
+
+
+def final_errors(results, grid):
+    """overparam's mean final test error per (label noise, width) of a grid's experiment, read
+    back from the Parquet metrics it wrote under ``results``."""
+    import pyarrow.dataset as ds
+    import yaml
+
+    with open(grid) as fh:
+        name = yaml.safe_load(fh)["name"]
+    t = ds.dataset(os.path.join(results, "metrics", f"experiment={name}"), format="parquet") \
+        .to_table(columns=["run_id", "label_noise", "width", "epoch", "test_error"]).to_pylist()
+    last = {}
+    for r in t:
+        if r["run_id"] not in last or r["epoch"] > last[r["run_id"]]["epoch"]:
+            last[r["run_id"]] = r
+    by = {}
+    for r in last.values():
+        by.setdefault((r["label_noise"], r["width"]), []).append(r["test_error"])
+    return {k: statistics.mean(v) for k, v in by.items()}
+
+
+def peak_width(errors):
+    """The test-error peak of one curve {width: error}: the width standing highest above the
+    lowest error at a smaller width (None where the curve only falls)."""
+    widths = sorted(errors)
+    best, peak, low = 0.0, None, errors[widths[0]]
+    for w in widths[1:]:
+        if errors[w] - low > best:
+            best, peak = errors[w] - low, w
+        low = min(low, errors[w])
+    return peak
+
+
+def peak_agreement(ours, theirs):
+    """Per label noise: where each curve peaks, and whether the two peaks lie within one step
+    of the width grid of each other."""
+    out = []
+    for noise in sorted({k[0] for k in ours}):
+        a = {w: e for (n, w), e in ours.items() if n == noise}
+        b = {w: e for (n, w), e in theirs.items() if abs(n - noise) < 1e-9}
+        widths = sorted(a)
+        pa, pb = peak_width(a), peak_width(b) if b else None
+        agree = (pa is None and pb is None) or (pa is not None and pb is not None and
+                                                abs(widths.index(pa) - widths.index(pb)) <= 1)
+        out.append({"label_noise": noise, "overparam_peak_width": pa, "peer_peak_width": pb,
+                    "agree": agree})
+    return out
 
 
 def free_port():
@@ -432,6 +495,15 @@ def report(out):
               [[r["grid"], r["runs"], r["failed"], f(r["sweep_s"], 1), f(r["ideal_s"], 1),
                 f(r["ratio"]), f(r["spark_start_s"], 1), f(r.get("together_over_alone")),
                 f(r.get("ratio_to_ceiling"))] for r in out["sweep"]])
+        table(f"c'. whole sweep against the same grid as a plain PyTorch script ({CORES} "
+              f"processes x 1 thread, data read once per process) [goal: {GOALS['peer_sweep']}]",
+              ["grid", "overparam s", "PyTorch s", "PyTorch/overparam", "peaks (noise: "
+               "overparam, PyTorch width)"],
+              [[r["grid"], f(r["sweep_s"], 1), f(r.get("peer_s"), 1),
+                f(r.get("peer_over_overparam")),
+                "; ".join(f"{p['label_noise']}: {p['overparam_peak_width']}, "
+                          f"{p['peer_peak_width']}{'' if p['agree'] else ' DIFFER'}"
+                          for p in r.get("peaks", []))] for r in out["sweep"]])
         print(f"  {CORES} at once/alone: the ideal's runs in {CORES} one-thread processes started "
               "together (no Spark), time per process against one alone: what sharing the "
               "machine's cores, caches and memory bandwidth costs. sweep/ceiling: the sweep "
