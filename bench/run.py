@@ -235,13 +235,18 @@ def sweep(java, a, out):
 
 def final_errors(results, grid):
     """overparam's mean final test error per (label noise, width) of a grid's experiment, read
-    back from the Parquet metrics it wrote under ``results``."""
+    back from the Parquet metrics it wrote under ``results`` (the sweep probe writes each round
+    into a folder of its own there: the newest is read)."""
+    import glob
     import pyarrow.dataset as ds
     import yaml
 
     with open(grid) as fh:
         name = yaml.safe_load(fh)["name"]
-    t = ds.dataset(os.path.join(results, "metrics", f"experiment={name}"), format="parquet") \
+    found = glob.glob(os.path.join(results, "*", "metrics", f"experiment={name}"))
+    if not found:
+        raise RuntimeError(f"no metrics of {name} under {results}")
+    t = ds.dataset(max(found, key=os.path.getmtime), format="parquet") \
         .to_table(columns=["run_id", "label_noise", "width", "epoch", "test_error"]).to_pylist()
     last = {}
     for r in t:
