@@ -49,11 +49,11 @@ def blas_name(np):
         return "unknown"
 
 
-def idx(name):
+def idx(name, folder=FASHION):
     """Reads one gzipped (or plain) IDX file of Debian's dataset-fashion-mnist as uint8."""
     import numpy as np
 
-    path = os.path.join(FASHION, name)
+    path = os.path.join(folder, name)
     opener = gzip.open if os.path.exists(path + ".gz") else open
     with opener(path + ".gz" if opener is gzip.open else path, "rb") as f:
         data = f.read()
@@ -161,15 +161,25 @@ def torch_gpt(args):
              vocabulary=args.vocabulary, params=params, step_seconds=seconds)
 
 
+# --- sweep: an overparam grid as the plain PyTorch script a researcher would write ------------
+
+# The grid axes a run varies along besides width and seed: one curve per value of these, named
+# as overparam's metrics table names its columns so the two can be matched.
+SERIES = ("optimizer", "learning_rate", "batch_size", "train_size", "label_noise",
+          "weight_decay", "dropout", "depth")
+
+
 def grid_runs(cfg, path):
     """The runs of an overparam experiment file (mlp on fashion-mnist), as a researcher's loop
     over its axes would list them, widest first so the pool ends evenly."""
     def listed(v):
         return v if isinstance(v, list) else [v]
 
-    model, data, opt = cfg.get("model", {}), cfg.get("dataset", {}), cfg.get("optimizer", {})
+    model, data, opt = cfg.get("model") or {}, cfg.get("dataset") or {}, cfg.get("optimizer") or {}
     if model.get("family", "mlp") != "mlp" or data.get("kind") != "fashion-mnist":
-        raise SystemExit(f"{path}: the peer sweep covers family mlp on fashion-mnist only")
+        raise SystemExit(f"{path}: the peer sweep covers model.family mlp on dataset.kind "
+                         f"fashion-mnist only (this file: {model.get('family', 'mlp')} on "
+                         f"{data.get('kind')})")
     if any(a for a in listed(cfg.get("augmentation", 0))) or cfg.get("distillation"):
         raise SystemExit(f"{path}: augmentation and distillation are not in the peer sweep")
     runs = []
@@ -185,61 +195,130 @@ def grid_runs(cfg, path):
                                     for width in listed(model["widths"]):
                                         for seed in listed(cfg.get("seeds", [0])):
                                             runs.append(dict(
-                                                kind=kind, lr=rate, batch=batch, n=n,
-                                                noise=noise, wd=wd, dropout=dropout,
-                                                depth=depth, width=width, seed=seed))
+                                                optimizer=kind, learning_rate=rate,
+                                                batch_size=batch, train_size=n,
+                                                label_noise=noise, weight_decay=wd,
+                                                dropout=dropout, depth=depth, width=width,
+                                                seed=seed))
     return sorted(runs, key=lambda r: -r["width"] * r["depth"])
 
 
 _DATA = {}
 
 
-def _sweep_init(cfg):
-    """Once per process: one thread, the training and test images read once."""
+def _sweep_init(cfg, ready):
+    """Once per process: one thread, the training and test images read once, scaled to [0, 1];
+    then wait at ``ready`` until every process is up, so that start-up is timed apart."""
+    import threading
+
     import numpy as np
     import torch
 
     torch.set_num_threads(1)
-    test_n = cfg["dataset"].get("test_size", 10000)
-    x = idx("train-images-idx3-ubyte").reshape(60000, -1).astype(np.float32) / 255.0
-    _DATA["x"], _DATA["y"] = x, idx("train-labels-idx1-ubyte").astype(np.int64)
-    tx = idx("t10k-images-idx3-ubyte")[:test_n].reshape(test_n, -1).astype(np.float32) / 255.0
-    _DATA["tx"] = torch.from_numpy(tx)
-    _DATA["ty"] = torch.from_numpy(idx("t10k-labels-idx1-ubyte")[:test_n].astype(np.int64))
+    data = cfg["dataset"]
+    folder = data.get("path", FASHION)
+    test_n = data.get("test_size", 10000)
+    x = idx("train-images-idx3-ubyte", folder).reshape(60000, -1).astype(np.float32) / 255.0
+    _DATA["x"], _DATA["y"] = x, idx("train-labels-idx1-ubyte", folder).astype(np.int64)
+    tx = idx("t10k-images-idx3-ubyte", folder)[:test_n].reshape(test_n, -1)
+    _DATA["tx"] = torch.from_numpy(tx.astype(np.float32) / 255.0)
+    _DATA["ty"] = torch.from_numpy(idx("t10k-labels-idx1-ubyte", folder)[:test_n]
+                                   .astype(np.int64))
     _DATA["cfg"] = cfg
+    try:
+        ready.wait(timeout=600)
+    except threading.BrokenBarrierError:  # a process the pool started again later waits alone
+        pass
+
+
+def _mlp(r):
+    """depth ReLU layers (He-initialised, zero biases; dropout on each hidden layer's output,
+    i.e. on the input of every layer after the first), then a Xavier-initialised output layer."""
+    import torch
+
+    layers, d = [], 784
+    for _ in range(r["depth"]):
+        lin = torch.nn.Linear(d, r["width"])
+        torch.nn.init.normal_(lin.weight, 0.0, (2.0 / d) ** 0.5)
+        layers += [lin, torch.nn.ReLU()]
+        if r["dropout"] > 0:
+            layers.append(torch.nn.Dropout(r["dropout"]))
+        d = r["width"]
+    out = torch.nn.Linear(d, 10)
+    torch.nn.init.normal_(out.weight, 0.0, (2.0 / (d + 10)) ** 0.5)
+    model = torch.nn.Sequential(*layers, out)
+    for m in model:
+        if isinstance(m, torch.nn.Linear):
+            torch.nn.init.zeros_(m.bias)
+    return model
+
+
+def _compress(model, comp, evaluate):
+    """overparam's compression passes: at sparsity 0 and each listed one, the weights of least
+    magnitude zeroed under one threshold over all weight matrices (biases kept), then, if asked,
+    every matrix rounded to 8-bit levels of its own scale (max |w| / 127); each variant evaluated
+    on the test set and the trained weights restored. {variant: test error}."""
+    import torch
+
+    weights = [p for p in model.parameters() if p.dim() == 2]
+    dense = [w.detach().clone() for w in weights]
+    total = sum(w.numel() for w in weights)
+    out = {}
+    with torch.no_grad():
+        for sparsity in [0.0] + list(comp.get("sparsities", [])):
+            for int8 in [False, True] if comp.get("quantize_int8") else [False]:
+                k = int(sparsity * total)
+                if k > 0:
+                    cut = torch.cat([w.abs().flatten() for w in weights]).kthvalue(k).values
+                    for w in weights:
+                        w[w.abs() <= cut] = 0
+                if int8:
+                    for w in weights:
+                        scale = w.abs().max() / 127
+                        if scale > 0:
+                            w.copy_(torch.round(w / scale).clamp(-127, 127) * scale)
+                name = ("prune-" + str(sparsity) if sparsity > 0 else "") + \
+                    ("+int8" if int8 and sparsity > 0 else "int8" if int8 else "")
+                out[name or "dense"] = evaluate()[1]
+                for w, v in zip(weights, dense):
+                    w.copy_(v)
+    return out
 
 
 def _sweep_run(r):
-    """One run: a seeded training subset with a share of its labels flipped to another class,
-    the MLP trained with the file's optimiser, batch and epochs, loss and error on the training
-    and test sets every eval_every epochs (and the last), then the compression passes."""
+    """One run, doing overparam's work: a seeded training subset with round(noise x n) labels
+    flipped to a uniformly drawn wrong class, the MLP trained with the file's optimiser (Adam, or
+    SGD with Nesterov momentum), rate, batch, epochs and decoupled weight decay on the weights,
+    each epoch a fresh permutation; loss and error on the whole training and test sets every
+    eval_every epochs and after the last; then the compression passes."""
     import numpy as np
     import torch
 
     cfg = _DATA["cfg"]
     t0 = time.perf_counter()
+    n = r["train_size"]
     rng = np.random.default_rng(r["seed"])
-    pick = rng.choice(60000, r["n"], replace=False)
+    pick = rng.choice(60000, n, replace=False)
     y = _DATA["y"][pick].copy()
-    flip = rng.random(r["n"]) < r["noise"]
-    y[flip] = (y[flip] + rng.integers(1, 10, flip.sum())) % 10
+    flip = rng.permutation(n)[:int(round(r["label_noise"] * n))]
+    y[flip] = (y[flip] + rng.integers(1, 10, len(flip))) % 10
     x, y = torch.from_numpy(_DATA["x"][pick]), torch.from_numpy(y)
     torch.manual_seed(r["seed"])
-    layers, d = [], 784
-    for _ in range(r["depth"]):
-        layers += [torch.nn.Linear(d, r["width"]), torch.nn.ReLU()]
-        if r["dropout"] > 0:
-            layers.append(torch.nn.Dropout(r["dropout"]))
-        d = r["width"]
-    model = torch.nn.Sequential(*layers, torch.nn.Linear(d, 10))
-    if r["kind"] == "sgd":
-        opt = torch.optim.SGD(model.parameters(), lr=r["lr"], weight_decay=r["wd"],
-                              momentum=cfg["optimizer"].get("momentum", 0.9), nesterov=True)
+    model = _mlp(r)
+    o = cfg.get("optimizer") or {}
+    lr = r["learning_rate"]
+    if o.get("reference_width"):
+        lr = lr * o["reference_width"] / r["width"]
+    if r["optimizer"] == "sgd":
+        mom = o.get("momentum", 0.9)
+        opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=mom, nesterov=mom > 0)
     else:
-        opt = torch.optim.Adam(model.parameters(), lr=r["lr"], weight_decay=r["wd"])
+        opt = torch.optim.Adam(model.parameters(), lr=lr)
+    decayed = [p for p in model.parameters() if p.dim() == 2]
+    shrink = 1.0 - lr * r["weight_decay"]
     loss_fn = torch.nn.CrossEntropyLoss()
 
-    def evaluate(xs, ys):
+    def evaluate(xs=_DATA["tx"], ys=_DATA["ty"]):
         model.eval()
         with torch.no_grad():
             out = model(xs)
@@ -248,59 +327,65 @@ def _sweep_run(r):
         return res
 
     epochs, every = cfg["epochs"], cfg.get("eval_every", 1)
+    batch = r["batch_size"]
     curve = []
     for epoch in range(1, epochs + 1):
-        perm = torch.randperm(r["n"])
-        for start in range(0, r["n"], r["batch"]):
-            b = perm[start:start + r["batch"]]
+        perm = torch.randperm(n)
+        for start in range(0, n, batch):
+            b = perm[start:start + batch]
             opt.zero_grad(set_to_none=True)
             loss_fn(model(x[b]), y[b]).backward()
             opt.step()
+            if shrink != 1.0:
+                with torch.no_grad():
+                    for p in decayed:
+                        p.mul_(shrink)
         if epoch % every == 0 or epoch == epochs:
-            curve.append((epoch, *evaluate(x, y), *evaluate(_DATA["tx"], _DATA["ty"])))
-    comp = cfg.get("compression") or {}
-    pruned = {}
-    dense = [p.detach().clone() for p in model.parameters()]
-    weights = [p for p in model.parameters() if p.dim() == 2]
-    for sparsity in comp.get("sparsities", []):
-        with torch.no_grad():
-            for w in weights:
-                k = int(sparsity * w.numel())
-                if k > 0:
-                    cut = w.abs().flatten().kthvalue(k).values
-                    w[w.abs() <= cut] = 0
-            pruned[str(sparsity)] = evaluate(_DATA["tx"], _DATA["ty"])[1]
-            for p, v in zip(model.parameters(), dense):
-                p.copy_(v)
-    if comp.get("quantize_int8"):
-        with torch.no_grad():
-            for w in weights:
-                scale = w.abs().max() / 127
-                w.copy_(torch.round(w / scale).clamp(-127, 127) * scale)
-            pruned["int8"] = evaluate(_DATA["tx"], _DATA["ty"])[1]
-    return dict(r, final_test_error=curve[-1][4], final_train_error=curve[-1][2],
-                compressed_test_error=pruned, seconds=time.perf_counter() - t0)
+            curve.append((epoch, *evaluate(x, y), *evaluate()))
+    comp = _compress(model, cfg["compression"], evaluate) if cfg.get("compression") else {}
+    return dict(r, final_train_error=curve[-1][2], final_test_error=curve[-1][4],
+                evaluations=len(curve), compression_variants=len(comp),
+                seconds=time.perf_counter() - t0)
+
+
+def final_curves(results):
+    """Mean final test and train error over seeds, per series (SERIES) and width."""
+    by = {}
+    for d in results:
+        by.setdefault(tuple(d[k] for k in SERIES + ("width",)), []).append(d)
+    return [dict(zip(SERIES + ("width",), key), seeds=len(ds),
+                 final_test_error=sum(d["final_test_error"] for d in ds) / len(ds),
+                 final_train_error=sum(d["final_train_error"] for d in ds) / len(ds))
+            for key, ds in sorted(by.items())]
 
 
 def torch_sweep(args):
     """A whole overparam grid as a plain PyTorch script: one process per core, one thread each,
-    the data read once per process, every run of the grid (same sizes, noise, model, optimiser,
-    batch, epochs, evaluation cadence and compression passes) handed to the pool."""
+    the data read once per process, every run of the grid handed to the pool. ``seconds`` counts
+    the runs, from the moment every process holds its data to the last result, as overparam's
+    sweep probe counts Sweep.run without JVM, Spark and data start-up; ``start_seconds`` is that
+    start-up here (processes, imports, data)."""
     import multiprocessing as mp
     import yaml
 
+    if not args.yaml:
+        raise SystemExit("peers.py sweep: --yaml FILE is required")
     with open(args.yaml) as fh:
         cfg = yaml.safe_load(fh)
     runs = grid_runs(cfg, args.yaml)
     import torch
 
-    t = time.perf_counter()
-    with mp.get_context("spawn").Pool(args.processes, initializer=_sweep_init,
-                                      initargs=(cfg,)) as pool:
+    ctx = mp.get_context("spawn")
+    ready = ctx.Barrier(args.processes + 1)
+    t0 = time.perf_counter()
+    with ctx.Pool(args.processes, initializer=_sweep_init, initargs=(cfg, ready)) as pool:
+        ready.wait()
+        t1 = time.perf_counter()
         done = list(pool.imap_unordered(_sweep_run, runs, chunksize=1))
-    emit("peer_sweep", lib="torch " + torch.__version__, grid=args.yaml, runs=len(done),
-         processes=args.processes, seconds=time.perf_counter() - t,
-         results=[{k: v for k, v in d.items() if k != "compressed_test_error"} for d in done])
+        seconds = time.perf_counter() - t1
+    emit("peer_sweep", lib="torch " + torch.__version__, grid=args.yaml,
+         experiment=cfg.get("name"), runs=len(done), processes=args.processes, seconds=seconds,
+         start_seconds=t1 - t0, curve=final_curves(done), results=done)
 
 
 def main():

@@ -11,7 +11,12 @@ environment. Sections (--sections, default all):
             one core, summed, divided by the cores; and the machine's ceiling: the same runs in one
             one-thread process per core at once, no Spark; and against the same grid written as a
             plain PyTorch script (peers.py sweep: one process per core, one thread each, the data
-            read once per process), with where each one's test-error curve peaks
+            read once per process, the file's sizes, noise, model, optimiser, epochs, evaluation
+            cadence and compression passes), alternating with overparam's sweep round by round:
+            PyTorch seconds / overparam seconds (goal >= 1.5), and where each one's mean final
+            test error peaks (the width standing highest above the classical minimum before it,
+            by more than a standard error), read back from overparam's Parquet metrics; the two
+            peaks should lie within one step of the width grid
   averaging parameter averaging's time per epoch against single-process training, local[N] and a
             two-worker standalone cluster started here
   analysis  seconds to analyse 10 million metric rows
@@ -193,39 +198,36 @@ def sweep(java, a, out):
                  else os.path.join(HERE, "grids", "sweep-small.yaml"))
     grids.append(os.path.join(HERE, "grids", "sweep-wide.yaml"))
     res = os.path.join(TARGET, "bench", "results")
+    shutil.rmtree(res, ignore_errors=True)  # final errors are read back from this run's only
     os.makedirs(res, exist_ok=True)
     rows = []
     for g in grids:
-        swept, ideal = [], []
+        swept, ideal, peer = [], [], []
         for r in range(a.sweep_rounds):
             log(f"sweep {os.path.basename(g)} round {r + 1}/{a.sweep_rounds}")
             swept += java("sweep", "--yaml", g, "--master", f"local[{CORES}]", "--results", res)
+            # The same grid as a plain PyTorch script (bench/peers.py sweep), alternating with
+            # overparam's sweep round by round.
+            peer += python_peer("sweep", "--yaml", g, "--processes", CORES, threads=1)
             ideal += java("ideal", "--yaml", g, "--threads", 1)
         # The machine's own ceiling: the same one-thread runs, one process per core at once,
         # with no Spark and no shared JVM. A sweep cannot beat what this costs each run.
         together = [rows_[0] for rows_ in java.together(CORES, "ideal", "--yaml", g,
                                                         "--threads", 1)]
-        ours = final_errors(res, g)
-        # The same grid as a plain PyTorch script (bench/peers.py sweep), in the same run.
-        peer = []
-        for r in range(a.sweep_rounds):
-            log(f"peer sweep {os.path.basename(g)} round {r + 1}/{a.sweep_rounds}")
-            peer += python_peer("sweep", "--yaml", g, "--processes", CORES, threads=1)
         wall = statistics.median(s["seconds"] for s in swept)
         core_s = statistics.median(i["seconds"] for i in ideal)
         shared_s = statistics.median(i["seconds"] for i in together)
         peer_s = statistics.median(p_["seconds"] for p_ in peer)
-        theirs = {}
-        for x in peer[0]["results"]:
-            theirs.setdefault((x["noise"], x["width"]), []).append(x["final_test_error"])
-        shape = peak_agreement(ours, {k: statistics.mean(v) for k, v in theirs.items()})
+        shape = peak_agreement(final_errors(res, g), peer[0]["curve"], test_error_se(g))
         rows.append({"grid": os.path.relpath(g, ROOT), "runs": swept[0]["runs"],
                      "failed": max(s["failed"] for s in swept), "sweep_s": wall,
                      "spark_start_s": statistics.median(s["spark_start_seconds"] for s in swept),
                      "ideal_s": core_s / CORES, "ratio": wall / (core_s / CORES),
                      "together_over_alone": shared_s / core_s,
                      "ratio_to_ceiling": wall / (shared_s / CORES),
-                     "peer_s": peer_s, "peer_over_overparam": peer_s / wall, "peaks": shape})
+                     "peer_runs": peer[0]["runs"], "peer_s": peer_s,
+                     "peer_start_s": statistics.median(p_["start_seconds"] for p_ in peer),
+                     "peer_over_overparam": peer_s / wall, "peaks": shape})
         out.setdefault("sweep_raw", []).append({"grid": g, "sweep": swept, "ideal": ideal,
                                                 "together": together, "peer": peer})
     shutil.rmtree(res, ignore_errors=True)
@@ -233,36 +235,55 @@ def sweep(java, a, out):
     return rows
 
 
+# The grid axes a curve of test error against width is drawn along (bench/peers.py's SERIES):
+# one curve per value of the others, width and seed aside.
+SERIES = ("optimizer", "learning_rate", "batch_size", "train_size", "label_noise",
+          "weight_decay", "dropout", "depth")
+
+
+def series_key(row):
+    return tuple(round(row[k], 12) if isinstance(row[k], float) else row[k] for k in SERIES)
+
+
 def final_errors(results, grid):
-    """overparam's mean final test error per (label noise, width) of a grid's experiment, read
-    back from the Parquet metrics it wrote under ``results`` (the sweep probe writes each round
-    into a folder of its own there: the newest is read)."""
+    """overparam's final-epoch test error of a grid's runs, averaged over seeds, as
+    [{SERIES..., width, final_test_error}], read back from the Parquet metrics every round's
+    sweep wrote under ``results`` (<results>/<store>/metrics/experiment=<name>/<run_id>.parquet;
+    a run recorded by several rounds counts once per round, which leaves the mean as it is)."""
     import glob
-    import pyarrow.dataset as ds
+    import pyarrow.parquet as pq
     import yaml
 
     with open(grid) as fh:
         name = yaml.safe_load(fh)["name"]
-    found = glob.glob(os.path.join(results, "*", "metrics", f"experiment={name}"))
-    if not found:
-        raise RuntimeError(f"no metrics of {name} under {results}")
-    t = ds.dataset(max(found, key=os.path.getmtime), format="parquet") \
-        .to_table(columns=["run_id", "label_noise", "width", "epoch", "test_error"]).to_pylist()
-    last = {}
-    for r in t:
-        if r["run_id"] not in last or r["epoch"] > last[r["run_id"]]["epoch"]:
-            last[r["run_id"]] = r
+    files = glob.glob(os.path.join(results, "*", "metrics", f"experiment={name}", "*.parquet"))
     by = {}
-    for r in last.values():
-        by.setdefault((r["label_noise"], r["width"]), []).append(r["test_error"])
-    return {k: statistics.mean(v) for k, v in by.items()}
+    for f in files:  # one file per run; hidden partial files do not match the pattern
+        t = pq.read_table(f, columns=list(SERIES) + ["width", "epoch", "test_error"])
+        last = max(t.to_pylist(), key=lambda r: r["epoch"])
+        by.setdefault(series_key(last) + (last["width"],), []).append(last["test_error"])
+    return [dict(zip(SERIES + ("width",), k), final_test_error=statistics.mean(v))
+            for k, v in sorted(by.items())]
 
 
-def peak_width(errors):
-    """The test-error peak of one curve {width: error}: the width standing highest above the
-    lowest error at a smaller width (None where the curve only falls)."""
+def test_error_se(grid):
+    """The standard error of a mean final test error near 0.25 over the grid's test images and
+    seeds: a rise smaller than this is not counted as a peak."""
+    import yaml
+
+    with open(grid) as fh:
+        cfg = yaml.safe_load(fh)
+    seeds = cfg.get("seeds", [0])
+    seeds = len(seeds) if isinstance(seeds, list) else 1
+    return (0.25 * 0.75 / ((cfg.get("dataset") or {}).get("test_size", 10000) * seeds)) ** 0.5
+
+
+def peak_width(errors, min_rise=0.0):
+    """The test-error peak of one curve {width: error}: the width whose error stands highest
+    above the classical minimum before it (the least error at a smaller width), by more than
+    min_rise; None where the curve never rises that much."""
     widths = sorted(errors)
-    best, peak, low = 0.0, None, errors[widths[0]]
+    best, peak, low = min_rise, None, errors[widths[0]]
     for w in widths[1:]:
         if errors[w] - low > best:
             best, peak = errors[w] - low, w
@@ -270,19 +291,27 @@ def peak_width(errors):
     return peak
 
 
-def peak_agreement(ours, theirs):
-    """Per label noise: where each curve peaks, and whether the two peaks lie within one step
-    of the width grid of each other."""
+def peak_agreement(ours, theirs, min_rise=0.0):
+    """Per curve (one value of each SERIES axis): where overparam's and the PyTorch script's mean
+    final test errors peak, and whether the two peaks lie within one step of the width grid of
+    each other (both curves without a peak agree too)."""
+    curves = {}
+    for who, rows in (("overparam", ours), ("peer", theirs)):
+        for r in rows:
+            curves.setdefault(series_key(r), {}).setdefault(who, {})[r["width"]] = \
+                r["final_test_error"]
     out = []
-    for noise in sorted({k[0] for k in ours}):
-        a = {w: e for (n, w), e in ours.items() if n == noise}
-        b = {w: e for (n, w), e in theirs.items() if abs(n - noise) < 1e-9}
-        widths = sorted(a)
-        pa, pb = peak_width(a), peak_width(b) if b else None
-        agree = (pa is None and pb is None) or (pa is not None and pb is not None and
-                                                abs(widths.index(pa) - widths.index(pb)) <= 1)
-        out.append({"label_noise": noise, "overparam_peak_width": pa, "peer_peak_width": pb,
-                    "agree": agree})
+    for key, c in sorted(curves.items()):
+        a, b = c.get("overparam", {}), c.get("peer", {})
+        widths = sorted(set(a) | set(b))
+        pa = peak_width(a, min_rise) if a else None
+        pb = peak_width(b, min_rise) if b else None
+        agree = bool(a and b) and ((pa is None and pb is None) or (
+            pa is not None and pb is not None and abs(widths.index(pa) - widths.index(pb)) <= 1))
+        out.append({**dict(zip(SERIES, key)), "overparam_peak_width": pa,
+                    "peer_peak_width": pb, "agree": agree,
+                    "overparam_errors": [a.get(w) for w in widths],
+                    "peer_errors": [b.get(w) for w in widths], "widths": widths})
     return out
 
 
@@ -500,15 +529,18 @@ def report(out):
               [[r["grid"], r["runs"], r["failed"], f(r["sweep_s"], 1), f(r["ideal_s"], 1),
                 f(r["ratio"]), f(r["spark_start_s"], 1), f(r.get("together_over_alone")),
                 f(r.get("ratio_to_ceiling"))] for r in out["sweep"]])
-        table(f"c'. whole sweep against the same grid as a plain PyTorch script ({CORES} "
-              f"processes x 1 thread, data read once per process) [goal: {GOALS['peer_sweep']}]",
-              ["grid", "overparam s", "PyTorch s", "PyTorch/overparam", "peaks (noise: "
-               "overparam, PyTorch width)"],
-              [[r["grid"], f(r["sweep_s"], 1), f(r.get("peer_s"), 1),
-                f(r.get("peer_over_overparam")),
-                "; ".join(f"{p['label_noise']}: {p['overparam_peak_width']}, "
-                          f"{p['peer_peak_width']}{'' if p['agree'] else ' DIFFER'}"
-                          for p in r.get("peaks", []))] for r in out["sweep"]])
+        if any("peer_s" in r for r in out["sweep"]):
+            table(f"c'. whole sweep against the same grid as a plain PyTorch script ({CORES} "
+                  f"processes x 1 thread, data read once per process) "
+                  f"[goal: {GOALS['peer_sweep']}]",
+                  ["grid", "overparam s", "PyTorch s", "PyTorch/overparam",
+                   "PyTorch start s", "test-error peak width: overparam, PyTorch"],
+                  [[r["grid"], f(r["sweep_s"], 1), f(r.get("peer_s"), 1),
+                    f(r.get("peer_over_overparam")), f(r.get("peer_start_s"), 1),
+                    peaks_cell(r.get("peaks", []))] for r in out["sweep"]])
+            print("  Both timed without start-up (overparam: JVM, Spark, data; PyTorch: processes, "
+                  "imports, data). Peak: the width standing highest above the least test error "
+                  "at a smaller width, by more than a standard error; '-': none.")
         print(f"  {CORES} at once/alone: the ideal's runs in {CORES} one-thread processes started "
               "together (no Spark), time per process against one alone: what sharing the "
               "machine's cores, caches and memory bandwidth costs. sweep/ceiling: the sweep "
@@ -541,6 +573,16 @@ def report(out):
         print(f"\ne. analysis [goal: {GOALS['analysis']}]: "
               + (f"PENDING ({an['pending']})" if "pending" in an
                  else f"{an['rows']:,} metric rows analysed in {an['seconds']:.1f} s"))
+
+
+def peaks_cell(peaks):
+    """Each curve's two peak widths ("-": none), named by the axes whose values differ between
+    the grid's curves (label noise in sweep-wide.yaml), DIFFER where they do not agree."""
+    axes = [k for k in SERIES if len({p.get(k) for p in peaks}) > 1]
+    return "; ".join(
+        "".join(f"{k} {p[k]} " for k in axes)
+        + f"{p['overparam_peak_width'] or '-'}, {p['peer_peak_width'] or '-'}"
+        + ("" if p["agree"] else " DIFFER") for p in peaks)
 
 
 def machine():
