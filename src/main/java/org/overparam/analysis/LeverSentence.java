@@ -22,9 +22,10 @@ public final class LeverSentence {
   public static String definitions() {
     return "A lever is one field that differs between settings while everything else is the "
         + "same (fields that move together in every configuration, such as a learning rate "
-        + "given per optimiser kind, count as one lever named by both); each setting is compared with its baseline, the same setting at the lever's "
-        + "first value (the least noise, weight decay or dropout; for a configuration field, "
-        + "none, else the smallest number, else the first name). Peak height: each seed's test "
+        + "given per optimiser kind, count as one lever named by both); each setting is "
+        + "compared with its baseline, the same setting at the lever's first value (the least "
+        + "noise, weight decay or dropout; for a configuration field, none, else the smallest "
+        + "number, else the first name). Peak height: each seed's test "
         + "error at the peak minus at the classical minimum, both located on the other seeds' "
         + "mean curve (0 where that curve has no peak), averaged over seeds; changes are "
         + "differences of each seed with itself where both settings ran the same seeds. "
