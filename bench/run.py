@@ -39,6 +39,9 @@ import sys
 import tempfile
 import time
 
+# The grid axes a curve of test error against width is drawn along, owned by the peer sweep.
+from peers import SERIES
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 TARGET = os.path.join(ROOT, "target")
@@ -192,13 +195,15 @@ def hardware_and_peer(java, a, out, peer):
 
 
 def sweep(java, a, out):
+    import yaml
+
     grids = []
     quick = os.path.join(ROOT, "conf", "experiments", "quickstart.yaml")
     grids.append(quick if os.path.exists(quick) and not a.bench_grids_only
                  else os.path.join(HERE, "grids", "sweep-small.yaml"))
     grids.append(os.path.join(HERE, "grids", "sweep-wide.yaml"))
     res = os.path.join(TARGET, "bench", "results")
-    shutil.rmtree(res, ignore_errors=True)  # final errors are read back from this run's only
+    shutil.rmtree(res, ignore_errors=True)  # overparam's errors are read back from here: ours only
     os.makedirs(res, exist_ok=True)
     rows = []
     for g in grids:
@@ -218,7 +223,10 @@ def sweep(java, a, out):
         core_s = statistics.median(i["seconds"] for i in ideal)
         shared_s = statistics.median(i["seconds"] for i in together)
         peer_s = statistics.median(p_["seconds"] for p_ in peer)
-        shape = peak_agreement(final_errors(res, g), peer[0]["curve"], test_error_se(g))
+        with open(g) as fh:
+            cfg = yaml.safe_load(fh)
+        shape = peak_agreement(final_errors(res, cfg["name"]), peer[0]["curve"],
+                               test_error_se(cfg))
         rows.append({"grid": os.path.relpath(g, ROOT), "runs": swept[0]["runs"],
                      "failed": max(s["failed"] for s in swept), "sweep_s": wall,
                      "spark_start_s": statistics.median(s["spark_start_seconds"] for s in swept),
@@ -235,27 +243,18 @@ def sweep(java, a, out):
     return rows
 
 
-# The grid axes a curve of test error against width is drawn along (bench/peers.py's SERIES):
-# one curve per value of the others, width and seed aside.
-SERIES = ("optimizer", "learning_rate", "batch_size", "train_size", "label_noise",
-          "weight_decay", "dropout", "depth")
-
-
 def series_key(row):
     return tuple(round(row[k], 12) if isinstance(row[k], float) else row[k] for k in SERIES)
 
 
-def final_errors(results, grid):
-    """overparam's final-epoch test error of a grid's runs, averaged over seeds, as
+def final_errors(results, name):
+    """overparam's final-epoch test error of experiment ``name``'s runs, averaged over seeds, as
     [{SERIES..., width, final_test_error}], read back from the Parquet metrics every round's
     sweep wrote under ``results`` (<results>/<store>/metrics/experiment=<name>/<run_id>.parquet;
     a run recorded by several rounds counts once per round, which leaves the mean as it is)."""
     import glob
     import pyarrow.parquet as pq
-    import yaml
 
-    with open(grid) as fh:
-        name = yaml.safe_load(fh)["name"]
     files = glob.glob(os.path.join(results, "*", "metrics", f"experiment={name}", "*.parquet"))
     by = {}
     for f in files:  # one file per run; hidden partial files do not match the pattern
@@ -266,13 +265,9 @@ def final_errors(results, grid):
             for k, v in sorted(by.items())]
 
 
-def test_error_se(grid):
-    """The standard error of a mean final test error near 0.25 over the grid's test images and
-    seeds: a rise smaller than this is not counted as a peak."""
-    import yaml
-
-    with open(grid) as fh:
-        cfg = yaml.safe_load(fh)
+def test_error_se(cfg):
+    """The standard error of a mean final test error near 0.25 over a grid's (its experiment
+    file ``cfg``'s) test images and seeds: a rise smaller than this is not counted as a peak."""
     seeds = cfg.get("seeds", [0])
     seeds = len(seeds) if isinstance(seeds, list) else 1
     return (0.25 * 0.75 / ((cfg.get("dataset") or {}).get("test_size", 10000) * seeds)) ** 0.5
