@@ -95,16 +95,9 @@ public final class LeverEffects {
 
     /**
      * The effect of a height change with interval [{@code low}, {@code high}] (NaN: none),
-     * measured on {@code seeds} seeds (the fewer of the two sides), between two settings whose
-     * mean curves both reach the interpolation threshold.
-     */
-    public static Effect of(int seeds, double change, double low, double high) {
-      return of(seeds, change, low, high, true);
-    }
-
-    /**
-     * {@link #of(int, double, double, double)}, where {@code bothInterpolate} says whether both
-     * settings' mean curves reach the interpolation threshold (else no change is claimed).
+     * measured on {@code seeds} seeds (the fewer of the two sides); {@code bothInterpolate} says
+     * whether both settings' mean curves reach the interpolation threshold (else no change is
+     * claimed).
      */
     public static Effect of(int seeds, double change, double low, double high,
         boolean bothInterpolate) {

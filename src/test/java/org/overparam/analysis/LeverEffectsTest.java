@@ -179,14 +179,14 @@ class LeverEffectsTest {
 
   @Test
   void theVerdictNeedsAnIntervalClearOfZeroAndEnoughSeeds() {
-    assertThat(Effect.of(6, -0.05, -0.08, -0.01)).isEqualTo(Effect.LOWER);
-    assertThat(Effect.of(6, 0.05, 0.01, 0.08)).isEqualTo(Effect.HIGHER);
-    assertThat(Effect.of(6, -0.05, -0.08, 0.0)).isEqualTo(Effect.NO_CLEAR_CHANGE);
-    assertThat(Effect.of(6, 0, 0, 0)).isEqualTo(Effect.NO_CLEAR_CHANGE);
-    assertThat(Effect.of(LeverEffects.CLAIM_SEEDS - 1, -0.05, -0.08, -0.01))
+    assertThat(Effect.of(6, -0.05, -0.08, -0.01, true)).isEqualTo(Effect.LOWER);
+    assertThat(Effect.of(6, 0.05, 0.01, 0.08, true)).isEqualTo(Effect.HIGHER);
+    assertThat(Effect.of(6, -0.05, -0.08, 0.0, true)).isEqualTo(Effect.NO_CLEAR_CHANGE);
+    assertThat(Effect.of(6, 0, 0, 0, true)).isEqualTo(Effect.NO_CLEAR_CHANGE);
+    assertThat(Effect.of(LeverEffects.CLAIM_SEEDS - 1, -0.05, -0.08, -0.01, true))
         .isEqualTo(Effect.TOO_FEW_SEEDS);
-    assertThat(Effect.of(1, -0.05, Double.NaN, Double.NaN)).isEqualTo(Effect.ONE_SEED);
-    assertThat(Effect.of(0, Double.NaN, Double.NaN, Double.NaN))
+    assertThat(Effect.of(1, -0.05, Double.NaN, Double.NaN, true)).isEqualTo(Effect.ONE_SEED);
+    assertThat(Effect.of(0, Double.NaN, Double.NaN, Double.NaN, true))
         .isEqualTo(Effect.NOT_MEASURED);
   }
 
