@@ -77,6 +77,13 @@ public record ExperimentConfig(
       throw new IllegalArgumentException("checkpoint_every: must be >= 0, got " + checkpointEvery);
     }
     strategy = strategy == null ? StrategyConfig.defaults() : strategy;
+    if (optimizer.schedule() != null && !List.of("per-task", "auto").contains(strategy.kind())) {
+      // A schedule spans a run's steps in one JVM: scheduled runs train per task (auto keeps
+      // them there); parameter averaging does not follow a schedule.
+      throw new IllegalArgumentException("optimizer.schedule: " + optimizer.schedule()
+          + " needs strategy.kind per-task or auto (scheduled runs train per task), got "
+          + strategy.kind());
+    }
     if (model.characterLevel() && !(dataset instanceof DatasetConfig.Text)) {
       throw new IllegalArgumentException("model.family: " + model.family()
           + " reads characters and needs dataset kind text");

@@ -17,11 +17,20 @@ import java.util.List;
  *     hidden weights, here applied to every parameter. Wider transformers need smaller steps: at
  *     one rate the widest models of a grid train slowest and the loss stops falling with size.
  *     Left out of a run's JSON when absent, so files without it keep their run ids.
+ * @param schedule how the rate changes over a run: absent (or {@code constant} in a file, which
+ *     reads as absent): it does not; {@code cosine}: it falls from the rate to a tenth of it along
+ *     half a cosine over the run's minibatch steps, all epochs (Chinchilla's schedule, so that each
+ *     run ends annealed at its own budget). A scheduled run trains per task: strategy auto keeps
+ *     it there, and parameter-averaging and by-size are refused. Left out of a run's JSON when
+ *     absent, so files without it keep their run ids.
  */
 public record OptimizerConfig(String kind, Double learningRate, Double momentum, Integer batchSize,
-    @JsonInclude(JsonInclude.Include.NON_NULL) Integer referenceWidth)
+    @JsonInclude(JsonInclude.Include.NON_NULL) Integer referenceWidth,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String schedule)
     implements Serializable {
   public static final List<String> KINDS = List.of("sgd", "adam");
+  /** The schedules a file may name; the first is the default, stored as absent. */
+  public static final List<String> SCHEDULES = List.of("constant", "cosine");
 
   public OptimizerConfig {
     kind = kind == null ? "adam" : kind;
@@ -39,11 +48,27 @@ public record OptimizerConfig(String kind, Double learningRate, Double momentum,
     if (referenceWidth != null) {
       Check.positive(referenceWidth, "reference_width");
     }
+    if (schedule != null && !SCHEDULES.contains(schedule)) {
+      throw new IllegalArgumentException("schedule: '" + schedule + "' is not one of "
+          + SCHEDULES);
+    }
+    schedule = SCHEDULES.get(0).equals(schedule) ? null : schedule;
+  }
+
+  /** A constant rate. */
+  public OptimizerConfig(String kind, Double learningRate, Double momentum, Integer batchSize,
+      Integer referenceWidth) {
+    this(kind, learningRate, momentum, batchSize, referenceWidth, null);
+  }
+
+  /** Whether the rate follows a cosine over the run. */
+  public boolean cosine() {
+    return "cosine".equals(schedule);
   }
 
   /** A rate for every width. */
   public OptimizerConfig(String kind, Double learningRate, Double momentum, Integer batchSize) {
-    this(kind, learningRate, momentum, batchSize, null);
+    this(kind, learningRate, momentum, batchSize, null, null);
   }
 
   /** The learning rate of a model of this width. */

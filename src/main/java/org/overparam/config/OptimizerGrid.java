@@ -34,12 +34,15 @@ import java.util.function.BiFunction;
  * @param batchSizes examples per step, in file order
  * @param referenceWidth the width the learning rates hold at, the same for every run, or null:
  *     see {@link OptimizerConfig#referenceWidth}
+ * @param schedule the rate's schedule, the same for every run, or null for a constant rate: see
+ *     {@link OptimizerConfig#schedule}
  */
 public record OptimizerGrid(List<String> kinds, Map<String, List<Double>> learningRates,
-    double momentum, List<Integer> batchSizes, Integer referenceWidth) implements Serializable {
+    double momentum, List<Integer> batchSizes, Integer referenceWidth, String schedule)
+    implements Serializable {
 
   private static final Set<String> KEYS = new TreeSet<>(List.of("kind", "learning_rate",
-      "momentum", "batch_size", "reference_width"));
+      "momentum", "batch_size", "reference_width", "schedule"));
 
   public OptimizerGrid {
     if (kinds.isEmpty()) {
@@ -64,7 +67,7 @@ public record OptimizerGrid(List<String> kinds, Map<String, List<Double>> learni
     }
     learningRates = Collections.unmodifiableMap(rates);
     // Every point of the grid is a valid optimizer; its constructor says which field is not.
-    configs(kinds, learningRates, momentum, batchSizes, referenceWidth);
+    configs(kinds, learningRates, momentum, batchSizes, referenceWidth, schedule);
   }
 
   /** The defaults: one {@link OptimizerConfig} of default values. */
@@ -75,7 +78,7 @@ public record OptimizerGrid(List<String> kinds, Map<String, List<Double>> learni
   /** The grid of one optimizer. */
   public static OptimizerGrid of(OptimizerConfig c) {
     return new OptimizerGrid(List.of(c.kind()), Map.of(c.kind(), List.of(c.learningRate())),
-        c.momentum(), List.of(c.batchSize()), c.referenceWidth());
+        c.momentum(), List.of(c.batchSize()), c.referenceWidth(), c.schedule());
   }
 
   /**
@@ -83,17 +86,17 @@ public record OptimizerGrid(List<String> kinds, Map<String, List<Double>> learni
    * the last varying fastest.
    */
   public List<OptimizerConfig> configs() {
-    return configs(kinds, learningRates, momentum, batchSizes, referenceWidth);
+    return configs(kinds, learningRates, momentum, batchSizes, referenceWidth, schedule);
   }
 
   private static List<OptimizerConfig> configs(List<String> kinds,
       Map<String, List<Double>> rates, double momentum, List<Integer> batchSizes,
-      Integer referenceWidth) {
+      Integer referenceWidth, String schedule) {
     List<OptimizerConfig> out = new ArrayList<>();
     for (String k : kinds) {
       for (double lr : rates.get(k)) {
         for (int b : batchSizes) {
-          out.add(new OptimizerConfig(k, lr, momentum, b, referenceWidth));
+          out.add(new OptimizerConfig(k, lr, momentum, b, referenceWidth, schedule));
         }
       }
     }
@@ -160,7 +163,19 @@ public record OptimizerGrid(List<String> kinds, Map<String, List<Double>> learni
       }
       referenceWidth = w.asInt();
     }
-    return new OptimizerGrid(kinds, rates, momentum, batches, referenceWidth);
+    String schedule = null;
+    if (present(node.get("schedule"))) {
+      JsonNode v = node.get("schedule");
+      if (!v.isTextual()) {
+        throw wrongType("schedule", "a string");
+      }
+      if (!OptimizerConfig.SCHEDULES.contains(v.asText())) {
+        throw new IllegalArgumentException("schedule: '" + v.asText() + "' is not one of "
+            + OptimizerConfig.SCHEDULES);
+      }
+      schedule = v.asText().equals(OptimizerConfig.SCHEDULES.get(0)) ? null : v.asText();
+    }
+    return new OptimizerGrid(kinds, rates, momentum, batches, referenceWidth, schedule);
   }
 
   /**

@@ -76,11 +76,14 @@ public final class CharLm {
     return 6 * ((nonEmbedding - output) * context + output);
   }
 
-  /** The DL4J network for {@code spec}, initialised from the run seed's "init" stream. */
-  public static MultiLayerNetwork build(RunSpec spec, int context, int vocabulary) {
+  /**
+   * The DL4J network for {@code spec}, initialised from the run seed's "init" stream, its rate
+   * scheduled over {@code steps} minibatch steps when the optimizer has a schedule.
+   */
+  public static MultiLayerNetwork build(RunSpec spec, int context, int vocabulary, int steps) {
     NeuralNetConfiguration.ListBuilder b = new NeuralNetConfiguration.Builder()
         .seed(Seeds.derive(spec.seed(), "init"))
-        .updater(Mlp.updater(spec.optimizer(), spec.width()))
+        .updater(Mlp.updater(spec.optimizer(), spec.width(), steps))
         .weightDecay(spec.weightDecay())
         .list();
     int e = spec.embedding();

@@ -63,10 +63,13 @@ public final class Gpt {
         + 12L * depth * context * width;
   }
 
-  /** The DL4J network for {@code spec}, initialised from the run seed's "init" stream. */
-  public static MultiLayerNetwork build(RunSpec spec, int context, int vocabulary) {
+  /**
+   * The DL4J network for {@code spec}, initialised from the run seed's "init" stream, its rate
+   * scheduled over {@code steps} minibatch steps when the optimizer has a schedule.
+   */
+  public static MultiLayerNetwork build(RunSpec spec, int context, int vocabulary, int steps) {
     MultiLayerNetwork net = new MultiLayerNetwork(configuration(spec, context, vocabulary,
-        DataType.FLOAT, Mlp.updater(spec.optimizer(), spec.width())));
+        DataType.FLOAT, Mlp.updater(spec.optimizer(), spec.width(), steps)));
     net.init();
     return net;
   }

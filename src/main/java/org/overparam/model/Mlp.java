@@ -38,11 +38,19 @@ public final class Mlp {
     return 6 * params;
   }
 
-  /** The DL4J network for {@code spec}, initialised from the run seed's "init" stream. */
+  /** {@link #build(RunSpec, int, int, int)} for a run of {@code spec.trainSize()} examples. */
   public static MultiLayerNetwork build(RunSpec spec, int in, int classes) {
+    return build(spec, in, classes, Models.steps(spec, spec.trainSize()));
+  }
+
+  /**
+   * The DL4J network for {@code spec}, initialised from the run seed's "init" stream, its rate
+   * scheduled over {@code steps} minibatch steps when the optimizer has a schedule.
+   */
+  public static MultiLayerNetwork build(RunSpec spec, int in, int classes, int steps) {
     NeuralNetConfiguration.ListBuilder b = new NeuralNetConfiguration.Builder()
         .seed(Seeds.derive(spec.seed(), "init"))
-        .updater(updater(spec.optimizer(), spec.width()))
+        .updater(updater(spec.optimizer(), spec.width(), steps))
         .weightDecay(spec.weightDecay())
         .list();
     int prev = in;
@@ -69,8 +77,20 @@ public final class Mlp {
     return net;
   }
 
-  static IUpdater updater(OptimizerConfig o, int width) {
+  /**
+   * The optimizer of a model of this width: at its rate, or, with a cosine schedule, starting at
+   * its rate and annealed over {@code steps} minibatch steps ({@link CosineSchedule}).
+   */
+  static IUpdater updater(OptimizerConfig o, int width, int steps) {
     double rate = o.learningRateAt(width);
+    if (o.cosine()) {
+      CosineSchedule s = new CosineSchedule(rate, steps);
+      return switch (o.kind()) {
+        case "sgd" -> new Nesterovs(s, o.momentum());
+        case "adam" -> new Adam(s);
+        default -> throw new IllegalArgumentException("optimizer.kind: " + o.kind());
+      };
+    }
     return switch (o.kind()) {
       case "sgd" -> new Nesterovs(rate, o.momentum());
       case "adam" -> new Adam(rate);

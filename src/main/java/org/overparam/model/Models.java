@@ -14,14 +14,34 @@ import org.overparam.data.Datasets;
 public final class Models {
   private Models() {}
 
-  /** The DL4J network for {@code spec}, given input length and number of classes. */
+  /**
+   * The DL4J network for {@code spec}, given input length and number of classes, for a training
+   * set of as many rows as {@code spec.trainSize()} makes (windows of {@code in} tokens for a
+   * family that predicts every position of its window, else examples).
+   */
   public static MultiLayerNetwork build(RunSpec spec, int in, int classes) {
+    return build(spec, in, classes, spec.family().equals("gpt") ? spec.trainSize() / in
+        : spec.trainSize());
+  }
+
+  /**
+   * The DL4J network for {@code spec}, given input length, number of classes and the rows of its
+   * training set (which a scheduled rate needs: it spans the run's minibatch steps).
+   */
+  public static MultiLayerNetwork build(RunSpec spec, int in, int classes, int rows) {
+    int steps = steps(spec, rows);
     return switch (spec.family()) {
-      case "mlp" -> Mlp.build(spec, in, classes);
-      case "charlm", "charlstm" -> CharLm.build(spec, in, classes);
-      case "gpt" -> Gpt.build(spec, in, classes);
+      case "mlp" -> Mlp.build(spec, in, classes, steps);
+      case "charlm", "charlstm" -> CharLm.build(spec, in, classes, steps);
+      case "gpt" -> Gpt.build(spec, in, classes, steps);
       default -> throw new IllegalArgumentException("model.family: " + spec.family());
     };
+  }
+
+  /** Minibatch steps of a whole run over {@code rows} training rows: every epoch's. */
+  public static int steps(RunSpec spec, int rows) {
+    int batch = spec.optimizer().batchSize();
+    return Math.max(1, spec.epochs() * ((rows + batch - 1) / batch));
   }
 
   /** Exact parameter count of the network {@code spec} builds. */

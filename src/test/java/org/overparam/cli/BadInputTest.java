@@ -226,6 +226,12 @@ class BadInputTest {
         yaml("zero batch size", "batch_size: 32", "batch_size: 0", "optimizer.batch_size"),
         yaml("zero reference width", "batch_size: 32", "batch_size: 32, reference_width: 0",
             "optimizer.reference_width: must be > 0"),
+        yaml("unknown schedule", "batch_size: 32", "batch_size: 32, schedule: linear",
+            "optimizer.schedule: 'linear' is not one of [constant, cosine]"),
+        yaml("schedule with parameter averaging", "batch_size: 32",
+            "batch_size: 32, schedule: cosine}\nstrategy: {kind: parameter-averaging",
+            "optimizer.schedule: cosine needs strategy.kind per-task or auto (scheduled runs "
+                + "train per task), got parameter-averaging"),
         yaml("batch larger than the training set", "batch_size: 32", "batch_size: 65",
             "optimizer.batch_size: 65 is larger than the smallest of train_sizes (64)"),
         // --- optimiser axes: one value or a list, each value named by its index

@@ -55,6 +55,21 @@ class ExperimentFileTest {
     assertThat(Grid.runs(scaled).get(0).runId()).isNotEqualTo(Grid.runs(plain).get(0).runId());
   }
 
+  @Test
+  void aConstantScheduleIsTheDefaultAndCosineNamesItsRuns() {
+    RunSpec plain = Grid.runs(ExperimentFile.parse(GOOD, "plain")).get(0);
+    RunSpec constant = Grid.runs(ExperimentFile.parse(
+        GOOD.replace("batch_size: 32", "batch_size: 32, schedule: constant"), "c")).get(0);
+    RunSpec cosine = Grid.runs(ExperimentFile.parse(
+        GOOD.replace("batch_size: 32", "batch_size: 32, schedule: cosine"), "cos")).get(0);
+    assertThat(plain.toJson()).doesNotContain("schedule");
+    assertThat(constant.runId()).isEqualTo(plain.runId());
+    assertThat(constant.optimizer().cosine()).isFalse();
+    assertThat(cosine.optimizer().cosine()).isTrue();
+    assertThat(cosine.toJson()).contains("\"schedule\":\"cosine\"");
+    assertThat(cosine.runId()).isNotEqualTo(plain.runId());
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', textBlock = """
       unknown top-level key    | epochs: 3                   | epochs: 3\\nfoo: 1                 | foo: unknown key

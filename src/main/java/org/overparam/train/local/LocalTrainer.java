@@ -48,7 +48,8 @@ public final class LocalTrainer {
 
     // --- model: built and initialised from the run seed's "init" stream, or as last checkpointed
     Checkpoint resumed = checkpoints.latest(spec).orElse(null);
-    MultiLayerNetwork net = resumed != null ? resumed.net() : Models.build(spec, in, classes);
+    MultiLayerNetwork net = resumed != null ? resumed.net()
+        : Models.build(spec, in, classes, n);
     long params = net.numParams();
 
     // --- data: copied into ND4J once; each epoch only permutes rows. A distillation student

@@ -50,6 +50,10 @@ final class Planner {
     List<RunSpec> averaged = new ArrayList<>();
     List<RunSpec> weigh = new ArrayList<>();
     for (RunSpec r : runs) {
+      if (r.optimizer().cosine()) {
+        perTask.add(r); // a schedule spans the run's steps in one JVM (OptimizerConfig)
+        continue;
+      }
       switch (r.strategy().resolve(Models.params(r))) {
         case "per-task" -> perTask.add(r);
         case "parameter-averaging" -> averaged.add(r);

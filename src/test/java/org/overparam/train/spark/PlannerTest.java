@@ -40,6 +40,26 @@ class PlannerTest {
   }
 
   @Test
+  void scheduledRunsStayPerTaskUnderAuto() {
+    // As in the test above, the width-8192 run would be averaged; with a schedule it is not.
+    List<RunSpec> runs = new ArrayList<>(grid("8, 16, 32, 64, 128", "{kind: auto}", 60000, 20));
+    runs.addAll(grid("8192", "{kind: auto}", 60000, 20).subList(0, 1));
+    List<RunSpec> scheduled = Grid.runs(ExperimentFile.parse("""
+        name: plan
+        dataset: {kind: fashion-mnist}
+        train_sizes: [60000]
+        model: {family: mlp, depths: [1], widths: [8192]}
+        optimizer: {schedule: cosine}
+        epochs: 20
+        seeds: [0]
+        """, "cos.yaml"));
+    runs.set(runs.size() - 1, scheduled.get(0));
+    Planner.Plan p = Planner.plan(runs, 2, FLOPS);
+    assertThat(p.averaged()).isEmpty();
+    assertThat(p.perTask()).hasSize(11).first().extracting(RunSpec::width).isEqualTo(8192);
+  }
+
+  @Test
   void manyEqualLargeModelsStayPerTaskWhereTheyPackEvenly() {
     Planner.Plan p = Planner.plan(grid("1024, 2048", "{kind: auto}", 60000, 20), 2, FLOPS);
     assertThat(p.averaged()).isEmpty();
