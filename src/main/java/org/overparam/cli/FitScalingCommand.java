@@ -83,7 +83,7 @@ final class FitScalingCommand implements Callable<Integer> {
   int excludeTopLoss;
 
   @Option(names = "--bootstrap", defaultValue = "200", paramLabel = "B",
-      description = "Bootstrap resamples for standard errors and 95% intervals; 0 for none "
+      description = "Bootstrap resamples for standard errors and 95%% intervals; 0 for none "
           + "(default: ${DEFAULT-VALUE}).")
   int bootstrap;
 
