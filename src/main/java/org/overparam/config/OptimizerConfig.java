@@ -48,11 +48,18 @@ public record OptimizerConfig(String kind, Double learningRate, Double momentum,
     if (referenceWidth != null) {
       Check.positive(referenceWidth, "reference_width");
     }
+    schedule = schedule(schedule);
+  }
+
+  /**
+   * {@code schedule} checked against {@link #SCHEDULES}, the default ({@code constant}) as null.
+   */
+  static String schedule(String schedule) {
     if (schedule != null && !SCHEDULES.contains(schedule)) {
       throw new IllegalArgumentException("schedule: '" + schedule + "' is not one of "
           + SCHEDULES);
     }
-    schedule = SCHEDULES.get(0).equals(schedule) ? null : schedule;
+    return SCHEDULES.get(0).equals(schedule) ? null : schedule;
   }
 
   /** A constant rate. */

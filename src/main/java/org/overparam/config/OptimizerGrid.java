@@ -66,6 +66,7 @@ public record OptimizerGrid(List<String> kinds, Map<String, List<Double>> learni
           + " that optimizer.kind " + kinds + " does not list");
     }
     learningRates = Collections.unmodifiableMap(rates);
+    schedule = OptimizerConfig.schedule(schedule);
     // Every point of the grid is a valid optimizer; its constructor says which field is not.
     configs(kinds, learningRates, momentum, batchSizes, referenceWidth, schedule);
   }
@@ -169,11 +170,7 @@ public record OptimizerGrid(List<String> kinds, Map<String, List<Double>> learni
       if (!v.isTextual()) {
         throw wrongType("schedule", "a string");
       }
-      if (!OptimizerConfig.SCHEDULES.contains(v.asText())) {
-        throw new IllegalArgumentException("schedule: '" + v.asText() + "' is not one of "
-            + OptimizerConfig.SCHEDULES);
-      }
-      schedule = v.asText().equals(OptimizerConfig.SCHEDULES.get(0)) ? null : v.asText();
+      schedule = v.asText();
     }
     return new OptimizerGrid(kinds, rates, momentum, batches, referenceWidth, schedule);
   }

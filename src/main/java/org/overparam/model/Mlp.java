@@ -38,11 +38,6 @@ public final class Mlp {
     return 6 * params;
   }
 
-  /** {@link #build(RunSpec, int, int, int)} for a run of {@code spec.trainSize()} examples. */
-  public static MultiLayerNetwork build(RunSpec spec, int in, int classes) {
-    return build(spec, in, classes, Models.steps(spec, spec.trainSize()));
-  }
-
   /**
    * The DL4J network for {@code spec}, initialised from the run seed's "init" stream, its rate
    * scheduled over {@code steps} minibatch steps when the optimizer has a schedule.
@@ -83,17 +78,10 @@ public final class Mlp {
    */
   static IUpdater updater(OptimizerConfig o, int width, int steps) {
     double rate = o.learningRateAt(width);
-    if (o.cosine()) {
-      CosineSchedule s = new CosineSchedule(rate, steps);
-      return switch (o.kind()) {
-        case "sgd" -> new Nesterovs(s, o.momentum());
-        case "adam" -> new Adam(s);
-        default -> throw new IllegalArgumentException("optimizer.kind: " + o.kind());
-      };
-    }
+    CosineSchedule s = o.cosine() ? new CosineSchedule(rate, steps) : null;
     return switch (o.kind()) {
-      case "sgd" -> new Nesterovs(rate, o.momentum());
-      case "adam" -> new Adam(rate);
+      case "sgd" -> s == null ? new Nesterovs(rate, o.momentum()) : new Nesterovs(s, o.momentum());
+      case "adam" -> s == null ? new Adam(rate) : new Adam(s);
       default -> throw new IllegalArgumentException("optimizer.kind: " + o.kind());
     };
   }

@@ -20,7 +20,7 @@ public final class Models {
    * family that predicts every position of its window, else examples).
    */
   public static MultiLayerNetwork build(RunSpec spec, int in, int classes) {
-    return build(spec, in, classes, spec.family().equals("gpt") ? spec.trainSize() / in
+    return build(spec, in, classes, spec.everyPosition() ? spec.trainSize() / in
         : spec.trainSize());
   }
 

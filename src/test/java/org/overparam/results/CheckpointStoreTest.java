@@ -9,7 +9,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.overparam.config.RunSpec;
-import org.overparam.model.Mlp;
+import org.overparam.model.Models;
 import org.overparam.train.Checkpoints.Checkpoint;
 import org.overparam.train.EpochMetrics;
 
@@ -19,7 +19,7 @@ class CheckpointStoreTest {
   Path tmp;
 
   private static Checkpoint checkpoint(RunSpec spec, int epoch) {
-    MultiLayerNetwork net = Mlp.build(spec, 4, 2);
+    MultiLayerNetwork net = Models.build(spec, 4, 2);
     List<EpochMetrics> m = java.util.stream.IntStream.rangeClosed(1, epoch)
         .mapToObj(e -> new EpochMetrics(e, 1, 0.5, 1, 0.5, 0.1, 10, 0.01)).toList();
     return new Checkpoint(epoch, net, m);

@@ -172,7 +172,7 @@ class ResultsStoreTest {
     store.write(result(specs.get(0), RunStatus.COMPLETED, 40, 1));
     for (RunSpec s : specs.subList(0, 2)) {
       store.checkpoints().save(s, new org.overparam.train.Checkpoints.Checkpoint(2,
-          org.overparam.model.Mlp.build(s, 4, 2), List.of()));
+          org.overparam.model.Models.build(s, 4, 2), List.of()));
     }
     Path dir = tmp.resolve("_checkpoints/experiment=tidy");
     assertThat(dir.resolve(specs.get(0).runId())).isDirectory();

@@ -129,7 +129,7 @@ final class Planner {
     try {
       int in = r.dataset().featureDim();
       int classes = r.dataset().numClasses();
-      MultiLayerNetwork net = Mlp.build(r, in, classes);
+      MultiLayerNetwork net = Mlp.build(r, in, classes, Models.steps(r, r.trainSize()));
       DataSet ds = new DataSet(Nd4j.rand(DataType.FLOAT, batch, in),
           Nd4j.zeros(DataType.FLOAT, batch, classes).putScalar(0, 0, 1f));
       int warm = 2;
