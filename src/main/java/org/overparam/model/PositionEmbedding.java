@@ -54,7 +54,7 @@ public class PositionEmbedding extends TokenLayer {
       INDArray backward(INDArray dy) {
         INDArray d = mask == null ? dy : dy.mul(mask);
         INDArray dW = gradTable.get("W");
-        dW.assign(d.reshape(d.size(0), (long) context * width).sum(0).reshape(dW.shape()));
+        columnSums(d.reshape(d.size(0), (long) context * width), dW);
         return d;
       }
     };
