@@ -117,7 +117,7 @@ public final class Columns {
       "SHA-256 of config_json");
   public static final Column DATA = new Column("data", STRING, "data source description");
   public static final Column GIT_COMMIT = new Column("git_commit", STRING,
-      "commit the application was built from");
+      "commit the jar was built from (-dirty: uncommitted changes)");
   public static final Column VERSION = new Column("version", STRING, "application version");
   public static final Column BACKEND = new Column("backend", STRING,
       "ND4J backend that trained the run");

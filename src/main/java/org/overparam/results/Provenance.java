@@ -7,7 +7,8 @@ import java.util.Properties;
 /**
  * Where a sweep ran: recorded in every row of the runs table.
  *
- * @param gitCommit commit the application jar was built from
+ * @param gitCommit commit the application jar was built from, with {@code -dirty} appended when
+ *     the working tree it was built from had changes not committed
  * @param version application version
  * @param sparkMaster Spark master URL
  * @param sparkAppId Spark application id
@@ -25,9 +26,16 @@ public record Provenance(String gitCommit, String version, String sparkMaster, S
     } catch (java.io.IOException e) {
       // fall through to "unknown"
     }
+    return of(p, sparkMaster, sparkAppId);
+  }
+
+  /** From the build's properties ({@code git.commit.id}, {@code git.dirty}, {@code version}). */
+  static Provenance of(Properties p, String sparkMaster, String sparkAppId) {
     String commit = p.getProperty("git.commit.id", "unknown");
     if (commit.isBlank() || commit.startsWith("${")) {
       commit = "unknown";
+    } else if ("true".equals(p.getProperty("git.dirty"))) {
+      commit += "-dirty";
     }
     String version = p.getProperty("version", "unknown");
     return new Provenance(commit, version, sparkMaster, sparkAppId);

@@ -40,7 +40,7 @@ import org.overparam.train.RunResult;
  * config_json       string     the run's full configuration, canonical JSON
  * config_hash       string     SHA-256 of config_json
  * data              string     data source description
- * git_commit        string     commit the application was built from
+ * git_commit        string     commit the jar was built from (-dirty: uncommitted changes)
  * version           string     application version
  * backend           string     ND4J backend that trained it
  * device            string     cpu, or the GPU address Spark assigned
