@@ -46,7 +46,8 @@ public class FinalNorm extends TokenLayer {
 
       @Override
       INDArray backward(INDArray dy) {
-        return normaliseBackward(norm, row(paramTable.get("g")), dy.reshape(dy.size(0) * context, width),
+        return normaliseBackward(norm, row(paramTable.get("g")),
+            dy.reshape(dy.size(0) * context, width),
             gradTable.get("g"), gradTable.get("b")).reshape(dy.shape());
       }
     };

@@ -16,14 +16,15 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * The running side of a {@link TokenLayer}: forward and backward passes written out in ND4J
- * operations, with DL4J's SameDiff-layer class kept only for its parameter and gradient views
- * (no SameDiff graph is built or run). Every array lives in a workspace DL4J gives, so no step
- * leaves garbage for the collector: in training the forward pass runs in the activations
- * workspace, which DL4J keeps until the backward pass is done, so what it keeps for the backward
- * pass stays valid; the backward pass and inference run in DL4J's working memory, reset layer by
- * layer. The input gradient, and in inference the output, are copied into the workspaces DL4J
- * expects them in. (Arrays outside workspaces, freed only by garbage collection, grew a
- * width-128 training process by 200 MB of native memory a second, and two such runs in one
+ * operations, the matrix products through gemm ({@link #mm}), where ND4J's {@code mmul} costs 3-4x
+ * as much at these shapes; DL4J's SameDiff-layer class is kept only for its parameter and
+ * gradient views (no SameDiff graph is built or run). Every array lives in a workspace DL4J
+ * gives, so no step leaves garbage for the collector: in training the forward pass runs in the
+ * activations workspace, which DL4J keeps until the backward pass is done, so what it keeps for
+ * the backward pass stays valid; the backward pass and inference run in DL4J's working memory,
+ * reset layer by layer. The input gradient, and in inference the output, are copied into the
+ * workspaces DL4J expects them in. (Arrays outside workspaces, freed only by garbage collection,
+ * grew a width-128 training process by 200 MB of native memory a second, and two such runs in one
  * process past 24 GB.)
  *
  * <p>Dropout (inverted: kept units scaled by {@code 1 / (1 - p)}) draws its masks from ND4J's
