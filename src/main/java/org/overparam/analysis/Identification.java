@@ -76,6 +76,13 @@ public record Identification(boolean identified, String reason) {
   /** Identified. */
   public static final Identification YES = new Identification(true, "");
 
+  /**
+   * The category of a fit whose coefficients are found but not pinned down: its bootstrap
+   * intervals are too wide. Unlike the other categories its estimates still say something, and
+   * the report shows them with those intervals.
+   */
+  public static final String INTERVAL_TOO_WIDE = "interval too wide";
+
   public Identification {
     if (reason == null || identified != reason.isEmpty()) {
       throw new IllegalArgumentException("identification: a reason exactly when not identified");
@@ -177,7 +184,7 @@ public record Identification(boolean identified, String reason) {
       boolean exponent = e.getKey().equals("alpha") || e.getKey().equals("beta");
       double limit = exponent ? MAX_EXPONENT_INTERVAL_RATIO : MAX_INTERVAL_RATIO;
       if (!(c.lo() > 0) || c.hi() / c.lo() > limit) {
-        return no(String.format(Locale.ROOT, "interval too wide: %s's 95%% interval [%.4g, "
+        return no(INTERVAL_TOO_WIDE + String.format(Locale.ROOT, ": %s's 95%% interval [%.4g, "
             + "%.4g] %s", e.getKey(), c.lo(), c.hi(), exponent
             ? "admits no decay or spans more than a decade"
             : "spans more than two decades"));

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import org.apache.spark.sql.Row;
+import org.overparam.analysis.Identification;
 import org.overparam.results.Catalog;
 import org.overparam.results.Column;
 
@@ -236,7 +237,8 @@ final class ScalingSection implements Section {
 
   /**
    * One row per experiment and setting of its L(N, D) fit: the coefficients with their
-   * intervals where the fit is identified, else why not (or why it was skipped); {@code shared}
+   * intervals where they are {@link #shown}, with why a shown fit is not identified, else only
+   * why not (or why it was skipped); {@code shared}
    * is the loss unit of every row, or null when they differ (each row then names its own).
    */
   private static void jointTable(StringBuilder html, List<Row> joint,
@@ -260,12 +262,14 @@ final class ScalingSection implements Section {
           .append(f.<Object>getAs(WEIGHT_DECAY.name())).append("</td><td>")
           .append(f.<Object>getAs(DROPOUT.name())).append("</td><td>")
           .append(f.<Object>getAs(POINTS.name())).append("</td>");
-      if (!fitted || !identified(f)) {
+      if (!fitted || !shown(f)) {
         html.append("<td>no</td><td colspan=\"6\">").append(fitted ? "not identified: "
                 : "skipped: ").append(Html.esc(String.valueOf(f.<Object>getAs(REASON.name()))))
             .append("</td>");
       } else {
-        html.append("<td>yes</td>");
+        // the category only: the reason's own numbers are in nats, the row's in its unit
+        html.append(identified(f) ? "<td>yes</td>"
+            : "<td>no: " + Identification.INTERVAL_TOO_WIDE + "</td>");
         for (Column k : List.of(E, A, ALPHA, B, BETA)) {
           html.append("<td>").append(withInterval(f, k, k.equals(ALPHA) || k.equals(BETA)
               ? Unit.NONE : unit)).append("</td>");
@@ -428,7 +432,7 @@ final class ScalingSection implements Section {
     html.append("<h3>Fitted coefficients</h3>\n<table><tr><th>noise</th><th>wd</th>"
         + "<th>dropout</th><th>law</th><th>fixed</th><th>points</th><th>E</th><th>A</th>"
         + "<th>alpha</th><th>B</th><th>beta</th><th>R&sup2; (log L)</th>"
-        + "<th>largest size predicted from the smaller: error</th></tr>\n");
+        + "<th>largest size predicted from the smaller: error</th><th>identified</th></tr>\n");
     int rows = 0;
     // Skipped fits by the category of their reason, in order of first appearance.
     Map<String, Integer> skipped = new LinkedHashMap<>();
@@ -445,9 +449,9 @@ final class ScalingSection implements Section {
           .append(f.<Object>getAs(DROPOUT.name())).append("</td><td>")
           .append(Html.esc(f.getAs(LAW.name()))).append("</td><td>").append(fixed(f).trim())
           .append("</td><td>").append(f.<Object>getAs(POINTS.name())).append("</td>");
-      if (!identified(f)) {
+      if (!shown(f)) {
         // The numbers of a fit that means nothing are not shown; why is.
-        html.append("<td colspan=\"7\">not identified: ")
+        html.append("<td colspan=\"8\">not identified: ")
             .append(Html.esc(String.valueOf(f.<Object>getAs(REASON.name()))))
             .append("</td></tr>\n");
         continue;
@@ -460,6 +464,8 @@ final class ScalingSection implements Section {
       html.append("<td>").append(Html.fmt(nanIfNull(f.getAs(R2_LOG_LOSS.name()))))
           .append("</td><td>")
           .append(err == null ? "" : String.format(Locale.ROOT, "%.1f%%", 100 * err))
+          .append("</td><td>")
+          .append(identified(f) ? "yes" : "no: " + Identification.INTERVAL_TOO_WIDE)
           .append("</td></tr>\n");
     }
     html.append("</table>\n");
@@ -494,6 +500,16 @@ final class ScalingSection implements Section {
     }
     Boolean id = f.getAs(IDENTIFIED.name());
     return id == null || id;
+  }
+
+  /**
+   * Whether a fitted row's coefficients are shown: identified, or found but with an interval
+   * too wide to pin one down ({@link Identification#INTERVAL_TOO_WIDE}), which the intervals
+   * shown beside them then say.
+   */
+  static boolean shown(Row f) {
+    return identified(f)
+        || Identification.INTERVAL_TOO_WIDE.equals(category(f.getAs(REASON.name())));
   }
 
   /** The category of a reason: its text before the first ": " (see Identification). */

@@ -187,7 +187,7 @@ class ScalingTablesTest {
     // Skipped fits: one line per reason, not one per fit.
     assertThat(html).containsOnlyOnce("fits skipped: single training-set size</li>");
     // A fit not identified shows why instead of its numbers.
-    assertThat(html).contains("<td colspan=\"7\">not identified: loss not monotone in size");
+    assertThat(html).contains("<td colspan=\"8\">not identified: loss not monotone in size");
     for (String png : List.of("scaling-1-LN.png", "scaling-1-LND.png", "scaling-1-LD.png",
         "frontier-1-nd.png", "frontier-1-loss.png")) {
       assertThat(Files.size(index.resolveSibling(png))).as(png).isGreaterThan(5000);

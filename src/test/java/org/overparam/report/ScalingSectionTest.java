@@ -2,7 +2,13 @@ package org.overparam.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
+import org.overparam.analysis.Identification;
+import org.overparam.results.Columns;
 
 /** The scaling section: fitted coefficients and charts, or a line saying there are none. */
 class ScalingSectionTest {
@@ -44,5 +50,26 @@ class ScalingSectionTest {
     assertThat(r.html()).isEqualTo("<h2>Scaling laws</h2>\n<p>No scaling fits in the analysis "
         + "tables.</p>\n");
     assertThat(r.images()).isEmpty();
+  }
+
+  /**
+   * Coefficients are shown for identified fits and for fits whose only flaw is an interval too
+   * wide (their intervals say how unsure they are), not for fits at a bound or of a curve the
+   * law cannot describe.
+   */
+  @Test
+  void showsTheCoefficientsOfFitsWhoseIntervalsAreOnlyTooWide() {
+    StructType schema = new StructType()
+        .add(Columns.IDENTIFIED.name(), DataTypes.BooleanType)
+        .add(Columns.REASON.name(), DataTypes.StringType);
+    java.util.function.BiFunction<Boolean, String, Row> row =
+        (id, reason) -> new GenericRowWithSchema(new Object[] {id, reason}, schema);
+    assertThat(ScalingSection.shown(row.apply(true, ""))).isTrue();
+    assertThat(ScalingSection.shown(row.apply(false, Identification.INTERVAL_TOO_WIDE
+        + ": E's 95% interval [5.8e-207, 1.229] spans more than two decades"))).isTrue();
+    assertThat(ScalingSection.shown(row.apply(false,
+        "at a bound: alpha = 0.006254, outside [0.01, 5.0]"))).isFalse();
+    assertThat(ScalingSection.shown(row.apply(false,
+        "loss not monotone in size: mean loss rises"))).isFalse();
   }
 }
