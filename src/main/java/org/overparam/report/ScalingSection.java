@@ -127,13 +127,14 @@ final class ScalingSection implements Section {
           note(bySetting.get(s), "L(D)"));
     }
     coefficients(html, fits, unit);
-    // The frontier comes from the joint fit: where that is not identified, say so instead.
-    Map<Setting, String> jointUnidentified = new LinkedHashMap<>();
+    // The frontier comes from the joint fit: where that is not identified, the chart says so,
+    // and the table gives its numbers only where the fit's coefficients are shown.
+    Map<Setting, Row> jointUnidentified = new LinkedHashMap<>();
     fits.stream().filter(f -> "L(N,D)".equals(f.getAs(LAW.name())) && "fitted".equals(
         f.getAs(FIT_STATUS.name())) && !identified(f))
-        .forEach(f -> jointUnidentified.put(Setting.of(f), f.getAs(REASON.name())));
+        .forEach(f -> jointUnidentified.put(Setting.of(f), f));
     List<Row> optimal = in.table(Catalog.COMPUTE_OPTIMAL);
-    frontier(r, optimal, unit, jointUnidentified);
+    frontier(r, optimal, unit, jointUnidentified.keySet());
     optimal(html, optimal, unit, jointUnidentified);
     return r.done();
   }
@@ -290,7 +291,7 @@ final class ScalingSection implements Section {
    * chart, L_opt against C on another, with their bootstrap bands.
    */
   private static void frontier(ReportInputs.Fragment r, List<Row> optimal, Unit unit,
-      Map<Setting, String> unidentified) {
+      java.util.Set<Setting> unidentified) {
     Map<Setting, List<Row>> bySetting = new LinkedHashMap<>();
     optimal.forEach(o -> bySetting.computeIfAbsent(Setting.of(o), k -> new ArrayList<>()).add(o));
     int shown = 0;
@@ -310,7 +311,7 @@ final class ScalingSection implements Section {
         bands.add(band(rows, k, c, 1));
       }
       String title = "compute-optimal frontier: " + e.getKey().title()
-          + (unidentified.containsKey(e.getKey()) ? " (fit not identified)" : "");
+          + (unidentified.contains(e.getKey()) ? " (fit not identified)" : "");
       r.image("frontier-" + shown + "-nd.png", Plots.logLog(title, "training compute C = 6 N D "
           + "(FLOPs)", "N_opt, D_opt", List.of(), lines, bands), title);
       r.image("frontier-" + shown + "-loss.png", Plots.logLog("least loss on the frontier: "
@@ -545,22 +546,23 @@ final class ScalingSection implements Section {
   }
 
   private static void optimal(StringBuilder html, List<Row> rows, Unit unit,
-      Map<Setting, String> unidentified) {
+      Map<Setting, Row> unidentified) {
     if (rows.isEmpty()) {
       return;
     }
     html.append("<h3>Compute-optimal allocation (C = 6 N D)</h3>\n<table><tr><th>noise</th>"
         + "<th>wd</th><th>dropout</th><th>C (FLOPs)</th><th>N_opt</th><th>D_opt</th>"
-        + "<th>L_opt</th></tr>\n");
+        + "<th>L_opt</th><th>L(N, D) identified</th></tr>\n");
     java.util.Set<Setting> said = new java.util.HashSet<>();
     for (Row o : rows.stream().limit(MAX_ROWS).toList()) {
       Setting s = Setting.of(o);
-      if (unidentified.containsKey(s)) {
+      Row fit = unidentified.get(s);
+      if (fit != null && !shown(fit)) {
         // One row per setting whose joint fit means nothing: why, instead of its numbers.
         if (said.add(s)) {
           html.append("<tr><td>").append(s.noise).append("</td><td>").append(s.wd)
-              .append("</td><td>").append(s.dropout).append("</td><td colspan=\"4\">L(N, D) "
-                  + "not identified: ").append(Html.esc(unidentified.get(s)))
+              .append("</td><td>").append(s.dropout).append("</td><td colspan=\"5\">L(N, D) "
+                  + "not identified: ").append(Html.esc(fit.<String>getAs(REASON.name())))
               .append("</td></tr>\n");
         }
         continue;
@@ -573,7 +575,8 @@ final class ScalingSection implements Section {
         html.append("<td>").append(withInterval(o, k, k.equals(LOSS_OPT) ? unit : Unit.NONE))
             .append("</td>");
       }
-      html.append("</tr>\n");
+      html.append("<td>").append(fit == null ? "yes" : "no: " + Identification.INTERVAL_TOO_WIDE)
+          .append("</td></tr>\n");
     }
     html.append("</table>\n");
   }

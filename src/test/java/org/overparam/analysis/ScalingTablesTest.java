@@ -188,6 +188,8 @@ class ScalingTablesTest {
     assertThat(html).containsOnlyOnce("fits skipped: single training-set size</li>");
     // A fit not identified shows why instead of its numbers.
     assertThat(html).contains("<td colspan=\"8\">not identified: loss not monotone in size");
+    // The frontier's table says whether the joint fit it comes from is identified.
+    assertThat(html).contains("<th>L_opt</th><th>L(N, D) identified</th></tr>");
     for (String png : List.of("scaling-1-LN.png", "scaling-1-LND.png", "scaling-1-LD.png",
         "frontier-1-nd.png", "frontier-1-loss.png")) {
       assertThat(Files.size(index.resolveSibling(png))).as(png).isGreaterThan(5000);
