@@ -119,11 +119,18 @@ abstract class TokenLayerImpl extends SameDiffLayer {
     return Nd4j.gemm(a, b, transposeA, transposeB);
   }
 
-  /** {@link #mm} written into {@code out}, a parameter's gradient view. */
+  /**
+   * {@link #mm} written into {@code out}, a parameter's gradient view: in place where its
+   * values lie one after the other in c order (DL4J's gradient views do), else through a copy.
+   */
   static void mmInto(INDArray a, boolean transposeA, INDArray b, boolean transposeB,
       INDArray out) {
-    Nd4j.gemm(a, b, out.reshape(transposeA ? a.size(1) : a.size(0),
-        transposeB ? b.size(0) : b.size(1)), transposeA, transposeB, 1.0, 0.0);
+    if (out.ordering() == 'c' && out.elementWiseStride() == 1) {
+      Nd4j.gemm(a, b, out.reshape(transposeA ? a.size(1) : a.size(0),
+          transposeB ? b.size(0) : b.size(1)), transposeA, transposeB, 1.0, 0.0);
+    } else {
+      out.assign(mm(a, transposeA, b, transposeB).reshape(out.shape()));
+    }
   }
 
   private INDArray ones;

@@ -41,6 +41,13 @@ class TokenLayerImplTest {
     assertThat(close(db, c.sum(true, 0), tol)).isTrue();
     assertThat(flat.getDouble(0)).isEqualTo(9.0);
     assertThat(flat.getDouble(flat.length() - 1)).isEqualTo(9.0);
+    // a view the reshape cannot keep (columns of a wider array) still receives the product
+    INDArray wide = Nd4j.zeros(type, 12, 72);
+    INDArray strided = wide.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 36));
+    TokenLayerImpl.mmInto(a, true, c, false, strided);
+    assertThat(close(strided, a.transpose().mmul(c), tol)).isTrue();
+    assertThat(wide.get(NDArrayIndex.all(), NDArrayIndex.interval(36, 72)).maxNumber()
+        .doubleValue()).isZero();
   }
 
   private static boolean close(INDArray x, INDArray y, double tol) {
