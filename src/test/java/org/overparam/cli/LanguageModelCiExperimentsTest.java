@@ -11,6 +11,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.overparam.analysis.Identification;
 import org.overparam.cli.AnalyzeReportCommandTest.Result;
 import org.overparam.testing.Duck;
 import org.overparam.testing.TestSpark;
@@ -130,10 +131,11 @@ class LanguageModelCiExperimentsTest {
       row = row.substring(0, row.indexOf("</tr>"));
       String reason = ((String) f.get("reason")).replace("<", "&lt;").replace(">", "&gt;");
       // coefficients are shown when identified, and when only an interval is too wide
-      boolean shown = (Boolean) f.get("identified") || reason.startsWith("interval too wide");
+      boolean shown = (Boolean) f.get("identified")
+          || reason.startsWith(Identification.INTERVAL_TOO_WIDE + ":");
       if (shown) {
         assertThat(row).contains((Boolean) f.get("identified") ? "<td>yes</td>"
-            : "<td>no: interval too wide</td>");
+            : "<td>no: " + Identification.INTERVAL_TOO_WIDE + "</td>");
         for (String k : new String[] {"alpha", "beta"}) {
           assertThat(row).as(k).contains("<td>" + fmt(f.get(k)) + " [" + fmt(f.get(k + "_lo"))
               + ", " + fmt(f.get(k + "_hi")) + "]</td>");
