@@ -1,11 +1,9 @@
 package org.overparam.model;
 
 import java.util.Collection;
-import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.LayerValidation;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
@@ -40,15 +38,7 @@ public class ReluDense extends DenseLayer {
   @Override
   public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
       int layerIndex, INDArray paramsView, boolean initializeParams, DataType dataType) {
-    LayerValidation.assertNInNOutSet("ReluDense", getLayerName(), layerIndex, getNIn(),
-        getNOut());
-    ReluDenseLayer ret = new ReluDenseLayer(conf, dataType);
-    ret.setListeners(listeners);
-    ret.setIndex(layerIndex);
-    ret.setParamsViewArray(paramsView);
-    Map<String, INDArray> params = initializer().init(conf, paramsView, initializeParams);
-    ret.setParamTable(params);
-    ret.setConf(conf);
-    return ret;
+    return Layers.wire(new ReluDenseLayer(conf, dataType), this, conf, listeners, layerIndex,
+        paramsView, initializeParams, initializer());
   }
 }

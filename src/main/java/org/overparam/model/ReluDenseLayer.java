@@ -27,6 +27,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * layer a second: for a one-hidden-layer MLP on 784 inputs, half the arithmetic of the dominant
  * layer's backward pass.
  *
+ * <p>The forward product goes through {@link Affine}, as the output layer's does.
+ *
  * <p>Anything else (dropout, masks, layer normalisation, weight noise, another activation, or
  * an output that was not produced from the current input while training) takes DL4J's own path.
  */
@@ -39,6 +41,17 @@ public class ReluDenseLayer extends DenseLayer {
 
   public ReluDenseLayer(NeuralNetConfiguration conf, DataType dataType) {
     super(conf, dataType);
+  }
+
+  @Override
+  protected Pair<INDArray, INDArray> preOutputWithPreNorm(boolean training, boolean forBackprop,
+      LayerWorkspaceMgr mgr) {
+    INDArray w = getParam(DefaultParamInitializer.WEIGHT_KEY);
+    if (!Affine.plain(layerConf(), hasLayerNorm(), hasBias(), maskArray, input, w)) {
+      return super.preOutputWithPreNorm(training, forBackprop, mgr);
+    }
+    INDArray z = Affine.forward(input, w, getParam(DefaultParamInitializer.BIAS_KEY), mgr);
+    return new Pair<>(z, z);
   }
 
   @Override
