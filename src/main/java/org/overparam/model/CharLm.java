@@ -5,13 +5,11 @@ import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.conf.layers.LSTM;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.preprocessors.KerasFlattenRnnPreprocessor;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.overparam.config.RunSpec;
 import org.overparam.data.Seeds;
 
@@ -113,13 +111,7 @@ public final class CharLm {
         prev = spec.width();
       }
     }
-    OutputLayer.Builder out = new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-        .nIn(spec.width()).nOut(vocabulary).activation(Activation.SOFTMAX)
-        .weightInit(WeightInit.XAVIER);
-    if (spec.dropout() > 0) {
-      out.dropOut(1.0 - spec.dropout());
-    }
-    b.layer(out.build());
+    b.layer(SoftmaxOutput.forRun(spec.width(), vocabulary, spec.dropout())); // one softmax a step
     MultiLayerNetwork net = new MultiLayerNetwork(b.build());
     net.init();
     return net;

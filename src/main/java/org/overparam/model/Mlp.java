@@ -3,14 +3,12 @@ package org.overparam.model;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.overparam.config.OptimizerConfig;
 import org.overparam.config.RunSpec;
 import org.overparam.data.Seeds;
@@ -60,12 +58,7 @@ public final class Mlp {
       }
       prev = spec.width();
     }
-    OutputLayer.Builder out = new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-        .nIn(prev).nOut(classes).activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER);
-    if (spec.dropout() > 0) {
-      out.dropOut(1.0 - spec.dropout());
-    }
-    b.layer(out.build());
+    b.layer(SoftmaxOutput.forRun(prev, classes, spec.dropout())); // one softmax a step
     MultiLayerConfiguration conf = b.build();
     MultiLayerNetwork net = new MultiLayerNetwork(conf);
     net.init();

@@ -1,0 +1,164 @@
+package org.overparam.model;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.OutputLayer;
+import org.deeplearning4j.nn.params.DefaultParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+
+/**
+ * DL4J's softmax output layer with the cross-entropy loss, one softmax a training step.
+ *
+ * <p>A training step of DL4J 1.0.0-M2's {@code MultiLayerNetwork} asks its output layer twice
+ * for the same numbers: {@code backpropGradient} computes {@code z = x W + b}, the softmax
+ * {@code p} and the gradient {@code p - q}, then {@code computeScore} computes {@code z} and
+ * {@code p} again for the loss {@code -sum q log p}; each time as a chain of small ND4J ops
+ * over the {@code [minibatch, classes]} outputs (a copy, the softmax, two clipping passes, a
+ * log, a product, a sum; a subtraction, a column sum). For a small model that is a third of
+ * the step. Here the backward pass computes {@code z} once and takes the softmax, the loss and
+ * both gradients of the logits in one pass over its rows in double precision; the score is
+ * the loss it kept. Same numbers as DL4J's layer: the softmax clipped to {@code [eps, 1 - eps]}
+ * for the loss only ({@code LossMCXENT}'s {@code softmaxClipEps}), the gradient unclipped,
+ * the loss summed over the minibatch and divided by its size.
+ *
+ * <p>Anything else (dropout, weight noise, masks, class weights, another loss or activation,
+ * a score asked for without that backward pass) takes DL4J's own path.
+ */
+public class SoftmaxOutputLayer extends OutputLayer {
+  /** The loss of the last short backward pass, summed over its rows, and what it was of. */
+  private double loss;
+  private INDArray lossOf;
+  private INDArray lossLabels;
+  /** Backward passes that took the short path, and scores taken from them (for tests). */
+  private long shortBackwards;
+  private long keptScores;
+
+  public SoftmaxOutputLayer(NeuralNetConfiguration conf, DataType dataType) {
+    super(conf, dataType);
+  }
+
+  @Override
+  protected Pair<INDArray, INDArray> preOutputWithPreNorm(boolean training, boolean forBackprop,
+      LayerWorkspaceMgr mgr) {
+    INDArray w = getParam(DefaultParamInitializer.WEIGHT_KEY);
+    if (!Affine.plain(layerConf(), hasLayerNorm(), hasBias(), maskArray, input, w)) {
+      return super.preOutputWithPreNorm(training, forBackprop, mgr);
+    }
+    INDArray z = Affine.forward(input, w, getParam(DefaultParamInitializer.BIAS_KEY), mgr);
+    return new Pair<>(z, z);
+  }
+
+  private LossMCXENT plainLoss() {
+    return layerConf().getLossFn() instanceof LossMCXENT l && l.getClass() == LossMCXENT.class
+        && l.getWeights() == null && layerConf().getActivationFn() instanceof ActivationSoftmax
+        ? l : null;
+  }
+
+  @Override
+  public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
+    lossOf = null;
+    LossMCXENT lossFn = plainLoss();
+    INDArray w = getParam(DefaultParamInitializer.WEIGHT_KEY);
+    if (lossFn == null || labels == null
+        || !Affine.plain(layerConf(), hasLayerNorm(), hasBias(), maskArray, input, w)
+        || labels.rank() != 2 || labels.size(0) != input.size(0)
+        || labels.size(1) != w.size(1)) {
+      return super.backpropGradient(epsilon, mgr); // and DL4J's errors for wrong shapes
+    }
+    shortBackwards++;
+    INDArray z = preOutput2d(true, mgr);
+    int n = (int) z.size(0);
+    int k = (int) z.size(1);
+    double[] zs = rowMajor(z);
+    double[] q = rowMajor(labels);
+    double[] bias = new double[k];
+    double eps = lossFn.getSoftmaxClipEps();
+    double sum = 0;
+    // per row: p = softmax(z) (the largest logit subtracted), loss -sum q log(clip(p)), p - q
+    for (int r = 0, o = 0; r < n; r++, o += k) {
+      double max = Double.NEGATIVE_INFINITY;
+      for (int c = 0; c < k; c++) {
+        max = Math.max(max, zs[o + c]);
+      }
+      double total = 0;
+      for (int c = 0; c < k; c++) {
+        zs[o + c] = Math.exp(zs[o + c] - max);
+        total += zs[o + c];
+      }
+      for (int c = 0; c < k; c++) {
+        double p = zs[o + c] / total;
+        if (q[o + c] != 0) {
+          sum -= q[o + c] * Math.log(eps > 0 ? Math.min(Math.max(p, eps), 1 - eps) : p);
+        }
+        zs[o + c] = p - q[o + c];
+        bias[c] += zs[o + c];
+      }
+    }
+    INDArray delta = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, new long[] {n,
+        k}, 'c');
+    delta.data().setData(zs);
+
+    // dL/dW = x^T delta and dL/db = the column sums of delta, into the gradient views
+    Gradient ret = new DefaultGradient();
+    INDArray weightGrad = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
+    Nd4j.gemm(input, delta, weightGrad, true, false, 1.0, 0.0);
+    ret.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, weightGrad);
+    INDArray biasGrad = gradientViews.get(DefaultParamInitializer.BIAS_KEY);
+    for (int c = 0; c < k; c++) {
+      biasGrad.putScalar(c, bias[c]);
+    }
+    ret.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY, biasGrad);
+
+    // dL/dx = delta W^T, as DL4J computes it
+    INDArray epsNext = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, delta.dataType(),
+        new long[] {w.size(0), n}, 'f');
+    epsNext = w.mmuli(delta.transpose(), epsNext).transpose();
+
+    loss = sum;
+    lossOf = input;
+    lossLabels = labels;
+    return new Pair<>(ret, epsNext);
+  }
+
+  @Override
+  public double computeScore(double fullNetRegTerm, boolean training, LayerWorkspaceMgr mgr) {
+    if (!training || lossOf == null || lossOf != input || lossLabels != labels) {
+      lossOf = null;
+      return super.computeScore(fullNetRegTerm, training, mgr);
+    }
+    keptScores++;
+    lossOf = null;
+    score = (conf().isMiniBatch() ? loss / getInputMiniBatchSize() : loss) + fullNetRegTerm;
+    return score;
+  }
+
+  /** The values of a 2-d array, row after row. */
+  private static double[] rowMajor(INDArray a) {
+    INDArray c = a.ordering() == 'c' && !a.isView() && a.data().length() == a.length() ? a
+        : a.dup('c');
+    return c.data().asDouble();
+  }
+
+  long shortBackwards() {
+    return shortBackwards;
+  }
+
+  long keptScores() {
+    return keptScores;
+  }
+
+  @Override
+  public void clear() {
+    super.clear();
+    lossOf = null;
+    lossLabels = null;
+  }
+}
