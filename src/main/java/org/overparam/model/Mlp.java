@@ -6,7 +6,6 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.overparam.config.OptimizerConfig;
@@ -74,7 +73,7 @@ public final class Mlp {
     CosineSchedule s = o.cosine() ? new CosineSchedule(rate, steps) : null;
     return switch (o.kind()) {
       case "sgd" -> s == null ? new Nesterovs(rate, o.momentum()) : new Nesterovs(s, o.momentum());
-      case "adam" -> s == null ? new Adam(rate) : new Adam(s);
+      case "adam" -> s == null ? new JavaAdam(rate) : new JavaAdam(s); // DL4J's Adam, in Java
       default -> throw new IllegalArgumentException("optimizer.kind: " + o.kind());
     };
   }
