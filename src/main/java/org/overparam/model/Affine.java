@@ -1,6 +1,8 @@
 package org.overparam.model;
 
+import java.util.Map;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -17,19 +19,27 @@ import org.nd4j.linalg.factory.Nd4j;
 final class Affine {
   private Affine() {}
 
+  /**
+   * {@code x W + b} into a new {@code [rows, units]} array of the activations workspace, for a
+   * layer so configured; null when it is not plain and DL4J's own path must run.
+   */
+  static INDArray forwardIfPlain(BaseLayer conf, boolean layerNorm, boolean bias, INDArray mask,
+      INDArray x, Map<String, INDArray> params, LayerWorkspaceMgr mgr) {
+    INDArray w = params.get(DefaultParamInitializer.WEIGHT_KEY);
+    if (!plain(conf, layerNorm, bias, mask, x, w)) {
+      return null;
+    }
+    INDArray z = mgr.createUninitialized(ArrayType.ACTIVATIONS, w.dataType(), x.size(0),
+        w.size(1));
+    Nd4j.gemm(x, w, z, false, false, 1.0, 0.0);
+    return z.addiRowVector(params.get(DefaultParamInitializer.BIAS_KEY));
+  }
+
   /** Whether a layer so configured computes nothing but {@code x W + b} before its activation. */
   static boolean plain(BaseLayer conf, boolean layerNorm, boolean bias, INDArray mask,
       INDArray input, INDArray w) {
     return conf.getIDropout() == null && conf.getWeightNoise() == null && !layerNorm && bias
         && mask == null && input != null && input.rank() == 2 && input.columns() == w.rows()
         && input.dataType() == w.dataType();
-  }
-
-  /** {@code x W + b} into a new {@code [rows, units]} array of the activations workspace. */
-  static INDArray forward(INDArray x, INDArray w, INDArray b, LayerWorkspaceMgr mgr) {
-    INDArray z = mgr.createUninitialized(ArrayType.ACTIVATIONS, w.dataType(), x.size(0),
-        w.size(1));
-    Nd4j.gemm(x, w, z, false, false, 1.0, 0.0);
-    return z.addiRowVector(b);
   }
 }

@@ -46,12 +46,9 @@ public class ReluDenseLayer extends DenseLayer {
   @Override
   protected Pair<INDArray, INDArray> preOutputWithPreNorm(boolean training, boolean forBackprop,
       LayerWorkspaceMgr mgr) {
-    INDArray w = getParam(DefaultParamInitializer.WEIGHT_KEY);
-    if (!Affine.plain(layerConf(), hasLayerNorm(), hasBias(), maskArray, input, w)) {
-      return super.preOutputWithPreNorm(training, forBackprop, mgr);
-    }
-    INDArray z = Affine.forward(input, w, getParam(DefaultParamInitializer.BIAS_KEY), mgr);
-    return new Pair<>(z, z);
+    INDArray z = Affine.forwardIfPlain(layerConf(), hasLayerNorm(), hasBias(), maskArray, input,
+        params, mgr);
+    return z != null ? new Pair<>(z, z) : super.preOutputWithPreNorm(training, forBackprop, mgr);
   }
 
   @Override
