@@ -17,6 +17,8 @@ class ThreadsTest {
   void limitSetsTheCallingThreadsOpenMpTeamAndTheBlasThreads() throws Exception {
     AtomicInteger one = new AtomicInteger();
     AtomicInteger three = new AtomicInteger();
+    AtomicInteger all = new AtomicInteger();
+    int cores = Runtime.getRuntime().availableProcessors();
     AtomicInteger blas = new AtomicInteger();
     // On a thread of its own, as a Spark task runs: OpenMP keeps the setting per thread.
     Thread task = new Thread(() -> {
@@ -25,12 +27,15 @@ class ThreadsTest {
       blas.set(Nd4j.factory().blas().getMaxThreads());
       Threads.limit(3);
       three.set(ompTeam());
+      Threads.limit(cores); // a thread limited before gets the whole machine back
+      all.set(ompTeam());
     });
     task.start();
     task.join();
     assertThat(one.get()).isEqualTo(1);
     assertThat(blas.get()).isEqualTo(1);
     assertThat(three.get()).isEqualTo(3);
+    assertThat(all.get()).isEqualTo(cores);
     Threads.limit(Runtime.getRuntime().availableProcessors());
   }
 }
