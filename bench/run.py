@@ -38,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 
 # The grid axes a curve of test error against width is drawn along, owned by the peer sweep.
 from peers import SERIES
@@ -491,7 +492,8 @@ def f(x, d=2):
 
 def report(out):
     m = out["machine"]
-    print(f"\noverparam benchmark  {m['date']}  commit {m['commit']}")
+    print(f"\noverparam benchmark  {m['date']}  jar built from {m.get('jar_commit', '?')}"
+          f" (checkout {m['commit']})")
     print(f"machine: {m['cpu']}, {m['cores']} cores; OPENBLAS_CORETYPE={m['coretype']}; "
           f"load before {m['load_before']}, after {m.get('load_after', '?')}")
     if "gemm" in out:
@@ -580,6 +582,19 @@ def peaks_cell(peaks):
         + ("" if p["agree"] else " DIFFER") for p in peaks)
 
 
+def jar_commit(jar):
+    """The commit the measured jar was built from, as its build stamped it (with --jar the
+    checkout's HEAD says nothing about what ran)."""
+    try:
+        with zipfile.ZipFile(jar) as z:
+            props = dict(l.split("=", 1) for l in
+                         z.read("overparam-build.properties").decode().splitlines() if "=" in l)
+        commit = props.get("git.commit.id", "unknown")[:12]
+        return commit + ("+dirty" if props.get("git.dirty") == "true" else "")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return "unknown"
+
+
 def machine():
     cpu = "unknown"
     try:
@@ -644,6 +659,7 @@ def main():
         env[k] = v if v else None
     java = Java(os.path.abspath(a.jar), env)
     out = {"machine": machine(), "args": vars(a)}
+    out["machine"]["jar_commit"] = jar_commit(java.jar)
     if env.get("OPENBLAS_CORETYPE") is None:
         out["machine"]["coretype"] = "(unset)"
     t0 = time.time()
