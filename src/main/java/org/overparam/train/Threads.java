@@ -4,28 +4,26 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
 
 /**
- * Matches ND4J's native threads (its OpenMP teams and the BLAS library's threads) to the cores a
- * task may use. OpenBLAS threads spin while they wait, so two tasks each running a two-thread
- * GEMM on two cores slow each other down several times over.
+ * Matches ND4J's native threads to the cores a task may use: the BLAS library's threads get the
+ * task's cores; the calling thread's OpenMP team, which ND4J's element-wise ops (a bias add, an
+ * activation, a scalar division) fork into, is one thread. OpenBLAS threads spin while they wait,
+ * so two tasks each running a two-thread GEMM on two cores slow each other down several times
+ * over.
  *
- * <p>The OpenMP team size is what ND4J's element-wise ops (a bias add, an activation, a scalar
- * division, the updater) fork into, and libnd4j 1.0.0-M2 forks a team for arrays of a few
- * thousand elements whatever its own thread setting says: a 128 x 16 scalar multiply took 50-80
- * us with a team of two against 5 us with one, most of a small model's step. OpenMP keeps that
- * setting per thread, so it is set on the calling thread, the thread that runs the task's ops.
- *
- * <p>It is set only below the machine's core count, or on a thread that was limited before (to
- * undo that). Set explicitly to all cores (two here), the teams' threads spun against OpenBLAS's
- * threads: the MLP at two threads trained 1.3-2.3x slower than with the team left alone (width
- * 1024: 1.71 against 0.58 s an epoch), and {@code OMP_WAIT_POLICY=passive} took that back.
+ * <p>Why a team of one: libnd4j 1.0.0-M2 forks a team of all cores for arrays of a few thousand
+ * elements whatever its own thread setting says, and waking the second thread cost 50-80 us an
+ * op (a 128 x 16 scalar multiply took 63 us with a team of two, 5 us with one), most of a small
+ * model's step; between ops the team's threads spin against OpenBLAS's. At two threads, with the
+ * team left as libnd4j starts it against a team of one (s an epoch, MLP, batch 128, 8192
+ * examples): width 64 0.200 against 0.124, 256 0.273 against 0.175, 1024 and 4096 equal (0.55,
+ * 1.87), where the GEMMs dominate; the gpt step at width 128 0.127 against 0.117 s. Set to two
+ * explicitly the team was worse than either (width 1024 1.71 s). OpenMP keeps the team size per
+ * thread, so it is set on the calling thread every time, the thread that runs the task's ops.
  */
 public final class Threads {
-  /** The OpenMP team this thread was given, null if never: whether it must be set back. */
-  private static final ThreadLocal<Integer> TEAM = new ThreadLocal<>();
-
   private Threads() {}
 
-  /** Limits native threads of this JVM, and OpenMP teams of this thread, to {@code cores}. */
+  /** Limits BLAS threads of this JVM to {@code cores} and this thread's OpenMP teams to one. */
   public static void limit(int cores) {
     int n = Math.max(1, cores);
     if (Nd4j.getEnvironment().maxThreads() != n) {
@@ -34,9 +32,6 @@ public final class Threads {
     if (Nd4j.factory().blas().getMaxThreads() != n) {
       Nd4j.factory().blas().setMaxThreads(n);
     }
-    if (n < Runtime.getRuntime().availableProcessors() || TEAM.get() != null) {
-      NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(n);
-      TEAM.set(n);
-    }
+    NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(1);
   }
 }

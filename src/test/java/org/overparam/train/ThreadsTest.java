@@ -7,35 +7,33 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
 
-/** {@link Threads#limit} sizes the BLAS threads and the calling thread's OpenMP teams. */
+/** {@link Threads#limit} sizes the BLAS threads and keeps the calling thread's OpenMP team at one. */
 class ThreadsTest {
   static int ompTeam() {
     return NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads();
   }
 
   @Test
-  void limitSetsTheCallingThreadsOpenMpTeamAndTheBlasThreads() throws Exception {
-    AtomicInteger one = new AtomicInteger();
-    AtomicInteger three = new AtomicInteger();
-    AtomicInteger all = new AtomicInteger();
-    int cores = Runtime.getRuntime().availableProcessors();
-    AtomicInteger blas = new AtomicInteger();
+  void limitSizesTheBlasThreadsAndGivesTheCallingThreadATeamOfOne() throws Exception {
+    AtomicInteger team = new AtomicInteger();
+    AtomicInteger blasOne = new AtomicInteger();
+    AtomicInteger blasThree = new AtomicInteger();
+    AtomicInteger teamThree = new AtomicInteger();
     // On a thread of its own, as a Spark task runs: OpenMP keeps the setting per thread.
     Thread task = new Thread(() -> {
       Threads.limit(1);
-      one.set(ompTeam());
-      blas.set(Nd4j.factory().blas().getMaxThreads());
+      team.set(ompTeam());
+      blasOne.set(Nd4j.factory().blas().getMaxThreads());
       Threads.limit(3);
-      three.set(ompTeam());
-      Threads.limit(cores); // a thread limited before gets the whole machine back
-      all.set(ompTeam());
+      teamThree.set(ompTeam());
+      blasThree.set(Nd4j.factory().blas().getMaxThreads());
     });
     task.start();
     task.join();
-    assertThat(one.get()).isEqualTo(1);
-    assertThat(blas.get()).isEqualTo(1);
-    assertThat(three.get()).isEqualTo(3);
-    assertThat(all.get()).isEqualTo(cores);
+    assertThat(team.get()).isEqualTo(1);
+    assertThat(blasOne.get()).isEqualTo(1);
+    assertThat(teamThree.get()).isEqualTo(1);
+    assertThat(blasThree.get()).isEqualTo(3);
     Threads.limit(Runtime.getRuntime().availableProcessors());
   }
 }
