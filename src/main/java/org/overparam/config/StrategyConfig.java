@@ -1,5 +1,6 @@
 package org.overparam.config;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.io.Serializable;
 import java.util.List;
 
@@ -20,9 +21,15 @@ import java.util.List;
  * @param averagingFrequency minibatches each worker fits between two averagings; 0 = each
  *     worker's share of an epoch, at most {@link #MAX_AUTO_FREQUENCY}
  * @param batchPerWorker minibatch size on each worker
+ * @param stack {@code true} (the default): per-task MLP runs of one shape that differ only in
+ *     seed, label noise, weight decay or learning rate may be trained together in one task as
+ *     one stacked model, as many as the sweep's planner judges worth it; {@code false}: each
+ *     trains alone in DL4J's own training loop. Left out of a run's JSON unless false, so files
+ *     without it keep their run ids.
  */
 public record StrategyConfig(String kind, Long autoThresholdParams, Integer workers,
-    Integer averagingFrequency, Integer batchPerWorker) implements Serializable {
+    Integer averagingFrequency, Integer batchPerWorker,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Boolean stack) implements Serializable {
   public static final List<String> KINDS = List.of("per-task", "parameter-averaging", "auto",
       "by-size");
   /**
@@ -51,10 +58,22 @@ public record StrategyConfig(String kind, Long autoThresholdParams, Integer work
           + averagingFrequency);
     }
     Check.positive(batchPerWorker, "batch_per_worker");
+    stack = Boolean.FALSE.equals(stack) ? Boolean.FALSE : null; // the default is stored as absent
+  }
+
+  /** Stacking allowed. */
+  public StrategyConfig(String kind, Long autoThresholdParams, Integer workers,
+      Integer averagingFrequency, Integer batchPerWorker) {
+    this(kind, autoThresholdParams, workers, averagingFrequency, batchPerWorker, null);
   }
 
   public static StrategyConfig defaults() {
     return new StrategyConfig(null, null, null, null, null);
+  }
+
+  /** Whether runs may be trained together as stacked models ({@code stack}). */
+  public boolean stacking() {
+    return stack == null;
   }
 
   /**

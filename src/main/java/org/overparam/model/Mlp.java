@@ -6,6 +6,7 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.overparam.config.OptimizerConfig;
@@ -42,6 +43,7 @@ public final class Mlp {
   public static MultiLayerNetwork build(RunSpec spec, int in, int classes, int steps) {
     NeuralNetConfiguration.ListBuilder b = new NeuralNetConfiguration.Builder()
         .seed(Seeds.derive(spec.seed(), "init"))
+        .dataType(Nd4j.defaultFloatingPointType()) // float, unless a test asks for double
         .updater(updater(spec.optimizer(), spec.width(), steps))
         .weightDecay(spec.weightDecay())
         .list();

@@ -21,11 +21,13 @@ import org.overparam.config.RunSpec;
  * @param device device it ran on ({@code cpu}, or the GPU address Spark assigned)
  * @param host host name of the JVM that trained it
  * @param compression the trained model's compressed variants evaluated; empty if none
+ * @param stackSize runs trained together with this one as one stacked model, itself included
+ *     (1: alone, on the stacked model's step); 0: trained by DL4J's own training loop
  */
 public record RunResult(RunSpec spec, String strategy, long params, long nonEmbeddingParams,
     long flopsPerExample, RunStatus status, String message, long startedAtMillis,
     long endedAtMillis, List<EpochMetrics> epochs, String backend, String device, String host,
-    List<CompressionResult> compression) implements Serializable {
+    List<CompressionResult> compression, int stackSize) implements Serializable {
 
   public RunResult {
     epochs = List.copyOf(epochs);
@@ -44,7 +46,7 @@ public record RunResult(RunSpec spec, String strategy, long params, long nonEmbe
   public static RunResult failed(RunSpec spec, String strategy, long params, long flopsPerExample,
       String why, long startedAtMillis) {
     return new RunResult(spec, strategy, params, params, flopsPerExample, RunStatus.FAILED, why,
-        startedAtMillis, System.currentTimeMillis(), List.of(), "", "", "", List.of());
+        startedAtMillis, System.currentTimeMillis(), List.of(), "", "", "", List.of(), 0);
   }
 
   public String runId() {
@@ -58,6 +60,14 @@ public record RunResult(RunSpec spec, String strategy, long params, long nonEmbe
   /** The same result with {@code variants} as its compression results. */
   public RunResult withCompression(List<CompressionResult> variants) {
     return new RunResult(spec, strategy, params, nonEmbeddingParams, flopsPerExample, status,
-        message, startedAtMillis, endedAtMillis, epochs, backend, device, host, variants);
+        message, startedAtMillis, endedAtMillis, epochs, backend, device, host, variants,
+        stackSize);
+  }
+
+  /** The same result, recorded as trained in a stack of {@code size} runs. */
+  public RunResult withStackSize(int size) {
+    return new RunResult(spec, strategy, params, nonEmbeddingParams, flopsPerExample, status,
+        message, startedAtMillis, endedAtMillis, epochs, backend, device, host, compression,
+        size);
   }
 }

@@ -53,7 +53,7 @@ class InputsTest {
       m.add(new EpochMetrics(e, 1.0 / e, 0.5 / e, 1.1 / e, 0.6 / e, 0.01, 100, 0.001));
     }
     return new RunResult(spec, "per-task", 100, 100, 600, RunStatus.COMPLETED, "", 0, 1000, m,
-        "cpu", "cpu", "host", List.of());
+        "cpu", "cpu", "host", List.of(), 0);
   }
 
   static Path partition(Path root, String table, String experiment) {

@@ -355,7 +355,7 @@ class YarnHdfsIT {
       epochs.add(new EpochMetrics(e, 1.0 / e, 0.5 / e, 1.2 / e, 0.6 / e, 0.01, 1000, 0.001));
     }
     return new RunResult(r, "per-task", Models.params(r), Models.params(r), 1000,
-        RunStatus.COMPLETED, "", 0, 1, epochs, "CpuBackend", "cpu", "localhost", List.of());
+        RunStatus.COMPLETED, "", 0, 1, epochs, "CpuBackend", "cpu", "localhost", List.of(), 0);
   }
 
   /** submit/spark-submit-yarn.sh train EXPERIMENT --results hdfs://.../results, small containers. */

@@ -48,7 +48,7 @@ class ResultsStoreTest {
       m.add(new EpochMetrics(e, 1.0 / e, 0.5 / e, 1.1 / e, 0.6 / e, 0.01 * writer, 100, 0.001));
     }
     return new RunResult(spec, "per-task", 100, 100, 600, status, "", 0, 1000 + writer, m, "cpu",
-        "cpu", "writer-" + writer, List.of());
+        "cpu", "writer-" + writer, List.of(), 0);
   }
 
   @Test

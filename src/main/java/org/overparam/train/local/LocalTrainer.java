@@ -1,7 +1,13 @@
 package org.overparam.train.local;
 
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -11,6 +17,7 @@ import org.overparam.data.Augmentation;
 import org.overparam.data.Seeds;
 import org.overparam.data.TrainTest;
 import org.overparam.model.Models;
+import org.overparam.model.StackedMlp;
 import org.overparam.train.Checkpoints;
 import org.overparam.train.Checkpoints.Checkpoint;
 import org.overparam.train.Compression;
@@ -23,7 +30,8 @@ import org.overparam.train.Teacher;
 /**
  * Trains one model in this JVM, the {@code per-task} strategy: the shared {@link EpochLoop} with
  * an epoch that is one pass over a fresh permutation of the training set, its examples moved by
- * the run's {@link Augmentation} of that epoch if it has one.
+ * the run's {@link Augmentation} of that epoch if it has one. Runs of one MLP shape may instead be
+ * trained together, as one {@link StackedMlp} ({@link #trainStack}).
  */
 public final class LocalTrainer {
   private final EpochListener listener;
@@ -42,49 +50,27 @@ public final class LocalTrainer {
   /** Trains {@code spec} on {@code data}; never throws for a diverging model. */
   public RunResult train(RunSpec spec, TrainTest data, String device) {
     long started = System.currentTimeMillis();
-    int n = data.train().count();
-    int in = data.train().dim();
-    int classes = data.train().classes();
-
-    // --- model: built and initialised from the run seed's "init" stream, or as last checkpointed
-    Checkpoint resumed = checkpoints.latest(spec).orElse(null);
-    MultiLayerNetwork net = resumed != null ? resumed.net()
-        : Models.build(spec, in, classes, n);
-    long params = net.numParams();
-
-    // --- data: copied into ND4J once; each epoch only permutes rows. A distillation student
-    // fits its teacher's softened outputs mixed with the labels (Teacher).
-    INDArray x = Evaluator.features(data.train());
-    INDArray y = Teacher.targets(spec, data.train(), checkpoints);
-    int steps = data.train().steps();
-    INDArray xTest = Evaluator.features(data.test());
-    SplittableRandom order = Seeds.rng(spec.seed(), "order");
+    Member m = member(spec, data);
+    int n = m.n();
     int batch = spec.optimizer().batchSize();
     Augmentation augmentation = Augmentation.of(spec);
 
-    // --- resuming: the order stream replayed up to the checkpoint
-    int first = resumed != null ? resumed.epoch() + 1 : 1;
-    for (int epoch = 1; epoch < first; epoch++) {
-      Seeds.permutation(n, order);
-    }
-
     // --- the shared loop; an epoch here is one pass over a fresh permutation, minibatch by
     // minibatch, in this JVM
-    EpochLoop.Outcome out = EpochLoop.run(new EpochLoop.Run(spec, data, x, xTest, resumed,
-        listener, checkpoints), net, new EpochLoop.Step() {
+    EpochLoop.Outcome out = EpochLoop.run(m.run(), m.net(), new EpochLoop.Step() {
           @Override
           public MultiLayerNetwork fit(MultiLayerNetwork model, int epoch) {
-            int[] perm = Seeds.permutation(n, order);
+            int[] perm = Seeds.permutation(n, m.order());
             // Augmented features are built for this epoch alone; x, which is evaluated, never is.
-            INDArray xs = augmentation.none() ? Nd4j.pullRows(x, 1, perm)
+            INDArray xs = augmentation.none() ? Nd4j.pullRows(m.run().x(), 1, perm)
                 : Nd4j.create(augmentation.features(data.train(), perm, epoch),
-                    new long[] {n, in}, 'c');
-            INDArray ys = Nd4j.pullRows(y, 1, perm);
+                    new long[] {n, data.train().dim()}, 'c');
+            INDArray ys = Nd4j.pullRows(m.y(), 1, perm);
             for (int start = 0; start < n; start += batch) {
               int end = Math.min(n, start + batch);
               model.fit(new DataSet(xs.get(NDArrayIndex.interval(start, end), NDArrayIndex.all()),
                   Evaluator.minibatchLabels(ys.get(NDArrayIndex.interval(start, end),
-                      NDArrayIndex.all()), steps)));
+                      NDArrayIndex.all()), data.train().steps())));
             }
             return model;
           }
@@ -94,8 +80,134 @@ public final class LocalTrainer {
             return model.score();
           }
         });
-    RunResult result = out.result(spec, "per-task", params,
-        Models.trainingFlopsPerExample(spec, in, classes), started, device, Hosts.name());
-    return Compression.appendTo(result, out.net(), xTest, data.test());
+    return finish(m, out, started, device, 0);
+  }
+
+  /**
+   * Trains runs of one MLP shape together as one {@link StackedMlp}, each on its own data
+   * ({@code data.get(k)} for {@code specs.get(k)}); never throws for a diverging model. Runs
+   * resumed from checkpoints of different epochs are trained as one stack per epoch.
+   *
+   * @throws IllegalArgumentException if the runs' networks cannot be stacked
+   */
+  public List<RunResult> trainStack(List<RunSpec> specs, List<TrainTest> data, String device) {
+    long started = System.currentTimeMillis();
+    List<Member> members = new ArrayList<>();
+    for (int k = 0; k < specs.size(); k++) {
+      members.add(member(specs.get(k), data.get(k)));
+    }
+    // --- one stack per checkpointed epoch (all of them, normally)
+    Map<Integer, List<Integer>> byEpoch = new TreeMap<>();
+    for (int k = 0; k < members.size(); k++) {
+      Checkpoint c = members.get(k).run().resumed();
+      byEpoch.computeIfAbsent(c == null ? 0 : c.epoch(), e -> new ArrayList<>()).add(k);
+    }
+    RunResult[] results = new RunResult[members.size()];
+    for (List<Integer> group : byEpoch.values()) {
+      List<Member> stack = group.stream().map(members::get).toList();
+      List<EpochLoop.Outcome> outs = trainTogether(stack);
+      for (int i = 0; i < group.size(); i++) {
+        results[group.get(i)] = finish(stack.get(i), outs.get(i), started, device, stack.size());
+      }
+    }
+    return List.of(results);
+  }
+
+  /**
+   * The shared loop over a stack; an epoch is, for every member, one pass over its own fresh
+   * permutation, all members stepping through their minibatches together.
+   */
+  private static List<EpochLoop.Outcome> trainTogether(List<Member> stack) {
+    int size = stack.size();
+    Member lead = stack.get(0);
+    int n = lead.n();
+    int batch = lead.run().spec().optimizer().batchSize();
+    StackedMlp model = StackedMlp.of(stack.stream().map(Member::net).toList());
+    DataType type = lead.net().params().dataType();
+    double[][] y = new double[size][];
+    INDArray[] x = new INDArray[size];
+    for (int k = 0; k < size; k++) {
+      y[k] = stack.get(k).y().dup('c').data().asDouble();
+      INDArray xk = stack.get(k).run().x();
+      x[k] = xk.dataType() == type ? xk : xk.castTo(type);
+    }
+    return EpochLoop.runAll(stack.stream().map(Member::run).toList(), new EpochLoop.StackStep() {
+      private final int[][] order = new int[size][];
+      // each member's minibatch rows, gathered step by step into buffers that stay in cache
+      private final Map<Integer, INDArray[]> buffers = new java.util.HashMap<>();
+      private final boolean[] copied = new boolean[size];
+
+      @Override
+      public void fit(int epoch, BitSet live) {
+        for (int k = live.nextSetBit(0); k >= 0; k = live.nextSetBit(k + 1)) {
+          order[k] = Seeds.permutation(n, stack.get(k).order());
+          copied[k] = false;
+        }
+        for (int start = 0; start < n; start += batch) {
+          int end = Math.min(n, start + batch);
+          INDArray[] rows = buffers.computeIfAbsent(end - start, r -> new INDArray[size]);
+          for (int k = live.nextSetBit(0); k >= 0; k = live.nextSetBit(k + 1)) {
+            if (rows[k] == null) {
+              rows[k] = Nd4j.create(type, end - start, x[k].size(1));
+            }
+            Nd4j.pullRows(x[k], rows[k], 1, java.util.Arrays.copyOfRange(order[k], start, end));
+          }
+          model.step(rows, y, order, start, end - start, live);
+        }
+      }
+
+      @Override
+      public double score(int member) {
+        return model.score(member);
+      }
+
+      @Override
+      public MultiLayerNetwork net(int member) {
+        if (!copied[member]) {
+          model.copyInto(member, stack.get(member).net());
+          copied[member] = true;
+        }
+        return stack.get(member).net();
+      }
+    });
+  }
+
+  /**
+   * One run's inputs: its network (built from the run seed's "init" stream, or as last
+   * checkpointed), its data copied into ND4J once, and its order stream, replayed up to the
+   * checkpoint. A distillation student fits its teacher's softened outputs mixed with the
+   * labels (Teacher).
+   */
+  private record Member(EpochLoop.Run run, MultiLayerNetwork net, INDArray y,
+      SplittableRandom order, int n) {}
+
+  private Member member(RunSpec spec, TrainTest data) {
+    int n = data.train().count();
+    Checkpoint resumed = checkpoints.latest(spec).orElse(null);
+    MultiLayerNetwork net = resumed != null ? resumed.net()
+        : Models.build(spec, data.train().dim(), data.train().classes(), n);
+    INDArray x = Evaluator.features(data.train());
+    INDArray y = Teacher.targets(spec, data.train(), checkpoints);
+    INDArray xTest = Evaluator.features(data.test());
+    SplittableRandom order = Seeds.rng(spec.seed(), "order");
+    int first = resumed != null ? resumed.epoch() + 1 : 1;
+    for (int epoch = 1; epoch < first; epoch++) {
+      Seeds.permutation(n, order);
+    }
+    return new Member(new EpochLoop.Run(spec, data, x, xTest, resumed, listener, checkpoints),
+        net, y, order, n);
+  }
+
+  /** The run's result, its compressed variants evaluated. */
+  private static RunResult finish(Member m, EpochLoop.Outcome out, long started, String device,
+      int stackSize) {
+    RunSpec spec = m.run().spec();
+    TrainTest data = m.run().data();
+    int in = data.train().dim();
+    int classes = data.train().classes();
+    RunResult result = out.result(spec, "per-task", m.net().numParams(),
+        Models.trainingFlopsPerExample(spec, in, classes), started, device, Hosts.name())
+        .withStackSize(stackSize);
+    return Compression.appendTo(result, out.net(), m.run().xTest(), data.test());
   }
 }

@@ -42,7 +42,7 @@ class SparkSettingsTest {
         """, "kryo.yaml")).get(0);
     RunResult r = new RunResult(spec, "per-task", 10, 10, 60, RunStatus.COMPLETED, "", 1, 2,
         List.of(new EpochMetrics(1, .5, .1, .6, .2, 1, 2, 3)), "CpuBackend", "cpu", "host",
-        List.of());
+        List.of(), 2);
     assertThat(k.deserialize(k.serialize(r, ANY), ANY)).isEqualTo(r);
 
     DataSet ds = new DataSet(Nd4j.rand(3, 4), Nd4j.rand(3, 2));
