@@ -83,7 +83,7 @@ public final class Columns {
   public static final Column TRAIN_BPC = new Column("train_bpc", DOUBLE, "train_loss / ln 2");
   public static final Column TEST_BPC = new Column("test_bpc", DOUBLE, "test_loss / ln 2");
   public static final Column EPOCH_SECONDS = new Column("epoch_seconds", DOUBLE,
-      "wall seconds fitting the epoch");
+      "wall seconds fitting the epoch (a stacked run's share of its stack's)");
   public static final Column SAMPLES_PER_SECOND = new Column("samples_per_second", DOUBLE,
       "train_size / epoch_seconds");
   public static final Column EVAL_SECONDS = new Column("eval_seconds", DOUBLE,
@@ -124,6 +124,9 @@ public final class Columns {
   public static final Column DEVICE = new Column("device", STRING,
       "cpu, or the GPU address Spark assigned");
   public static final Column HOST = new Column("host", STRING, "host that trained the run");
+  public static final Column STACK_SIZE = new Column("stack_size", INT,
+      "runs trained together with this one as one stacked model, itself included (1: alone on "
+          + "the stacked step); 0: DL4J's own training loop");
   public static final Column SPARK_MASTER = new Column("spark_master", STRING,
       "Spark master URL");
   public static final Column SPARK_APP_ID = new Column("spark_app_id", STRING,

@@ -55,7 +55,9 @@ import org.overparam.train.RunResult;
  * train_bpc           double  train_loss / ln 2: bits per predicted token (per character for a
  *                             text, per label otherwise)
  * test_bpc            double  test_loss / ln 2
- * epoch_seconds       double  wall seconds fitting this epoch, evaluation excluded
+ * epoch_seconds       double  wall seconds fitting this epoch, evaluation excluded; for a run
+ *                             trained in a stack, its share: the stack's epoch divided by
+ *                             the members that trained in it
  * samples_per_second  double  train_size / epoch_seconds
  * eval_seconds        double  wall seconds evaluating train and test sets
  * compute_flops       double  training FLOPs spent up to this epoch: flops_per_example x train_size x epoch

@@ -45,6 +45,10 @@ import org.overparam.train.RunResult;
  * backend           string     ND4J backend that trained it
  * device            string     cpu, or the GPU address Spark assigned
  * host              string     host that trained it
+ * stack_size        int        runs trained together with it as one stacked model, itself
+ *                              included (1: alone, on the stacked step; 0: DL4J's own loop;
+ *                              null in files written before the column existed). The members
+ *                              of a stack share started_at, ended_at and seconds
  * spark_master      string     Spark master URL
  * spark_app_id      string     Spark application id
  * </pre>
@@ -85,6 +89,7 @@ public final class RunsTable {
         .append(BACKEND.name(), r.backend())
         .append(DEVICE.name(), r.device())
         .append(HOST.name(), r.host())
+        .append(STACK_SIZE.name(), r.stackSize())
         .append(SPARK_MASTER.name(), p.sparkMaster())
         .append(SPARK_APP_ID.name(), p.sparkAppId());
   }

@@ -3,6 +3,7 @@ package org.overparam.train.spark;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
@@ -14,6 +15,7 @@ import org.overparam.config.RunSpec;
 import org.overparam.config.StrategyConfig;
 import org.overparam.model.Mlp;
 import org.overparam.model.Models;
+import org.overparam.model.StackedMlp;
 import org.overparam.train.Threads;
 
 /**
@@ -35,13 +37,34 @@ import org.overparam.train.Threads;
  * SYNC_FIXED (a Spark job and DL4J's worker set-up) and SYNC_PER_PARAM (parameters and Adam state
  * broadcast and returned, 12 bytes a parameter each way at about 200 MB/s) were measured with
  * bench/ (the averaging section); they only need to be right within a factor of two or so.
+ * Per-task runs of one MLP shape are then grouped into stacks trained together ({@link #units}).
  */
 final class Planner {
   static final double SYNC_FIXED = 0.3;
   static final double SYNC_PER_PARAM = 12.0 / 200e6;
 
-  /** The runs of each strategy, per-task ones in the order to start them (longest first). */
-  record Plan(List<RunSpec> perTask, List<RunSpec> averaged) {}
+  /**
+   * Most runs in one stack. Each member keeps its own copy of its training set and activations,
+   * and a larger stack gains little: the per-step work it shares is already small beside the
+   * members' own products.
+   */
+  static final int MAX_STACK = 8;
+
+  /**
+   * The runs of each strategy, per-task ones in the order to start them (longest first), and
+   * the per-task runs as the tasks that train them, longest first.
+   */
+  record Plan(List<RunSpec> perTask, List<RunSpec> averaged, List<Unit> units) {}
+
+  /**
+   * What one task trains: one run in DL4J's own loop ({@code stacked} false), or runs of one
+   * shape as one stacked model (one or more).
+   */
+  record Unit(List<RunSpec> runs, boolean stacked) {
+    Unit {
+      runs = List.copyOf(runs);
+    }
+  }
 
   private Planner() {}
 
@@ -70,7 +93,9 @@ final class Planner {
     for (RunSpec r : weigh) {
       t.put(r, secondsPerSample.applyAsDouble(r) * r.trainSize() * r.epochs());
     }
-    double perParam = weigh.isEmpty() ? 0 : t.get(weigh.get(weigh.size() - 1))
+    // With nothing timed, per-task times are relative (one unit a parameter x example x
+    // epoch): enough to order the runs and size their stacks.
+    double perParam = weigh.isEmpty() ? 1 : t.get(weigh.get(weigh.size() - 1))
         / ((double) Models.params(weigh.get(weigh.size() - 1)) * weigh.get(weigh.size() - 1)
             .trainSize() * weigh.get(weigh.size() - 1).epochs());
     for (RunSpec r : perTask) {
@@ -97,7 +122,42 @@ final class Planner {
     }
     perTask.addAll(weigh.subList(i, weigh.size()));
     perTask.sort(longestFirst);
-    return new Plan(perTask, averaged);
+    return new Plan(perTask, averaged, units(perTask, slots, t));
+  }
+
+  /**
+   * Per-task runs as tasks: runs a stack can train ({@link StackedMlp#trains}) grouped by
+   * shape, each group cut into stacks of at most {@code m} runs, where m is how many of its runs
+   * fit in half a slot's share of the sweep's estimated per-task time ({@code sum T / slots / 2},
+   * T as estimated above), between 1 and {@link #MAX_STACK}: stacks of small models are as large
+   * as allowed, while the largest models, whose steps a stack barely shortens, are spread so
+   * that no task is long against the sweep. Other runs train alone. Longest tasks first.
+   */
+  static List<Unit> units(List<RunSpec> perTask, int slots, Map<RunSpec, Double> t) {
+    double share = perTask.stream().mapToDouble(t::get).sum() / slots / 2;
+    Map<String, List<RunSpec>> groups = new LinkedHashMap<>();
+    List<Unit> units = new ArrayList<>();
+    for (RunSpec r : perTask) {
+      if (StackedMlp.trains(r)) {
+        groups.computeIfAbsent(StackedMlp.shapeOf(r), k -> new ArrayList<>()).add(r);
+      } else {
+        units.add(new Unit(List.of(r), false));
+      }
+    }
+    for (List<RunSpec> g : groups.values()) {
+      double each = g.stream().mapToDouble(t::get).max().orElse(0);
+      int m = (int) Math.max(1, Math.min(MAX_STACK, each > 0 ? Math.floor(share / each)
+          : MAX_STACK));
+      int stacks = (g.size() + m - 1) / m;
+      for (int s = 0, from = 0; s < stacks; s++) {
+        int to = from + (g.size() - from) / (stacks - s); // near-equal stacks
+        units.add(new Unit(g.subList(from, to), true));
+        from = to;
+      }
+    }
+    units.sort(Comparator.comparingDouble((Unit u) -> u.runs().stream().mapToDouble(t::get)
+        .sum()).reversed());
+    return units;
   }
 
   /** Estimated seconds to train {@code r} by parameter averaging on {@code slots} workers. */

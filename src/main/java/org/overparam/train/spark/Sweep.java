@@ -20,7 +20,8 @@ import org.overparam.train.RunStatus;
 
 /**
  * Trains every run of an experiment that the sink does not already hold. Most models go out as
- * one-task jobs, as many at once as Spark has task slots, largest first so the sweep ends evenly;
+ * one-task jobs, as many at once as Spark has task slots, largest first so the sweep ends evenly,
+ * runs of one MLP shape several to a task as one stacked model where the planner finds it pays;
  * the few that would otherwise finish last ({@link Planner}) are trained one after another by
  * parameter averaging. Each finished run goes to the sink immediately, so an interrupted sweep
  * loses at most the runs in flight, and those resume from their last checkpoint when the sweep is
@@ -64,10 +65,11 @@ public final class Sweep {
     List<RunSpec> perTask = plan.perTask();
     List<RunSpec> averaged = plan.averaged();
     int skipped = runs.size() - todo.size();
+    long stacks = plan.units().stream().filter(u -> u.stacked() && u.runs().size() > 1).count();
     out.printf("overparam: %d runs in %s; %d already recorded, training %d (%d per-task on %d "
-            + "slots, %d by parameter averaging) on %s%n", runs.size(), runs.get(0).experiment(),
-        skipped, perTask.size() + averaged.size(), perTask.size(), slots, averaged.size(),
-        sc.master());
+            + "slots in %d tasks, %d of them stacks; %d by parameter averaging) on %s%n",
+        runs.size(), runs.get(0).experiment(), skipped, perTask.size() + averaged.size(),
+        perTask.size(), slots, plan.units().size(), stacks, averaged.size(), sc.master());
     Progress progress = new Progress(perTask.size() + averaged.size(), out);
     Checkpoints checkpoints = keepModels.isEmpty() ? sink.checkpoints()
         : sink.checkpoints().keepingFinal(keepModels);
@@ -81,23 +83,35 @@ public final class Sweep {
           return t;
         });
     try {
-      List<Future<RunResult>> futures = new ArrayList<>();
-      for (RunSpec spec : perTask) {
+      List<Future<?>> futures = new ArrayList<>();
+      for (Planner.Unit unit : plan.units()) {
         futures.add(pool.submit(() -> {
-          sc.setJobDescription("overparam run " + spec.runId() + " [" + spec.label() + "] "
-              + spec.epochs() + " epochs (per-task)");
-          if (sink.isFinished(spec.experiment(), spec.runId())) {
-            progress.recordedMeanwhile(spec);
-            return null;
+          List<RunSpec> specs = new ArrayList<>();
+          for (RunSpec spec : unit.runs()) {
+            if (sink.isFinished(spec.experiment(), spec.runId())) {
+              progress.recordedMeanwhile(spec);
+            } else {
+              specs.add(spec);
+            }
           }
-          progress.started(spec);
-          RunResult r = record(spec, "per-task", () -> PerTask.train(sc, spec, checkpoints),
-              progress);
+          if (specs.isEmpty()) {
+            return;
+          }
+          RunSpec lead = specs.get(0);
+          sc.setJobDescription("overparam run " + lead.runId() + " [" + lead.label() + "] "
+              + (specs.size() > 1 ? "and " + (specs.size() - 1) + " more, stacked, " : "")
+              + lead.epochs() + " epochs (per-task)");
+          specs.forEach(progress::started);
+          if (unit.stacked()) {
+            recordAll(specs, "per-task", () -> PerTask.trainStack(sc, specs, checkpoints),
+                progress);
+          } else {
+            record(lead, "per-task", () -> PerTask.train(sc, lead, checkpoints), progress);
+          }
           grow(pool);
-          return r;
         }));
       }
-      for (Future<RunResult> f : futures) {
+      for (Future<?> f : futures) {
         f.get();
       }
     } catch (InterruptedException e) {
@@ -136,21 +150,31 @@ public final class Sweep {
   }
 
   /** Trains one run, writes its result, reports it; a failure is recorded, not thrown. */
-  private RunResult record(RunSpec spec, String strategy,
+  private void record(RunSpec spec, String strategy,
       java.util.concurrent.Callable<RunResult> train, Progress progress) {
+    recordAll(List.of(spec), strategy, () -> List.of(train.call()), progress);
+  }
+
+  /**
+   * Trains runs (together, for a stack), writes each result and reports it; a failure is
+   * recorded for every run of the task, not thrown.
+   */
+  private void recordAll(List<RunSpec> specs, String strategy,
+      java.util.concurrent.Callable<List<RunResult>> train, Progress progress) {
     long start = System.currentTimeMillis();
-    RunResult r;
+    List<RunResult> results;
     try {
-      r = train.call();
+      results = train.call();
     } catch (Exception e) {
       String why = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst()
           .orElse(e.toString());
-      r = RunResult.failed(spec, strategy, Models.params(spec),
-          Models.trainingFlopsPerExample(spec), why, start);
+      results = specs.stream().map(spec -> RunResult.failed(spec, strategy, Models.params(spec),
+          Models.trainingFlopsPerExample(spec), why, start)).toList();
     }
-    sink.write(r);
-    progress.finished(r);
-    return r;
+    for (RunResult r : results) {
+      sink.write(r);
+      progress.finished(r);
+    }
   }
 
   /** Thread-safe progress lines: runs done of total, elapsed and estimated time left. */

@@ -104,4 +104,58 @@ class PlannerTest {
     double s = Planner.secondsPerSample(r, 32);
     assertThat(s).isPositive().isFinite();
   }
+
+  static List<RunSpec> seeds(String widths, String strategy, String optimizer, String dropout) {
+    return Grid.runs(ExperimentFile.parse("""
+        name: plan
+        dataset: {kind: fashion-mnist}
+        train_sizes: [1000]
+        model: {family: mlp, depths: [1], widths: [%s]}
+        optimizer: {kind: %s}
+        dropout: [%s]
+        epochs: 10
+        seeds: [0, 1, 2, 3, 4]
+        strategy: %s
+        """.formatted(widths, optimizer, dropout, strategy), "plan.yaml"));
+  }
+
+  @Test
+  void runsOfOneShapeAreStackedTheLargestSpreadOverSeveralTasks() {
+    // Relative per-task times (nothing is timed under per-task): width 1024 is 93% of the
+    // sweep, more than half a slot's share a run, so its five runs go out one to a task; each
+    // small width's five as one stack. Longest tasks first.
+    List<RunSpec> runs = seeds("8, 64, 1024", "{kind: per-task}", "adam", "0.0");
+    Planner.Plan p = Planner.plan(runs, 2, FLOPS);
+    assertThat(p.units()).allMatch(Planner.Unit::stacked);
+    assertThat(p.units()).extracting(u -> u.runs().get(0).width() + "x" + u.runs().size())
+        .containsExactly("1024x1", "1024x1", "1024x1", "1024x1", "1024x1", "64x5", "8x5");
+    assertThat(p.units().stream().mapToInt(u -> u.runs().size()).sum()).isEqualTo(15);
+    // every member of a unit has its shape
+    for (Planner.Unit u : p.units()) {
+      assertThat(u.runs()).extracting(RunSpec::width).containsOnly(u.runs().get(0).width());
+    }
+  }
+
+  @Test
+  void runsAStackCannotTrainOrThatTurnItOffTrainAlone() {
+    for (List<RunSpec> runs : List.of(
+        seeds("8, 64", "{kind: per-task, stack: false}", "adam", "0.0"),
+        seeds("8, 64", "{kind: per-task}", "sgd", "0.0"),
+        seeds("8, 64", "{kind: per-task}", "adam", "0.2"))) {
+      Planner.Plan p = Planner.plan(runs, 2, FLOPS);
+      assertThat(p.units()).hasSize(10).noneMatch(Planner.Unit::stacked)
+          .allMatch(u -> u.runs().size() == 1);
+    }
+  }
+
+  @Test
+  void stackingOnByDefaultKeepsRunIdsAndOffChangesThem() {
+    RunSpec on = seeds("8", "{kind: per-task}", "adam", "0.0").get(0);
+    RunSpec explicit = seeds("8", "{kind: per-task, stack: true}", "adam", "0.0").get(0);
+    RunSpec off = seeds("8", "{kind: per-task, stack: false}", "adam", "0.0").get(0);
+    assertThat(explicit.runId()).isEqualTo(on.runId());
+    assertThat(on.toJson()).doesNotContain("stack");
+    assertThat(off.runId()).isNotEqualTo(on.runId());
+    assertThat(off.strategy().stacking()).isFalse();
+  }
 }

@@ -86,4 +86,31 @@ class SweepTest {
       assertThat(rs.getLong(2)).isEqualTo(4);
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void runsOfOneShapeTrainInOneTaskAsAStackAndAreRecordedSo() throws Exception {
+    SparkSession spark = TestSpark.get();
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    List<RunSpec> runs = Grid.runs(ExperimentFile.parse(experiment("per-task")
+        .replace("name: tiny-per-task", "name: tiny-stacked")
+        .replace("{kind: sgd, learning_rate: 0.05, momentum: 0.9, batch_size: 32}",
+            "{kind: adam, learning_rate: 0.01, batch_size: 32}")
+        .replace("widths: [8, 32]", "widths: [8]").replace("seeds: [3]", "seeds: [3, 4, 5, 6]"),
+        "tiny.yaml"));
+    ResultsStore store = ResultsStore.open(tmp.toString())
+        .withProvenance(Provenance.of(sc.master(), sc.sc().applicationId()));
+    // 8 runs of one shape on 2 slots: 2 to a stack, half a slot's share of the sweep each
+    assertThat(Planner.plan(runs, 2, r -> 1e-6).units()).hasSize(4)
+        .allMatch(u -> u.stacked() && u.runs().size() == 2);
+
+    Sweep.Summary first = new Sweep(sc, store, System.out).run(runs);
+    assertThat(first.completed()).isEqualTo(8);
+
+    Dataset<Row> runsTable = spark.read().parquet(tmp.resolve("runs").toString());
+    assertThat(runsTable.filter("status = 'completed' and stack_size = 2").count()).isEqualTo(8);
+    Dataset<Row> m = spark.read().parquet(tmp.resolve("metrics").toString());
+    assertThat(m.select("run_id", "epoch").distinct().count()).isEqualTo(8 * 6);
+    assertThat(m.filter("epoch = 6").select("test_loss").distinct().count()).isEqualTo(8);
+    assertThat(new Sweep(sc, store, System.out).run(runs).skipped()).isEqualTo(8);
+  }
 }
