@@ -26,6 +26,7 @@ import org.overparam.train.EpochLoop;
 import org.overparam.train.Evaluator;
 import org.overparam.train.RunResult;
 import org.overparam.train.Teacher;
+import org.overparam.train.Threads;
 
 /**
  * Trains one model in this JVM, the {@code per-task} strategy: the shared {@link EpochLoop} with
@@ -120,7 +121,6 @@ public final class LocalTrainer {
   private static List<EpochLoop.Outcome> trainTogether(List<Member> stack) {
     int size = stack.size();
     Member lead = stack.get(0);
-    int n = lead.n();
     int batch = lead.run().spec().optimizer().batchSize();
     StackedMlp model = StackedMlp.of(stack.stream().map(Member::net).toList());
     DataType type = lead.net().params().dataType();
@@ -131,6 +131,27 @@ public final class LocalTrainer {
       INDArray xk = stack.get(k).run().x();
       x[k] = xk.dataType() == type ? xk : xk.castTo(type);
     }
+    // --- small products on one BLAS thread for the whole run (StackedMlp.SPLIT_PRODUCT)
+    int cores = Nd4j.factory().blas().getMaxThreads();
+    boolean one = cores > 1 && model.smallAt(batch);
+    if (one) {
+      Threads.limit(1);
+    }
+    try {
+      return trainTogether(stack, model, type, x, y);
+    } finally {
+      if (one) {
+        Threads.limit(cores);
+      }
+    }
+  }
+
+  /** The loop itself: each step gathers every member's minibatch rows, then steps the stack. */
+  private static List<EpochLoop.Outcome> trainTogether(List<Member> stack, StackedMlp model,
+      DataType type, INDArray[] x, double[][] y) {
+    int size = stack.size();
+    int n = stack.get(0).n();
+    int batch = stack.get(0).run().spec().optimizer().batchSize();
     return EpochLoop.runAll(stack.stream().map(Member::run).toList(), new EpochLoop.StackStep() {
       private final int[][] order = new int[size][];
       // each member's minibatch rows, gathered step by step into buffers that stay in cache
