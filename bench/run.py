@@ -5,10 +5,12 @@ Run it through submit/bench, which builds the jar, compiles the probes and prepa
 environment. Sections (--sections, default all):
 
   hardware  DL4J MLP training FLOP/s (6 x params x samples/s) at each width, against the float32
-            GEMM peak of numpy's OpenBLAS and of ND4J, measured in the same run
+            GEMM peak of numpy's OpenBLAS and of ND4J, measured in the same run; DL4J's own loop
+            and the stacked step (a stack of one: how a sweep trains such a run)
   peer      the same models, batch, epochs and threads trained by PyTorch on the CPU
   sweep     wall time of whole sweeps against the ideal: each run's time alone in one process on
-            one core, summed, divided by the cores; and the machine's ceiling: the same runs in one
+            one core (on the step the sweep uses, stacks of one), summed, divided by the cores
+            (below 1 where the sweep's stacks of several runs gain); and the machine's ceiling: the same runs in one
             one-thread process per core at once, no Spark; and against the same grid written as a
             plain PyTorch script (peers.py sweep: one process per core, one thread each, the data
             read once per process, the file's sizes, noise, model, optimiser, epochs, evaluation
@@ -163,20 +165,23 @@ def hardware_and_peer(java, a, out, peer):
     widths = a.widths
     n, epochs = a.n, a.epochs
     gemm_sizes = "1024,2048"
-    numpy_g, nd4j_g, dl4j, torch = [], [], [], []
+    numpy_g, nd4j_g, dl4j, stacked, torch = [], [], [], [], []
     for r in range(a.rounds):
         log(f"hardware round {r + 1}/{a.rounds}")
         numpy_g += python_peer("gemm", "--sizes", gemm_sizes, threads=CORES)
         nd4j_g += java("gemm", "--threads", CORES, "--sizes", gemm_sizes)
         dl4j += java("mlp", "--threads", CORES, "--widths", ",".join(map(str, widths)),
                      "--n", n, "--epochs", epochs)
+        # the step a sweep trains these runs with: a stack of one (StackedMlp)
+        stacked += java("mlp", "--threads", CORES, "--widths", ",".join(map(str, widths)),
+                        "--n", n, "--epochs", epochs, "--stack", 1)
         if peer:
             torch += python_peer("torch", "--widths", ",".join(map(str, widths)), "--n", n,
                                  "--epochs", epochs, threads=CORES)
     peak_np = max(max(g["gflops"]) for g in numpy_g)
     peak_nd = max(max(g["gflops"]) for g in nd4j_g)
     out["gemm"] = {"numpy": numpy_g, "nd4j": nd4j_g, "numpy_peak": peak_np, "nd4j_peak": peak_nd}
-    out["mlp"] = {"dl4j": dl4j, "torch": torch}
+    out["mlp"] = {"dl4j": dl4j, "stacked": stacked, "torch": torch}
     rows = []
     for w in widths:
         params = next(r["params"] for r in dl4j if r["width"] == w)
@@ -185,6 +190,11 @@ def hardware_and_peer(java, a, out, peer):
         row = {"width": w, "params": params, "dl4j_s": t, "dl4j_gflops": gf,
                "of_numpy_peak": gf / peak_np, "of_nd4j_peak": gf / peak_nd}
         row.update(dl4j_best_s=best_epoch(dl4j, w))
+        ts = median_epoch(stacked, w)
+        row.update(stacked_s=ts, stacked_best_s=best_epoch(stacked, w),
+                   stacked_of_numpy_peak=6 * params * n / ts / 1e9 / peak_np)
+        if torch:
+            row.update(torch_over_stacked=median_epoch(torch, w) / ts)
         if torch:
             tt = median_epoch(torch, w)
             row.update(torch_s=tt, torch_gflops=6 * params * n / tt / 1e9, torch_over_dl4j=tt / t,
@@ -518,6 +528,14 @@ def report(out):
                    f(r["torch_over_dl4j_best"])] if peer else []) for r in rows])
         print("  s/epoch: median over rounds and epochs (first epoch of each left out); (best): the"
               " fastest epoch. GFLOP/s and peak ratios from the median.")
+        if rows and "stacked_s" in rows[0]:
+            table(f"a'/b'. the same runs on the stacked step (a stack of one, as a sweep trains "
+                  f"them), {CORES} threads",
+                  ["width", "stacked s/epoch", "(best)", "/numpy peak", "DL4J/stacked"]
+                  + (["torch/stacked"] if peer else []),
+                  [[r["width"], f(r["stacked_s"], 3), f(r["stacked_best_s"], 3),
+                    f(r["stacked_of_numpy_peak"]), f(r["dl4j_s"] / r["stacked_s"])]
+                   + ([f(r.get("torch_over_stacked"))] if peer else []) for r in rows])
     if "sweep" in out:
         table(f"c. whole sweep on local[{CORES}] vs ideal (sum of one-core single-process run "
               f"times / {CORES}) [goal: {GOALS['sweep']}]",

@@ -24,8 +24,10 @@ import org.overparam.config.Grid;
 import org.overparam.config.RunSpec;
 import org.overparam.config.StrategyConfig;
 import org.overparam.data.Datasets;
+import org.overparam.data.TrainTest;
 import org.overparam.model.Gpt;
 import org.overparam.model.Models;
+import org.overparam.model.StackedMlp;
 import org.overparam.results.Provenance;
 import org.overparam.results.ResultsStore;
 import org.overparam.train.EpochListener;
@@ -104,12 +106,28 @@ public final class Bench {
     DatasetConfig data = new DatasetConfig.FashionMnist(a.get("data"), 1000);
     Datasets.load(data);
     warmUp(data);
+    // stack=0: DL4J's own loop; stack=K >= 1: the stacked step, K runs of seeds 0..K-1 together
+    // (each run's epoch_seconds is its share of the stack's epoch)
+    int stack = Integer.parseInt(a.getOrDefault("stack", "0"));
     for (int w : ints(a.getOrDefault("widths", "16,64,256,1024,4096"))) {
       RunSpec spec = spec("bench-mlp", data, w, n, epochs, batch, StrategyConfig.defaults());
-      RunResult r = new LocalTrainer(quiet()).train(spec,
-          Datasets.prepare(Datasets.load(data), n, 0.0, spec.seed()), "cpu");
-      emit("mlp", Map.of("lib", "dl4j", "threads", threads, "width", w, "params", r.params(),
-          "n", n, "batch", batch, "epoch_seconds", fitSeconds(r)));
+      RunResult r;
+      if (stack == 0) {
+        r = new LocalTrainer(quiet()).train(spec,
+            Datasets.prepare(Datasets.load(data), n, 0.0, spec.seed()), "cpu");
+      } else {
+        List<RunSpec> specs = new ArrayList<>();
+        List<TrainTest> sets = new ArrayList<>();
+        for (int k = 0; k < stack; k++) {
+          RunSpec s = spec("bench-mlp", data, w, n, epochs, batch, StrategyConfig.defaults(), k);
+          specs.add(s);
+          sets.add(Datasets.prepare(Datasets.load(data), n, 0.0, s.seed()));
+        }
+        r = new LocalTrainer(quiet()).trainStack(specs, sets, "cpu").get(0);
+      }
+      emit("mlp", Map.of("lib", stack == 0 ? "dl4j" : "stacked", "stack", stack, "threads",
+          threads, "width", w, "params", r.params(), "n", n, "batch", batch, "epoch_seconds",
+          fitSeconds(r)));
     }
   }
 
@@ -146,8 +164,14 @@ public final class Bench {
     double total = 0;
     for (RunSpec spec : Grid.runs(cfg)) {
       long t = System.nanoTime();
-      new LocalTrainer(quiet()).train(spec, Datasets.prepare(Datasets.load(spec.dataset()),
-          spec.trainSize(), spec.labelNoise(), spec.seed()), "cpu");
+      // each run alone on the step a sweep trains it with: a stack of one where it may be
+      TrainTest data = Datasets.prepare(Datasets.load(spec.dataset()), spec.trainSize(),
+          spec.labelNoise(), spec.seed());
+      if (StackedMlp.trains(spec)) {
+        new LocalTrainer(quiet()).trainStack(List.of(spec), List.of(data), "cpu");
+      } else {
+        new LocalTrainer(quiet()).train(spec, data, "cpu");
+      }
       double sec = (System.nanoTime() - t) / 1e9;
       total += sec;
       rows.add(Map.of("width", spec.width(), "seconds", sec));
@@ -252,6 +276,11 @@ public final class Bench {
   /** One run as an experiment file would give it (the file format outlives constructors). */
   static RunSpec spec(String name, DatasetConfig data, int width, int n, int epochs, int batch,
       StrategyConfig s) {
+    return spec(name, data, width, n, epochs, batch, s, 0);
+  }
+
+  static RunSpec spec(String name, DatasetConfig data, int width, int n, int epochs, int batch,
+      StrategyConfig s, int seed) {
     DatasetConfig.FashionMnist f = (DatasetConfig.FashionMnist) data;
     String yaml = """
         name: %s
@@ -260,9 +289,9 @@ public final class Bench {
         model: {family: mlp, depths: [1], widths: [%d]}
         optimizer: {kind: adam, learning_rate: 0.001, batch_size: %d}
         epochs: %d
-        seeds: [0]
+        seeds: [%d]
         strategy: {kind: %s, workers: %d, averaging_frequency: %d, batch_per_worker: %d}
-        """.formatted(name, f.path(), f.testSize(), n, width, batch, epochs, s.kind(),
+        """.formatted(name, f.path(), f.testSize(), n, width, batch, epochs, seed, s.kind(),
         s.workers(), s.averagingFrequency(), s.batchPerWorker());
     return Grid.runs(ExperimentFile.parse(yaml, name + ".yaml")).get(0);
   }
