@@ -77,28 +77,7 @@ public class SoftmaxOutputLayer extends OutputLayer {
     double[] zs = rowMajor(z);
     double[] q = rowMajor(labels);
     double[] bias = new double[k];
-    double eps = lossFn.getSoftmaxClipEps();
-    double sum = 0;
-    // per row: p = softmax(z) (the largest logit subtracted), loss -sum q log(clip(p)), p - q
-    for (int r = 0, o = 0; r < n; r++, o += k) {
-      double max = Double.NEGATIVE_INFINITY;
-      for (int c = 0; c < k; c++) {
-        max = Math.max(max, zs[o + c]);
-      }
-      double total = 0;
-      for (int c = 0; c < k; c++) {
-        zs[o + c] = Math.exp(zs[o + c] - max);
-        total += zs[o + c];
-      }
-      for (int c = 0; c < k; c++) {
-        double p = zs[o + c] / total;
-        if (q[o + c] != 0) {
-          sum -= q[o + c] * Math.log(eps > 0 ? Math.min(Math.max(p, eps), 1 - eps) : p);
-        }
-        zs[o + c] = p - q[o + c];
-        bias[c] += zs[o + c];
-      }
-    }
+    double sum = lossAndDelta(zs, 0, n, k, q, null, 0, lossFn.getSoftmaxClipEps(), bias, 0);
     INDArray delta = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, new long[] {n,
         k}, 'c');
     delta.data().setData(zs);
@@ -135,6 +114,42 @@ public class SoftmaxOutputLayer extends OutputLayer {
     lossOf = null;
     score = (conf().isMiniBatch() ? loss / getInputMiniBatchSize() : loss) + fullNetRegTerm;
     return score;
+  }
+
+  /**
+   * The softmax cross-entropy of {@code rows} rows of {@code k} logits, {@code z[zOff + r k +
+   * c]}, in one pass a row: p = softmax(z) (the largest logit subtracted), the loss {@code -sum q
+   * log(clip(p))} summed over the rows and returned, z overwritten by the logits' gradient
+   * {@code p - q}, which is also added to {@code bias[bOff + c]} (the bias gradient). Row r's
+   * targets are row {@code rowOf[from + r]} of {@code q} ({@code [?, k]}, row-major), or row r
+   * when {@code rowOf} is null. {@code clip}: {@code LossMCXENT}'s softmaxClipEps, for the loss
+   * only.
+   */
+  static double lossAndDelta(double[] z, int zOff, int rows, int k, double[] q, int[] rowOf,
+      int from, double clip, double[] bias, int bOff) {
+    double sum = 0;
+    for (int r = 0, o = zOff; r < rows; r++, o += k) {
+      int t = (rowOf == null ? r : rowOf[from + r]) * k;
+      double max = Double.NEGATIVE_INFINITY;
+      for (int c = 0; c < k; c++) {
+        max = Math.max(max, z[o + c]);
+      }
+      double total = 0;
+      for (int c = 0; c < k; c++) {
+        z[o + c] = Math.exp(z[o + c] - max);
+        total += z[o + c];
+      }
+      for (int c = 0; c < k; c++) {
+        double p = z[o + c] / total;
+        double qc = q[t + c];
+        if (qc != 0) {
+          sum -= qc * Math.log(clip > 0 ? Math.min(Math.max(p, clip), 1 - clip) : p);
+        }
+        z[o + c] = p - qc;
+        bias[bOff + c] += z[o + c];
+      }
+    }
+    return sum;
   }
 
   /** The values of a 2-d array, row after row. */

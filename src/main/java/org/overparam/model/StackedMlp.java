@@ -1,9 +1,14 @@
 package org.overparam.model;
 
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
@@ -75,7 +80,7 @@ public final class StackedMlp {
   private final int[] epoch;
   private final double[] loss;
   private final double clip;
-  private final java.util.Map<Integer, Work> work = new java.util.HashMap<>();
+  private final Map<Integer, Work> work = new HashMap<>();
 
   private StackedMlp(List<MultiLayerNetwork> nets) {
     MultiLayerNetwork first = nets.get(0);
@@ -98,7 +103,7 @@ public final class StackedMlp {
       bOffset[i] = o;
       o += units[i + 1];
     }
-    clip = ((LossMCXENT) ((org.deeplearning4j.nn.conf.layers.BaseOutputLayer) first
+    clip = ((LossMCXENT) ((BaseOutputLayer) first
         .getLayer(depth).conf().getLayer()).getLossFn()).getSoftmaxClipEps();
     p = Nd4j.create(type, size, params);
     g = Nd4j.create(type, size, params);
@@ -221,8 +226,8 @@ public final class StackedMlp {
       }
       INDArray wi = l.getParam(DefaultParamInitializer.WEIGHT_KEY);
       INDArray wf = first.getLayer(i).getParam(DefaultParamInitializer.WEIGHT_KEY);
-      if (!java.util.Arrays.equals(wi.shape(), wf.shape())) {
-        return "layer " + i + " shape " + java.util.Arrays.toString(wi.shape());
+      if (!Arrays.equals(wi.shape(), wf.shape())) {
+        return "layer " + i + " shape " + Arrays.toString(wi.shape());
       }
     }
     BaseMultiLayerUpdater<?> u = (BaseMultiLayerUpdater<?>) net.getUpdater();
@@ -230,7 +235,7 @@ public final class StackedMlp {
         || u.getStateViewArray().length() != 2 * net.numParams()) {
       return "more than one updater block";
     }
-    LossMCXENT loss = (LossMCXENT) ((org.deeplearning4j.nn.conf.layers.BaseOutputLayer)
+    LossMCXENT loss = (LossMCXENT) ((BaseOutputLayer)
         net.getLayer(n - 1).conf().getLayer()).getLossFn();
     if (loss.getWeights() != null) {
       return "class weights";
@@ -295,7 +300,7 @@ public final class StackedMlp {
    * @param live which members step
    */
   public void step(INDArray[] x, double[][] y, int[][] order, int from, int rows,
-      java.util.BitSet live) {
+      BitSet live) {
     Work s = work(rows);
     int classes = units[depth + 1];
 
@@ -314,29 +319,8 @@ public final class StackedMlp {
     double[] z = s.z[depth].data().asDouble();
     double[] bias = new double[size * classes];
     for (int k = live.nextSetBit(0); k >= 0; k = live.nextSetBit(k + 1)) {
-      double sum = 0;
-      for (int r = 0, o = k * rows * classes; r < rows; r++, o += classes) {
-        int q0 = order[k][from + r] * classes;
-        double max = Double.NEGATIVE_INFINITY;
-        for (int c = 0; c < classes; c++) {
-          max = Math.max(max, z[o + c]);
-        }
-        double total = 0;
-        for (int c = 0; c < classes; c++) {
-          z[o + c] = Math.exp(z[o + c] - max);
-          total += z[o + c];
-        }
-        for (int c = 0; c < classes; c++) {
-          double pc = z[o + c] / total;
-          double q = y[k][q0 + c];
-          if (q != 0) {
-            sum -= q * Math.log(clip > 0 ? Math.min(Math.max(pc, clip), 1 - clip) : pc);
-          }
-          z[o + c] = pc - q;
-          bias[k * classes + c] += z[o + c];
-        }
-      }
-      loss[k] = sum / rows;
+      loss[k] = SoftmaxOutputLayer.lossAndDelta(z, k * rows * classes, rows, classes, y[k],
+          order[k], from, clip, bias, k * classes) / rows;
     }
     s.z[depth].data().setData(z);
     gb[depth].assign(Nd4j.create(bias, new long[] {size, classes}, 'c').castTo(type));

@@ -1,7 +1,9 @@
 package org.overparam.train.local;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -155,7 +157,7 @@ public final class LocalTrainer {
     return EpochLoop.runAll(stack.stream().map(Member::run).toList(), new EpochLoop.StackStep() {
       private final int[][] order = new int[size][];
       // each member's minibatch rows, gathered step by step into buffers that stay in cache
-      private final Map<Integer, INDArray[]> buffers = new java.util.HashMap<>();
+      private final Map<Integer, INDArray[]> buffers = new HashMap<>();
       private final boolean[] copied = new boolean[size];
 
       @Override
@@ -171,7 +173,7 @@ public final class LocalTrainer {
             if (rows[k] == null) {
               rows[k] = Nd4j.create(type, end - start, x[k].size(1));
             }
-            Nd4j.pullRows(x[k], rows[k], 1, java.util.Arrays.copyOfRange(order[k], start, end));
+            Nd4j.pullRows(x[k], rows[k], 1, Arrays.copyOfRange(order[k], start, end));
           }
           model.step(rows, y, order, start, end - start, live);
         }
