@@ -48,7 +48,8 @@ import org.overparam.train.RunResult;
  * stack_size        int        runs trained together with it as one stacked model, itself
  *                              included (1: alone, on the stacked step; 0: DL4J's own loop;
  *                              null in files written before the column existed). The members
- *                              of a stack share started_at, ended_at and seconds
+ *                              of a stack share started_at; their seconds span the stack's
+ *                              training and each one's compression passes, done in turn
  * spark_master      string     Spark master URL
  * spark_app_id      string     Spark application id
  * </pre>

@@ -51,6 +51,20 @@ final class Planner {
   static final int MAX_STACK = 8;
 
   /**
+   * Most bytes the members of one stack may hold together: each has its own training and test
+   * features (the examples' floats and ND4J's copy, 8 bytes an input value) and its parameters,
+   * gradients and Adam state twice (the stack's and its network's, about 28 bytes a parameter).
+   * Runs on a large training set therefore stack little or not at all.
+   */
+  static final long STACK_BYTES = 512L << 20;
+
+  /** What one member of a stack holds, as {@link #STACK_BYTES} counts it. */
+  static long stackBytes(RunSpec r) {
+    long examples = (long) r.trainSize() + Math.max(0, r.dataset().testExamples());
+    return 8L * examples * r.dataset().featureDim() + 28L * Models.params(r);
+  }
+
+  /**
    * The runs of each strategy, per-task ones in the order to start them (longest first), and
    * the per-task runs as the tasks that train them, longest first.
    */
@@ -129,8 +143,8 @@ final class Planner {
    * Per-task runs as tasks: runs a stack can train ({@link StackedMlp#trains}) grouped by
    * shape, each group cut into stacks of at most {@code m} runs, where m is how many of its runs
    * fit in half a slot's share of the sweep's estimated per-task time ({@code sum T / slots / 2},
-   * T as estimated above), between 1 and {@link #MAX_STACK}: stacks of small models are as large
-   * as allowed, while the largest models, whose steps a stack barely shortens, are spread so
+   * T as estimated above), between 1 and {@link #MAX_STACK} and no more than {@link
+   * #STACK_BYTES} hold: stacks of small models are as large as allowed, while the largest models, whose steps a stack barely shortens, are spread so
    * that no task is long against the sweep. Other runs train alone. Longest tasks first.
    */
   static List<Unit> units(List<RunSpec> perTask, int slots, Map<RunSpec, Double> t) {
@@ -146,8 +160,9 @@ final class Planner {
     }
     for (List<RunSpec> g : groups.values()) {
       double each = g.stream().mapToDouble(t::get).max().orElse(0);
-      int m = (int) Math.max(1, Math.min(MAX_STACK, each > 0 ? Math.floor(share / each)
-          : MAX_STACK));
+      long fit = STACK_BYTES / Math.max(1, stackBytes(g.get(0)));
+      int m = (int) Math.max(1, Math.min(Math.min(MAX_STACK, fit), each > 0
+          ? Math.floor(share / each) : MAX_STACK));
       int stacks = (g.size() + m - 1) / m;
       for (int s = 0, from = 0; s < stacks; s++) {
         int to = from + (g.size() - from) / (stacks - s); // near-equal stacks

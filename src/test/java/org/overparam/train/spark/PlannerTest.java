@@ -158,4 +158,24 @@ class PlannerTest {
     assertThat(off.runId()).isNotEqualTo(on.runId());
     assertThat(off.strategy().stacking()).isFalse();
   }
+
+  @Test
+  void runsOnALargeTrainingSetStackOnlyAsFarAsMemoryAllows() {
+    // Fashion-MNIST's 60,000 images and 10,000 test images: 439 MB of features a member, so
+    // one to a stack; 10,000 and 10,000: 125 MB, four at most (ten runs: 3, 3 and 4)
+    List<RunSpec> large = Grid.runs(ExperimentFile.parse("""
+        name: plan
+        dataset: {kind: fashion-mnist, test_size: 10000}
+        train_sizes: [60000, 10000]
+        model: {family: mlp, depths: [1], widths: [8]}
+        epochs: 2
+        seeds: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
+        strategy: {kind: per-task}
+        """, "plan.yaml"));
+    Planner.Plan p = Planner.plan(large, 2, FLOPS);
+    assertThat(p.units()).filteredOn(u -> u.runs().get(0).trainSize() == 60000)
+        .hasSize(10).allMatch(u -> u.runs().size() == 1);
+    assertThat(p.units()).filteredOn(u -> u.runs().get(0).trainSize() == 10000)
+        .extracting(u -> u.runs().size()).containsExactlyInAnyOrder(3, 3, 4);
+  }
 }
