@@ -53,6 +53,7 @@ public final class LocalTrainer {
   /** Trains {@code spec} on {@code data}; never throws for a diverging model. */
   public RunResult train(RunSpec spec, TrainTest data, String device) {
     long started = System.currentTimeMillis();
+    // --- model, data and order stream, afresh or as last checkpointed (member)
     Member m = member(spec, data);
     int n = m.n();
     int batch = spec.optimizer().batchSize();
