@@ -46,8 +46,8 @@ class SparkSubmitLocalIT {
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
     assertThat(p.exitValue()).as(out).isZero();
-    assertThat(out).contains("training 2 (1 per-task on 1 slots, 1 by parameter averaging) on "
-        + "local[1]");
+    assertThat(out).contains("training 2 (1 per-task on 1 slots in 1 tasks, 0 of them stacks; "
+        + "1 by parameter averaging) on local[1]");
     assertThat(out).as("Spark logs at WARN and above through conf/log4j2.properties")
         .doesNotContain(" INFO ");
 
