@@ -53,8 +53,8 @@ import org.overparam.config.RunSpec;
  *                   params - update
  * </pre>
  *
- * Equal to each member trained alone within float rounding (in double precision, 1e-9 over
- * several epochs: StackedMlpTest).
+ * Equal to each member trained alone within float rounding: 1e-6 a step in float
+ * (StackedMlpTest), 1e-9 over four epochs in double (StackedTrainingTest).
  */
 public final class StackedMlp {
   private final int size;
