@@ -73,6 +73,7 @@ public final class StackedMlp {
   private final INDArray[] gb;
   private final INDArray[] pRow;
   private final INDArray[] gRow;
+  private final INDArray[] stateRow; // [1, 2P] views of state
   private final GradientUpdater[] updater;
   private final IUpdater[] config;
   private final double[][][] weightDecay; // [member][layer] coefficients, applied in order
@@ -112,6 +113,7 @@ public final class StackedMlp {
     gw = new INDArray[size][depth + 1];
     pRow = new INDArray[size];
     gRow = new INDArray[size];
+    stateRow = new INDArray[size];
     updater = new GradientUpdater[size];
     config = new IUpdater[size];
     weightDecay = new double[size][][];
@@ -136,10 +138,10 @@ public final class StackedMlp {
       }
       config[k] = ((BaseLayer) net.getLayer(0).conf().getLayer()).getIUpdater();
       weightDecay[k] = weightDecay(net);
-      INDArray stateRow = state.get(NDArrayIndex.interval(k, k + 1), NDArrayIndex.all());
-      updater[k] = config[k].instantiate(stateRow, false);
+      stateRow[k] = state.get(NDArrayIndex.interval(k, k + 1), NDArrayIndex.all());
+      updater[k] = config[k].instantiate(stateRow[k], false);
       pRow[k].assign(net.params());
-      stateRow.assign(net.getUpdater().getStateViewArray());
+      stateRow[k].assign(net.getUpdater().getStateViewArray());
       iteration[k] = net.getIterationCount();
       epoch[k] = net.getEpochCount();
     }
@@ -380,8 +382,7 @@ public final class StackedMlp {
   /** Writes member k's parameters, Adam state and step count into {@code net}. */
   public void copyInto(int k, MultiLayerNetwork net) {
     net.params().assign(pRow[k]);
-    net.getUpdater().getStateViewArray().assign(state.get(NDArrayIndex.interval(k, k + 1),
-        NDArrayIndex.all()));
+    net.getUpdater().getStateViewArray().assign(stateRow[k]);
     net.setIterationCount(iteration[k]);
     net.setEpochCount(epoch[k]);
   }
