@@ -1,5 +1,6 @@
 package org.overparam.model;
 
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -17,11 +18,11 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
-import org.nd4j.linalg.api.ops.impl.transforms.gradient.ThresholdReluBp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.Axpy;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.GradientUpdater;
+import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.regularization.Regularization;
 import org.nd4j.linalg.learning.regularization.WeightDecay;
@@ -49,8 +50,9 @@ import org.overparam.config.RunSpec;
  *   z[i]            [K, r, units]  layer i's activations for r rows; the last is the logits,
  *                            overwritten by dL/dz
  *   per member:     z[i] = a[i-1] W[i] and the two products of the backward pass, one BLAS GEMM
- *                   each; across the stack, one op each: + b, ReLU, ReLU', bias gradients, / r,
- *                   params - update
+ *                   each; across the stack, one op each: + b, ReLU, ReLU', bias gradients;
+ *                   then per member in float one pass of / r, Adam, decay and params - update
+ *                   ({@link JavaAdam#step}), in double DL4J's ops for each, across the stack
  * </pre>
  *
  * Equal to each member trained alone within float rounding: 1e-6 a step in float
@@ -81,6 +83,10 @@ public final class StackedMlp {
   private final int[] epoch;
   private final double[] loss;
   private final double clip;
+  // float stacks: each member's row of p, g and its m and v in place, for JavaAdam.step
+  private final FloatBuffer[][] floatRows;
+  private static final float[] NO_DECAY = {};
+  private final JavaAdam.Chunks chunks = new JavaAdam.Chunks();
   private final Map<Integer, Work> work = new HashMap<>();
 
   private StackedMlp(List<MultiLayerNetwork> nets) {
@@ -144,6 +150,13 @@ public final class StackedMlp {
       stateRow[k].assign(net.getUpdater().getStateViewArray());
       iteration[k] = net.getIterationCount();
       epoch[k] = net.getEpochCount();
+    }
+    floatRows = type == DataType.FLOAT ? new FloatBuffer[size][] : null;
+    for (int k = 0; floatRows != null && k < size; k++) {
+      int n = Math.toIntExact(params);
+      FloatBuffer state = JavaAdam.floats(stateRow[k], 2L * n);
+      floatRows[k] = new FloatBuffer[] {JavaAdam.floats(pRow[k], n), JavaAdam.floats(gRow[k], n),
+          state.slice(0, n), state.slice(n, n)};
     }
   }
 
@@ -332,7 +345,7 @@ public final class StackedMlp {
     for (int i = depth; i >= 0; i--) {
       INDArray[] delta = i == depth ? s.zk[depth] : s.dk[i];
       if (i < depth) {
-        Nd4j.exec(new ThresholdReluBp(s.z[i], s.e[i], s.d[i], 0.0));
+        ReluDenseLayer.derivative(s.z[i], s.e[i], s.d[i]);
         gb[i].assign(s.d[i].sum(1));
       }
       for (int k = live.nextSetBit(0); k >= 0; k = live.nextSetBit(k + 1)) {
@@ -343,7 +356,29 @@ public final class StackedMlp {
       }
     }
 
-    // --- update, as DL4J's: mean gradient, each member's Adam, weight decay, params - update
+    // --- update, as DL4J's: mean gradient, each member's Adam, weight decay, params - update;
+    // in float one pass over each member's four rows (JavaAdam.step), layer by layer
+    if (floatRows != null) {
+      for (int k = live.nextSetBit(0); k >= 0; k = live.nextSetBit(k + 1)) {
+        Adam c = (Adam) config[k];
+        double lr = c.getLearningRate(iteration[k], epoch[k]);
+        FloatBuffer[] r = floatRows[k];
+        for (int i = 0; i <= depth; i++) {
+          float[] decay = new float[weightDecay[k][i].length];
+          for (int j = 0; j < decay.length; j++) {
+            decay[j] = (float) (weightDecay[k][i][j] * lr);
+          }
+          int in = (int) wOffset[i];
+          int out = (int) bOffset[i];
+          JavaAdam.step(r[0], r[1], r[2], r[3], in, out - in, rows, decay, c, iteration[k],
+              epoch[k], chunks);
+          JavaAdam.step(r[0], r[1], r[2], r[3], out, units[i + 1], rows, NO_DECAY, c,
+              iteration[k], epoch[k], chunks);
+        }
+        iteration[k]++;
+      }
+      return;
+    }
     g.divi(rows);
     for (int k = live.nextSetBit(0); k >= 0; k = live.nextSetBit(k + 1)) {
       updater[k].applyUpdater(gRow[k], iteration[k], epoch[k]);
