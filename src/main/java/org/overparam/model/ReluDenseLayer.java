@@ -8,6 +8,8 @@ import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
+import java.nio.IntBuffer;
+import org.bytedeco.javacpp.IntPointer;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -75,7 +77,7 @@ public class ReluDenseLayer extends DenseLayer {
     // dL/dz = dL/da where a > 0, else 0 (a = max(z, 0), so a > 0 exactly where z > 0)
     INDArray delta = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, epsilon.dataType(),
         epsilon.shape(), epsilon.ordering());
-    Nd4j.exec(new ThresholdReluBp(output, epsilon, delta, 0.0));
+    derivative(output, epsilon, delta);
 
     Gradient ret = new DefaultGradient();
     INDArray biasGrad = gradientViews.get(DefaultParamInitializer.BIAS_KEY);
@@ -107,5 +109,57 @@ public class ReluDenseLayer extends DenseLayer {
     super.clear();
     output = null;
     outputOf = null;
+  }
+
+  private static final int CHUNK = 2048;
+  private static final int POSITIVE_INFINITY_BITS = Float.floatToRawIntBits(Float.POSITIVE_INFINITY);
+
+  /**
+   * dL/dz = dL/da where a > 0, else 0, from a ReLU's output {@code a} and the gradient
+   * {@code e} of its output, into {@code out} (which may be {@code e}); exactly libnd4j's
+   * {@code thresholdedrelu_bp} with threshold 0. For float arrays of one layout it runs in Java
+   * over the floats' bits: libnd4j 1.0.0-M2 calls a function object per element and branches on
+   * the sign, which the random signs of activations make unpredictable (10-13 ns an element,
+   * 17% of a width-1024 step); the branch-free integer form below takes about 1.
+   */
+  static void derivative(INDArray a, INDArray e, INDArray out) {
+    if (!plainFloats(a, e, out)) {
+      Nd4j.exec(new ThresholdReluBp(a, e, out, 0.0));
+      return;
+    }
+    int n = (int) a.length();
+    IntBuffer ab = ints(a, n);
+    IntBuffer eb = ints(e, n);
+    IntBuffer ob = ints(out, n);
+    int[] ac = new int[Math.min(CHUNK, n)];
+    int[] ec = new int[ac.length];
+    for (int s = 0; s < n; s += CHUNK) {
+      int len = Math.min(CHUNK, n - s);
+      ab.get(s, ac, 0, len);
+      eb.get(s, ec, 0, len);
+      for (int j = 0; j < len; j++) {
+        // a > 0 (not -0, not NaN) exactly where its bits, as a signed int, lie in
+        // [1, bits of +inf]: then both differences below are negative and the mask is all ones
+        int b = ac[j];
+        ec[j] = ec[j] & (((-b) & (b - POSITIVE_INFINITY_BITS - 1)) >> 31);
+      }
+      ob.put(s, ec, 0, len);
+    }
+  }
+
+  private static boolean plainFloats(INDArray a, INDArray e, INDArray out) {
+    for (INDArray x : new INDArray[] {a, e, out}) {
+      if (x.dataType() != DataType.FLOAT || x.elementWiseStride() != 1
+          || x.ordering() != a.ordering() || x.length() != a.length()
+          || !java.util.Arrays.equals(x.shape(), a.shape()) || x.length() > Integer.MAX_VALUE) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static IntBuffer ints(INDArray a, int n) {
+    IntPointer p = new IntPointer(a.data().addressPointer());
+    return p.position(0).limit(n).capacity(n).asBuffer();
   }
 }

@@ -108,4 +108,34 @@ class ReluDenseTest {
     restored.fit(batch(1, DataType.FLOAT));
     assertThat(restored.params().equalsWithEps(fast.params(), 1e-6)).isTrue();
   }
+
+  @Test
+  void javaDerivativeIsLibnd4jsThresholdedReluBpBitForBit() {
+    // more than one chunk, and every kind of float a ReLU output or a gradient can hold
+    int n = 5000;
+    float[] special = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, 1e-38f, Float.MAX_VALUE,
+        Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, -1f, 1f};
+    INDArray a = Nd4j.rand(DataType.FLOAT, 50, 100).subi(0.5);
+    INDArray e = Nd4j.rand(DataType.FLOAT, 50, 100).subi(0.5);
+    for (int i = 0; i < special.length; i++) {
+      for (int j = 0; j < special.length; j++) {
+        a.putScalar(i * special.length + j, special[i]);
+        e.putScalar(i * special.length + j, special[j]);
+      }
+    }
+    INDArray expected = Nd4j.create(DataType.FLOAT, 50, 100);
+    Nd4j.exec(new org.nd4j.linalg.api.ops.impl.transforms.gradient.ThresholdReluBp(a, e,
+        expected, 0.0));
+    INDArray got = Nd4j.create(DataType.FLOAT, 50, 100);
+    ReluDenseLayer.derivative(a, e, got);
+    for (int i = 0; i < n; i++) {
+      assertThat(Float.floatToRawIntBits(got.getFloat(i))).as("element %d: a %s, e %s", i,
+          a.getFloat(i), e.getFloat(i)).isEqualTo(Float.floatToRawIntBits(expected.getFloat(i)));
+    }
+    ReluDenseLayer.derivative(a, e, e); // in place, as a caller may
+    for (int i = 0; i < n; i++) {
+      assertThat(Float.floatToRawIntBits(e.getFloat(i))).as("in place, element %d", i)
+          .isEqualTo(Float.floatToRawIntBits(got.getFloat(i)));
+    }
+  }
 }
