@@ -6,11 +6,10 @@ import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The forward product {@code z = x W + b} of a dense layer, as DL4J 1.0.0-M2's {@code
- * BaseLayer.preOutputWithPreNorm} computes it, but through {@link Nd4j#gemm}: DL4J's {@code
+ * BaseLayer.preOutputWithPreNorm} computes it, but through {@link Gemm}: DL4J's {@code
  * mmuli} into the c-order result it allocates costs several times the product itself at the
  * shapes of small models (a minibatch of 128 rows, tens of units). Only for a plain layer:
  * anything that changes the product (dropout, weight noise, layer normalisation, a mask, an
@@ -31,7 +30,7 @@ final class Affine {
     }
     INDArray z = mgr.createUninitialized(ArrayType.ACTIVATIONS, w.dataType(), x.size(0),
         w.size(1));
-    Nd4j.gemm(x, w, z, false, false, 1.0, 0.0);
+    Gemm.product(x, w, z, false, false);
     return z.addiRowVector(params.get(DefaultParamInitializer.BIAS_KEY));
   }
 

@@ -1,5 +1,8 @@
 package org.overparam.model;
 
+import java.nio.IntBuffer;
+import java.util.Arrays;
+import org.bytedeco.javacpp.IntPointer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -8,8 +11,6 @@ import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
-import java.nio.IntBuffer;
-import org.bytedeco.javacpp.IntPointer;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -84,7 +85,7 @@ public class ReluDenseLayer extends DenseLayer {
     delta.sum(biasGrad, 0);
     ret.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY, biasGrad);
     INDArray weightGrad = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
-    Nd4j.gemm(input.castTo(dataType), delta, weightGrad, true, false, 1.0, 0.0);
+    Gemm.product(input.castTo(dataType), delta, weightGrad, true, false);
     ret.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, weightGrad);
 
     // dL/dx = dL/dz W^T, as DL4J computes it; the first layer's is never used
@@ -151,7 +152,7 @@ public class ReluDenseLayer extends DenseLayer {
     for (INDArray x : new INDArray[] {a, e, out}) {
       if (x.dataType() != DataType.FLOAT || x.elementWiseStride() != 1
           || x.ordering() != a.ordering() || x.length() != a.length()
-          || !java.util.Arrays.equals(x.shape(), a.shape()) || x.length() > Integer.MAX_VALUE) {
+          || !Arrays.equals(x.shape(), a.shape()) || x.length() > Integer.MAX_VALUE) {
         return false;
       }
     }

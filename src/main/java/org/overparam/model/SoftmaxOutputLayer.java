@@ -85,7 +85,7 @@ public class SoftmaxOutputLayer extends OutputLayer {
     // dL/dW = x^T delta and dL/db = the column sums of delta, into the gradient views
     Gradient ret = new DefaultGradient();
     INDArray weightGrad = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
-    Nd4j.gemm(input, delta, weightGrad, true, false, 1.0, 0.0);
+    Gemm.product(input, delta, weightGrad, true, false);
     ret.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, weightGrad);
     INDArray biasGrad = gradientViews.get(DefaultParamInitializer.BIAS_KEY);
     for (int c = 0; c < k; c++) {

@@ -322,7 +322,7 @@ public final class StackedMlp {
     // --- forward: z = a W (one GEMM per member), then + b and ReLU across the stack
     for (int i = 0; i <= depth; i++) {
       for (int k = live.nextSetBit(0); k >= 0; k = live.nextSetBit(k + 1)) {
-        Nd4j.gemm(i == 0 ? x[k] : s.zk[i - 1][k], w[k][i], s.zk[i][k], false, false, 1.0, 0.0);
+        Gemm.product(i == 0 ? x[k] : s.zk[i - 1][k], w[k][i], s.zk[i][k], false, false);
       }
       Nd4j.exec(new BroadcastAddOp(s.z[i], pb[i], s.z[i], 0, 2));
       if (i < depth) {
@@ -349,9 +349,9 @@ public final class StackedMlp {
         gb[i].assign(s.d[i].sum(1));
       }
       for (int k = live.nextSetBit(0); k >= 0; k = live.nextSetBit(k + 1)) {
-        Nd4j.gemm(i == 0 ? x[k] : s.zk[i - 1][k], delta[k], gw[k][i], true, false, 1.0, 0.0);
+        Gemm.product(i == 0 ? x[k] : s.zk[i - 1][k], delta[k], gw[k][i], true, false);
         if (i > 0) {
-          Nd4j.gemm(delta[k], w[k][i], s.ek[i - 1][k], false, true, 1.0, 0.0);
+          Gemm.product(delta[k], w[k][i], s.ek[i - 1][k], false, true);
         }
       }
     }
