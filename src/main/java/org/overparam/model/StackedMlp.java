@@ -50,9 +50,10 @@ import org.overparam.config.RunSpec;
  *   z[i]            [K, r, units]  layer i's activations for r rows; the last is the logits,
  *                            overwritten by dL/dz
  *   per member:     z[i] = a[i-1] W[i] and the two products of the backward pass, one BLAS GEMM
- *                   each; across the stack, one op each: + b, ReLU, ReLU', bias gradients;
- *                   then per member in float one pass of / r, Adam, decay and params - update
- *                   ({@link JavaAdam#step}), in double DL4J's ops for each, across the stack
+ *                   each ({@link Gemm}); + b, ReLU, ReLU' and bias gradients, in float as
+ *                   Java passes over each live member's rows, in double as one ND4J op each
+ *                   across the stack; then per member in float one pass of / r, Adam, decay
+ *                   and params - update ({@link JavaAdam#step}), in double DL4J's ops
  * </pre>
  *
  * Equal to each member trained alone within float rounding: 1e-6 a step in float
@@ -83,8 +84,11 @@ public final class StackedMlp {
   private final int[] epoch;
   private final double[] loss;
   private final double clip;
-  // float stacks: each member's row of p, g and its m and v in place, for JavaAdam.step
+  // float stacks: each member's row of p, g and its m and v in place, for JavaAdam.step; and
+  // the whole of p and g, for the element-wise passes in Java
   private final FloatBuffer[][] floatRows;
+  private final FloatBuffer pf;
+  private final FloatBuffer gf;
   private static final float[] NO_DECAY = {};
   private final JavaAdam.Chunks chunks = new JavaAdam.Chunks();
   private final Map<Integer, Work> work = new HashMap<>();
@@ -152,6 +156,8 @@ public final class StackedMlp {
       epoch[k] = net.getEpochCount();
     }
     floatRows = type == DataType.FLOAT ? new FloatBuffer[size][] : null;
+    pf = floatRows == null ? null : JavaAdam.floats(p, size * params);
+    gf = floatRows == null ? null : JavaAdam.floats(g, size * params);
     for (int k = 0; floatRows != null && k < size; k++) {
       int n = Math.toIntExact(params);
       FloatBuffer state = JavaAdam.floats(stateRow[k], 2L * n);
@@ -324,21 +330,48 @@ public final class StackedMlp {
       for (int k = live.nextSetBit(0); k >= 0; k = live.nextSetBit(k + 1)) {
         Gemm.product(i == 0 ? x[k] : s.zk[i - 1][k], w[k][i], s.zk[i][k], false, false);
       }
-      Nd4j.exec(new BroadcastAddOp(s.z[i], pb[i], s.z[i], 0, 2));
-      if (i < depth) {
-        Nd4j.exec(new RectifiedLinear(s.z[i], s.z[i], 0.0));
+      if (pf != null) {
+        biasAndRelu(s, i, rows, live);
+      } else {
+        Nd4j.exec(new BroadcastAddOp(s.z[i], pb[i], s.z[i], 0, 2));
+        if (i < depth) {
+          Nd4j.exec(new RectifiedLinear(s.z[i], s.z[i], 0.0));
+        }
       }
     }
 
     // --- output: softmax, loss and dL/dz = p - q per row, in double (SoftmaxOutputLayer's pass)
-    double[] z = s.z[depth].data().asDouble();
-    double[] bias = new double[size * classes];
+    double[] z = s.logits;
+    double[] bias = s.outputBias;
+    Arrays.fill(bias, 0);
+    if (pf != null) {
+      float[] zf = s.logitsFloat;
+      s.zf[depth].get(0, zf, 0, zf.length);
+      for (int j = 0; j < zf.length; j++) {
+        z[j] = zf[j];
+      }
+    } else {
+      s.z[depth].data().asNioDouble().get(0, z, 0, z.length);
+    }
     for (int k = live.nextSetBit(0); k >= 0; k = live.nextSetBit(k + 1)) {
       loss[k] = SoftmaxOutputLayer.lossAndDelta(z, k * rows * classes, rows, classes, y[k],
           order[k], from, clip, bias, k * classes) / rows;
     }
-    s.z[depth].data().setData(z);
-    gb[depth].assign(Nd4j.create(bias, new long[] {size, classes}, 'c').castTo(type));
+    if (pf != null) {
+      float[] zf = s.logitsFloat;
+      for (int j = 0; j < zf.length; j++) {
+        zf[j] = (float) z[j];
+      }
+      s.zf[depth].put(0, zf, 0, zf.length);
+      for (int k = live.nextSetBit(0); k >= 0; k = live.nextSetBit(k + 1)) {
+        for (int c = 0; c < classes; c++) {
+          gf.put((int) (k * params + bOffset[depth]) + c, (float) bias[k * classes + c]);
+        }
+      }
+    } else {
+      s.z[depth].data().setData(z);
+      gb[depth].assign(Nd4j.create(bias, new long[] {size, classes}, 'c'));
+    }
 
     // --- backward, output layer down: dW = a^T delta and dx = delta W^T per member; the ReLU
     // derivative and bias gradients across the stack
@@ -346,7 +379,11 @@ public final class StackedMlp {
       INDArray[] delta = i == depth ? s.zk[depth] : s.dk[i];
       if (i < depth) {
         ReluDenseLayer.derivative(s.z[i], s.e[i], s.d[i]);
-        gb[i].assign(s.d[i].sum(1));
+        if (pf != null) {
+          biasGradients(s, i, rows, live);
+        } else {
+          gb[i].assign(s.d[i].sum(1));
+        }
       }
       for (int k = live.nextSetBit(0); k >= 0; k = live.nextSetBit(k + 1)) {
         Gemm.product(i == 0 ? x[k] : s.zk[i - 1][k], delta[k], gw[k][i], true, false);
@@ -399,6 +436,46 @@ public final class StackedMlp {
     }
   }
 
+  /** {@code z += b}, then ReLU below the output layer, of layer i's rows of every live member. */
+  private void biasAndRelu(Work s, int i, int rows, BitSet live) {
+    int u = units[i + 1];
+    float[] b = s.bias;
+    float[] row = s.row;
+    boolean relu = i < depth;
+    for (int k = live.nextSetBit(0); k >= 0; k = live.nextSetBit(k + 1)) {
+      pf.get((int) (k * params + bOffset[i]), b, 0, u);
+      for (int r = 0, o = k * rows * u; r < rows; r++, o += u) {
+        s.zf[i].get(o, row, 0, u);
+        for (int j = 0; j < u; j++) {
+          row[j] = row[j] + b[j];
+        }
+        if (relu) {
+          for (int j = 0; j < u; j++) {
+            row[j] = Math.max(row[j], 0f);
+          }
+        }
+        s.zf[i].put(o, row, 0, u);
+      }
+    }
+  }
+
+  /** Layer i's bias gradients of every live member: the sums over rows of its dL/dz. */
+  private void biasGradients(Work s, int i, int rows, BitSet live) {
+    int u = units[i + 1];
+    float[] sum = s.bias;
+    float[] row = s.row;
+    for (int k = live.nextSetBit(0); k >= 0; k = live.nextSetBit(k + 1)) {
+      Arrays.fill(sum, 0, u, 0f);
+      for (int r = 0, o = k * rows * u; r < rows; r++, o += u) {
+        s.df[i].get(o, row, 0, u);
+        for (int j = 0; j < u; j++) {
+          sum[j] = sum[j] + row[j];
+        }
+      }
+      gf.put((int) (k * params + bOffset[i]), sum, 0, u);
+    }
+  }
+
   /**
    * Member k's training loss of its last step, as DL4J scores it: the mean cross-entropy of the
    * minibatch plus {@code coeff / 2 |W|^2} (here of the weights after the step).
@@ -434,9 +511,20 @@ public final class StackedMlp {
     final INDArray[][] zk = new INDArray[depth + 1][];
     final INDArray[][] ek = new INDArray[depth][];
     final INDArray[][] dk = new INDArray[depth][];
+    // the output layer's logits and bias gradients in double; in float stacks, z and d in place
+    // and heap rows for the element-wise passes
+    final double[] logits;
+    final double[] outputBias;
+    final float[] logitsFloat;
+    final FloatBuffer[] zf = new FloatBuffer[depth + 1];
+    final FloatBuffer[] df = new FloatBuffer[depth];
+    final float[] row;
+    final float[] bias;
 
     Work(int rows) {
+      int widest = 0;
       for (int i = 0; i <= depth; i++) {
+        widest = Math.max(widest, units[i + 1]);
         z[i] = Nd4j.create(type, size, rows, units[i + 1]);
         zk[i] = slices(z[i]);
         if (i < depth) {
@@ -446,6 +534,18 @@ public final class StackedMlp {
           dk[i] = slices(d[i]);
         }
       }
+      logits = new double[size * rows * units[depth + 1]];
+      outputBias = new double[size * units[depth + 1]];
+      boolean floats = type == DataType.FLOAT;
+      logitsFloat = floats ? new float[logits.length] : null;
+      for (int i = 0; floats && i <= depth; i++) {
+        zf[i] = JavaAdam.floats(z[i], z[i].length());
+        if (i < depth) {
+          df[i] = JavaAdam.floats(d[i], d[i].length());
+        }
+      }
+      row = new float[widest];
+      bias = new float[widest];
     }
 
     private INDArray[] slices(INDArray a) {
