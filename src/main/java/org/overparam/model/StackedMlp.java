@@ -292,12 +292,14 @@ public final class StackedMlp {
   /**
    * Multiply-adds of a minibatch's largest product below which a stack trains best on one
    * BLAS thread: splitting smaller products costs more than it saves. Measured on two cores
-   * (s an epoch, 8,192 examples, batch 128, one thread against two): width 64 (6.4 M
-   * multiply-adds) 0.065 against 0.108, width 256 (25.7 M) 0.17 against 0.19, width 1024
-   * (103 M) 0.60 against 0.54. Changing the thread count costs milliseconds, so it is chosen
-   * once a run, not a step.
+   * (best s an epoch of four rounds, 8,192 examples, batch 128, stack of one, GEMMs through
+   * {@link Gemm}), with this threshold against 50 M (where width 256, 25.7 M multiply-adds,
+   * trains on one thread): width 64 (6.4 M) 0.033 against 0.037, width 256 0.081 against
+   * 0.088; medians within each other's spread. Through ND4J's own GEMM, whose set-up per call
+   * is larger, two threads lost below 50 M (width 64: 0.108 against 0.065). Changing the
+   * thread count costs milliseconds, so it is chosen once a run, not a step.
    */
-  public static final long SPLIT_PRODUCT = 50_000_000L;
+  public static final long SPLIT_PRODUCT = 5_000_000L;
 
   /** Whether minibatches of {@code rows} are small enough to train on one thread. */
   public boolean smallAt(int rows) {
