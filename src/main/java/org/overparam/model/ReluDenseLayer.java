@@ -94,7 +94,8 @@ public class ReluDenseLayer extends DenseLayer {
       INDArray w = getParam(DefaultParamInitializer.WEIGHT_KEY);
       epsNext = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, delta.dataType(),
           new long[] {w.size(0), delta.size(0)}, 'f');
-      epsNext = w.mmuli(delta.transpose(), epsNext).transpose();
+      Gemm.product(w, delta, epsNext, false, true);
+      epsNext = epsNext.transpose();
     }
     output = null;
     outputOf = null;

@@ -96,7 +96,8 @@ public class SoftmaxOutputLayer extends OutputLayer {
     // dL/dx = delta W^T, as DL4J computes it
     INDArray epsNext = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, delta.dataType(),
         new long[] {w.size(0), n}, 'f');
-    epsNext = w.mmuli(delta.transpose(), epsNext).transpose();
+    Gemm.product(w, delta, epsNext, false, true);
+    epsNext = epsNext.transpose();
 
     loss = sum;
     lossOf = input;

@@ -116,7 +116,10 @@ abstract class TokenLayerImpl extends SameDiffLayer {
    * 32 x 96 in one thread: 0.55-0.65 ms against 0.12-0.14 ms).
    */
   static INDArray mm(INDArray a, boolean transposeA, INDArray b, boolean transposeB) {
-    return Nd4j.gemm(a, b, transposeA, transposeB);
+    INDArray c = Nd4j.createUninitialized(a.dataType(), transposeA ? a.size(1) : a.size(0),
+        transposeB ? b.size(0) : b.size(1));
+    Gemm.product(a, b, c, transposeA, transposeB);
+    return c;
   }
 
   /**
@@ -126,8 +129,8 @@ abstract class TokenLayerImpl extends SameDiffLayer {
   static void mmInto(INDArray a, boolean transposeA, INDArray b, boolean transposeB,
       INDArray out) {
     if (out.ordering() == 'c' && out.elementWiseStride() == 1) {
-      Nd4j.gemm(a, b, out.reshape(transposeA ? a.size(1) : a.size(0),
-          transposeB ? b.size(0) : b.size(1)), transposeA, transposeB, 1.0, 0.0);
+      Gemm.product(a, b, out.reshape(transposeA ? a.size(1) : a.size(0),
+          transposeB ? b.size(0) : b.size(1)), transposeA, transposeB);
     } else {
       out.assign(mm(a, transposeA, b, transposeB).reshape(out.shape()));
     }
