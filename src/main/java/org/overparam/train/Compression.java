@@ -42,11 +42,12 @@ public final class Compression {
     sparsities.addAll(c.sparsities());
     List<String> precisions = c.quantizeInt8() ? List.of(NONE, INT8) : List.of(NONE);
     List<CompressionResult> out = new ArrayList<>();
+    float[] sorted = sortedMagnitudes(net); // the same weights for every variant: sorted once
     for (double s : sparsities) {
       for (String q : precisions) {
         long t0 = System.nanoTime();
         MultiLayerNetwork v = net.clone();
-        prune(v, s);
+        prune(v, s, sorted);
         if (q.equals(INT8)) {
           quantizeInt8(v);
         }
@@ -73,24 +74,19 @@ public final class Compression {
    * entries of {@code net} (ties at the threshold go too), in place.
    */
   public static void prune(MultiLayerNetwork net, double sparsity) {
-    List<INDArray> ws = weights(net);
-    long total = ws.stream().mapToLong(INDArray::length).sum();
-    int k = (int) Math.floor(sparsity * total);
+    prune(net, sparsity, sortedMagnitudes(net));
+  }
+
+  /** {@link #prune}, given {@link #sortedMagnitudes} of {@code net}'s weights. */
+  static void prune(MultiLayerNetwork net, double sparsity, float[] sorted) {
+    int k = (int) Math.floor(sparsity * sorted.length);
     if (k <= 0) {
       return;
     }
     // --- the global threshold: the k-th smallest magnitude over every weight matrix
-    float[] all = new float[Math.toIntExact(total)];
-    int at = 0;
-    for (INDArray w : ws) {
-      for (float v : values(w)) {
-        all[at++] = Math.abs(v);
-      }
-    }
-    Arrays.sort(all);
-    float threshold = all[k - 1];
+    float threshold = sorted[k - 1];
     // --- zero every entry at or below it
-    for (INDArray w : ws) {
+    for (INDArray w : weights(net)) {
       float[] v = values(w);
       for (int i = 0; i < v.length; i++) {
         if (Math.abs(v[i]) <= threshold) {
@@ -99,6 +95,20 @@ public final class Compression {
       }
       w.assign(Nd4j.create(v, w.shape(), 'c'));
     }
+  }
+
+  /** The magnitudes of every weight entry of {@code net}, ascending. */
+  static float[] sortedMagnitudes(MultiLayerNetwork net) {
+    List<INDArray> ws = weights(net);
+    float[] all = new float[Math.toIntExact(ws.stream().mapToLong(INDArray::length).sum())];
+    int at = 0;
+    for (INDArray w : ws) {
+      for (float v : values(w)) {
+        all[at++] = Math.abs(v);
+      }
+    }
+    Arrays.sort(all);
+    return all;
   }
 
   /** Rounds every weight matrix of {@code net} to 8-bit levels of its own scale, in place. */
