@@ -292,14 +292,13 @@ public final class StackedMlp {
   /**
    * Multiply-adds of a minibatch's largest product below which a stack trains best on one
    * BLAS thread: splitting smaller products costs more than it saves. Measured on two cores
-   * (best s an epoch of four rounds, 8,192 examples, batch 128, stack of one, GEMMs through
-   * {@link Gemm}), with this threshold against 50 M (where width 256, 25.7 M multiply-adds,
-   * trains on one thread): width 64 (6.4 M) 0.033 against 0.037, width 256 0.081 against
-   * 0.088; medians within each other's spread. Through ND4J's own GEMM, whose set-up per call
-   * is larger, two threads lost below 50 M (width 64: 0.108 against 0.065). Changing the
-   * thread count costs milliseconds, so it is chosen once a run, not a step.
+   * (s an epoch, 8,192 examples, batch 128, stack of one, GEMMs through {@link Gemm}): width
+   * 256 (25.7 M multiply-adds) best of four rounds 0.081 on two threads against 0.088 on one,
+   * medians within each other's spread; width 64 (6.4 M) 0.033 against 0.037 at best, but on
+   * two threads its epochs ranged over 0.031-0.138 s in one benchmark run, against 0.036-0.048
+   * on one. Changing the thread count costs milliseconds, so it is chosen once a run.
    */
-  public static final long SPLIT_PRODUCT = 5_000_000L;
+  public static final long SPLIT_PRODUCT = 20_000_000L;
 
   /** Whether minibatches of {@code rows} are small enough to train on one thread. */
   public boolean smallAt(int rows) {
