@@ -112,7 +112,7 @@ public final class CharLm {
       }
     }
     b.layer(SoftmaxOutput.forRun(spec.width(), vocabulary, spec.dropout())); // one softmax a step
-    MultiLayerNetwork net = new MultiLayerNetwork(b.build());
+    MultiLayerNetwork net = new MultiLayerNetwork(Regularisation.once(b.build())); // decay once a step
     net.init();
     return net;
   }

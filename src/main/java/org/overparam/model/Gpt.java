@@ -95,6 +95,6 @@ public final class Gpt {
     b.layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.SPARSE_MCXENT).nIn(d)
         .nOut(vocabulary).activation(Activation.SOFTMAX).dataFormat(RNNFormat.NWC)
         .weightInit(new NormalDistribution(0, INIT_STD)).build());
-    return b.build();
+    return Regularisation.once(b.build()); // weight decay once a step
   }
 }

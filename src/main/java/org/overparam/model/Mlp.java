@@ -60,7 +60,7 @@ public final class Mlp {
       prev = spec.width();
     }
     b.layer(SoftmaxOutput.forRun(prev, classes, spec.dropout())); // one softmax a step
-    MultiLayerConfiguration conf = b.build();
+    MultiLayerConfiguration conf = Regularisation.once(b.build()); // weight decay once a step
     MultiLayerNetwork net = new MultiLayerNetwork(conf);
     net.init();
     return net;

@@ -269,8 +269,8 @@ public final class StackedMlp {
   }
 
   /**
-   * Per layer, the coefficients of the weight decays DL4J applies to its weights, in order (a
-   * layer of {@link Mlp#build} lists the configured one twice, and DL4J applies both).
+   * Per layer, the coefficients of the weight decays DL4J applies to its weights, in order (one
+   * for a layer of {@link Mlp#build}; DL4J would apply each one listed).
    */
   private static double[][] weightDecay(MultiLayerNetwork net) {
     double[][] out = new double[net.getnLayers()][];
