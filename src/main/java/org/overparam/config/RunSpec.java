@@ -116,15 +116,20 @@ public record RunSpec(
   /**
    * A stable id derived from everything that changes the run's numbers: the first 16 hex digits
    * of SHA-256 over the canonical JSON without the experiment name, checkpoint cadence and
-   * compression.
+   * compression. A run with weight decay also hashes {@link #WEIGHT_DECAY_ONCE}: such runs were
+   * trained with their decay applied twice a step before, so a results store written then
+   * holds them under other ids and they are trained again rather than taken as done.
    */
   @JsonIgnore
   public String runId() {
     RunSpec key = new RunSpec("", dataset, family, depth, width, embedding, heads, trainSize,
         labelNoise, weightDecay, dropout, augmentation, seed, optimizer, epochs, evalEvery, 0,
         strategy, null, distillation);
-    return sha256Hex(key.toJson(), 8);
+    return sha256Hex(key.toJson() + (weightDecay > 0 ? WEIGHT_DECAY_ONCE : ""), 8);
   }
+
+  /** What a run with weight decay adds to its id's hash (see {@link #runId()}). */
+  static final String WEIGHT_DECAY_ONCE = "\nweight decay applied once a step";
 
   /** The first {@code bytes} bytes of SHA-256 over {@code text}, in hex. */
   private static String sha256Hex(String text, int bytes) {

@@ -46,6 +46,17 @@ class GridAxesTest {
   }
 
   @Test
+  void runsWithWeightDecayGotNewIdsWhenTheirDecayWasAppliedOnce() {
+    List<RunSpec> runs = Grid.runs(ExperimentFile.read(
+        Path.of("conf/experiments/regularisation.yaml")));
+    assertThat(runs.get(0).weightDecay()).isZero();
+    assertThat(runs.get(0).runId()).isEqualTo("eb7eb9bc76978c72"); // as before
+    assertThat(runs.get(10).weightDecay()).isEqualTo(5e-4);
+    // trained at twice its decay under "9761bcbc4c0b8443"
+    assertThat(runs.get(10).runId()).isNotEqualTo("9761bcbc4c0b8443").isEqualTo("aeb696a10ef8c2d1");
+  }
+
+  @Test
   void aListOfOneValueIsTheSingleValue() {
     List<String> ids = runs(BASE).stream().map(RunSpec::runId).toList();
     assertThat(runs(BASE.replace("kind: sgd, learning_rate: 0.05", "kind: [sgd], "
