@@ -7,6 +7,9 @@ import java.util.function.Predicate;
 final class Check {
   private Check() {}
 
+  /** The most elements one Java array holds: a data set's features are one float array. */
+  static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+
   static <T> T required(T value, String field) {
     if (value == null) {
       throw new IllegalArgumentException(field + ": is required");

@@ -151,6 +151,11 @@ public sealed interface DatasetConfig extends Serializable {
       if (classes < 2) {
         throw new IllegalArgumentException("classes: must be >= 2, got " + classes);
       }
+      if ((long) Math.max(testSize, teacherWidth) * inputDim > Check.MAX_ARRAY) {
+        throw new IllegalArgumentException("input_dim: " + inputDim + " features of "
+            + Math.max(testSize, teacherWidth) + (testSize >= teacherWidth ? " test examples"
+            : " teacher units") + " exceed one array (" + Check.MAX_ARRAY + " elements)");
+      }
     }
 
     @Override

@@ -121,6 +121,13 @@ public record ExperimentConfig(
             + " is larger than the smallest of train_sizes (" + smallest + ")");
       }
     }
+    int largest = trainSizes.stream().mapToInt(Integer::intValue).max().orElseThrow();
+    if (dataset instanceof DatasetConfig.TeacherStudent t
+        && (long) largest * t.inputDim() > Check.MAX_ARRAY) {
+      throw new IllegalArgumentException("train_sizes: " + largest + " examples of dataset."
+          + "input_dim " + t.inputDim() + " features exceed one array (" + Check.MAX_ARRAY
+          + " elements)");
+    }
   }
 
   /**
