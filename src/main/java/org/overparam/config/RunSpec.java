@@ -129,7 +129,7 @@ public record RunSpec(
   }
 
   /** What a run with weight decay adds to its id's hash (see {@link #runId()}). */
-  static final String WEIGHT_DECAY_ONCE = "\nweight decay applied once a step";
+  private static final String WEIGHT_DECAY_ONCE = "\nweight decay applied once a step";
 
   /** The first {@code bytes} bytes of SHA-256 over {@code text}, in hex. */
   private static String sha256Hex(String text, int bytes) {

@@ -112,7 +112,8 @@ public final class CharLm {
       }
     }
     b.layer(SoftmaxOutput.forRun(spec.width(), vocabulary, spec.dropout())); // one softmax a step
-    MultiLayerNetwork net = new MultiLayerNetwork(Regularisation.once(b.build())); // decay once a step
+    // weight decay once a step
+    MultiLayerNetwork net = new MultiLayerNetwork(Regularisation.once(b.build()));
     net.init();
     return net;
   }

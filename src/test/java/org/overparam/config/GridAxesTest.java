@@ -53,7 +53,8 @@ class GridAxesTest {
     assertThat(runs.get(0).runId()).isEqualTo("eb7eb9bc76978c72"); // as before
     assertThat(runs.get(10).weightDecay()).isEqualTo(5e-4);
     // trained at twice its decay under "9761bcbc4c0b8443"
-    assertThat(runs.get(10).runId()).isNotEqualTo("9761bcbc4c0b8443").isEqualTo("aeb696a10ef8c2d1");
+    assertThat(runs.get(10).runId()).isNotEqualTo("9761bcbc4c0b8443")
+        .isEqualTo("aeb696a10ef8c2d1");
   }
 
   @Test
