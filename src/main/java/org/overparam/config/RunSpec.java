@@ -118,18 +118,25 @@ public record RunSpec(
    * of SHA-256 over the canonical JSON without the experiment name, checkpoint cadence and
    * compression. A run with weight decay also hashes {@link #WEIGHT_DECAY_ONCE}: such runs were
    * trained with their decay applied twice a step before, so a results store written then
-   * holds them under other ids and they are trained again rather than taken as done.
+   * holds them under other ids and they are trained again rather than taken as done. A run
+   * whose strategy is {@code parameter-averaging} also hashes {@link #OPTIMISER_STATE_AVERAGED}:
+   * such runs restarted their optimiser's state at every averaging round before, for the same
+   * reason.
    */
   @JsonIgnore
   public String runId() {
     RunSpec key = new RunSpec("", dataset, family, depth, width, embedding, heads, trainSize,
         labelNoise, weightDecay, dropout, augmentation, seed, optimizer, epochs, evalEvery, 0,
         strategy, null, distillation);
-    return sha256Hex(key.toJson() + (weightDecay > 0 ? WEIGHT_DECAY_ONCE : ""), 8);
+    return sha256Hex(key.toJson() + (weightDecay > 0 ? WEIGHT_DECAY_ONCE : "")
+        + ("parameter-averaging".equals(strategy.kind()) ? OPTIMISER_STATE_AVERAGED : ""), 8);
   }
 
   /** What a run with weight decay adds to its id's hash (see {@link #runId()}). */
   private static final String WEIGHT_DECAY_ONCE = "\nweight decay applied once a step";
+
+  /** What a parameter-averaging run adds to its id's hash (see {@link #runId()}). */
+  private static final String OPTIMISER_STATE_AVERAGED = "\noptimiser state averaged";
 
   /** The first {@code bytes} bytes of SHA-256 over {@code text}, in hex. */
   private static String sha256Hex(String text, int bytes) {

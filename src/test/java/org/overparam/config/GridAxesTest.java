@@ -58,6 +58,26 @@ class GridAxesTest {
   }
 
   @Test
+  void parameterAveragingRunsGotNewIdsWhenTheirOptimiserStateWasAveraged() {
+    String yaml = """
+        name: pa-id
+        dataset: {kind: teacher-student, input_dim: 10, classes: 3, teacher_width: 8, test_size: 100}
+        train_sizes: [256]
+        model: {family: mlp, depths: [1], widths: [16]}
+        epochs: 3
+        seeds: [4]
+        strategy: {kind: %s}
+        """;
+    RunSpec averaged = Grid.runs(ExperimentFile.parse(yaml.formatted("parameter-averaging"),
+        "pa-id.yaml")).get(0);
+    // trained with its optimiser state restarted every averaging round under "96c9b7923b9fda5d"
+    assertThat(averaged.runId()).isNotEqualTo("96c9b7923b9fda5d").isEqualTo("2e9da1761f22fa41");
+    RunSpec perTask = Grid.runs(ExperimentFile.parse(yaml.formatted("per-task"), "pa-id.yaml"))
+        .get(0);
+    assertThat(perTask.runId()).isEqualTo("54f257350dbed1ec"); // as before
+  }
+
+  @Test
   void aListOfOneValueIsTheSingleValue() {
     List<String> ids = runs(BASE).stream().map(RunSpec::runId).toList();
     assertThat(runs(BASE.replace("kind: sgd, learning_rate: 0.05", "kind: [sgd], "

@@ -139,6 +139,9 @@ final class ParameterAveraging {
       int examples) {
     StrategyConfig s = spec.strategy();
     return new ParameterAveragingTrainingMaster.Builder(workers, s.batchPerWorker())
+        // DL4J's builder leaves this off although its documentation says on: without it each
+        // round's workers restart Adam's moments (or momentum) from the driver's first state
+        .saveUpdater(true)
         .batchSizePerWorker(s.batchPerWorker())
         .averagingFrequency(s.frequency(examples, workers))
         .workerPrefetchNumBatches(0)
