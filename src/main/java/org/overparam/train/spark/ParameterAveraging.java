@@ -6,16 +6,9 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
-import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.spark.api.RDDTrainingApproach;
-import org.deeplearning4j.spark.api.Repartition;
-import org.deeplearning4j.spark.api.TrainingHook;
-import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
-import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.overparam.config.RunSpec;
 import org.overparam.config.StrategyConfig;
@@ -38,20 +31,24 @@ import org.overparam.train.Threads;
 import org.overparam.train.local.Hosts;
 
 /**
- * The {@code parameter-averaging} strategy: one model trained data-parallel with DL4J's
- * {@link ParameterAveragingTrainingMaster}.
+ * The {@code parameter-averaging} strategy: one model trained data-parallel by averaging its
+ * workers' parameters and optimiser state ({@link AveragingRound}).
  *
- * <p>Shape of one epoch: the driver broadcasts the parameters; each of W partitions (cached
- * minibatches of {@code batch_per_worker} examples, built once per run) fits
- * {@code averaging_frequency} minibatches, then the parameters and updater state are summed with a
- * treeAggregate and divided by W; repeat until the partitions are consumed. The driver then
- * evaluates the averaged network on the full train and test sets itself (DL4J's
- * {@code calculateScore} releases the parameter buffer, so it is not used).
+ * <p>Shape of one epoch: W partitions hold the cached minibatches of {@code batch_per_worker}
+ * examples, a contiguous share of the run's each, built once per run; each round the driver
+ * broadcasts the network's state, every worker fits its next {@code averaging_frequency}
+ * minibatches from it and the driver averages what they return; repeat until the shares are
+ * consumed. The driver then evaluates the averaged network on the full train and test sets
+ * itself. Every epoch fits the minibatches in the same order and the same rounds, so how an
+ * epoch is split never depends on the epochs before: a resumed run repeats the rounds an
+ * uninterrupted one makes. With one round an epoch (the default frequency) the numbers are
+ * those of DL4J's {@code ParameterAveragingTrainingMaster} with its optimiser state averaged,
+ * within float rounding on the stacked step ({@code AveragingRoundTest}); that master costs a
+ * Spark job of its own (a count) and a network built on each worker every round besides.
  *
- * <p>The epochs go through the shared {@link EpochLoop}. The driver saves checkpoints (network with averaged optimiser state, metrics so far) every
- * {@code checkpoint_every} epochs and resumes from them. Each epoch gets its own training master
- * seeded by (run seed, epoch), so how minibatches are split into averaging rounds never depends on
- * the epochs before: a resumed run repeats the splits an uninterrupted one makes.
+ * <p>The epochs go through the shared {@link EpochLoop}. The driver saves checkpoints (network
+ * with averaged optimiser state, metrics so far) every {@code checkpoint_every} epochs and
+ * resumes from them.
  *
  * <p>The minibatches are built once per run on the executors, from their own copy of the data,
  * and cached there as INDArrays; workers fit with as many native threads as their task has cores.
@@ -85,6 +82,12 @@ final class ParameterAveraging {
     if (batches != null) {
       batches.count();
     }
+    // Rounds of an epoch: each worker's share is a contiguous slice of the minibatches
+    int frequency = s.frequency(data.train().count(), workers);
+    long minibatches = (data.train().count() + s.batchPerWorker() - 1) / s.batchPerWorker();
+    int perWorker = (int) ((minibatches + workers - 1) / workers);
+    String conf = net.getLayerWiseConfigurations().toJson();
+    String attempt = spec.runId() + "/" + java.util.UUID.randomUUID();
     INDArray x = Evaluator.features(data.train());
     INDArray xTest = Evaluator.features(data.test());
 
@@ -101,16 +104,23 @@ final class ParameterAveraging {
               sc.setJobDescription("overparam run " + spec.runId() + " [" + spec.label()
                   + "] epoch " + epoch + "/" + spec.epochs() + " (parameter averaging, "
                   + workers + " workers)");
-              SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, model,
-                  master(spec, workers, epoch, data.train().count()));
-              JavaRDD<DataSet> these = augmented ? epochBatches(sc, spec, workers, epoch, checkpoints)
+              JavaRDD<DataSet> these = augmented
+                  ? epochBatches(sc, spec, workers, epoch, checkpoints)
+                      .persist(StorageLevel.MEMORY_ONLY())
                   : batches;
-              MultiLayerNetwork fitted = sparkNet.fit(these);
-              if (augmented) {
-                these.unpersist(false); // the training master caches what it fits
+              try {
+                // --- rounds: each worker's next `frequency` minibatches, then one average
+                for (int from = 0; from < perWorker; from += frequency) {
+                  double last = AveragingRound.run(sc, spec, attempt, conf, these, model, from,
+                      frequency);
+                  score = Double.isNaN(last) ? score : last;
+                }
+              } finally {
+                if (augmented) {
+                  these.unpersist(false);
+                }
               }
-              score = sparkNet.getScore();
-              return fitted;
+              return model;
             }
 
             @Override
@@ -134,28 +144,8 @@ final class ParameterAveraging {
     return Compression.appendTo(result, out.net(), xTest, data.test());
   }
 
-  /** One epoch's training master; its split of minibatches into rounds is seeded by the epoch. */
-  private static ParameterAveragingTrainingMaster master(RunSpec spec, int workers, int epoch,
-      int examples) {
-    StrategyConfig s = spec.strategy();
-    return new ParameterAveragingTrainingMaster.Builder(workers, s.batchPerWorker())
-        // DL4J's builder leaves this off although its documentation says on: without it each
-        // round's workers restart Adam's moments (or momentum) from the driver's first state
-        .saveUpdater(true)
-        .batchSizePerWorker(s.batchPerWorker())
-        .averagingFrequency(s.frequency(examples, workers))
-        .workerPrefetchNumBatches(0)
-        .rddTrainingApproach(RDDTrainingApproach.Direct)
-        .repartionData(Repartition.Never)
-        .storageLevel(StorageLevel.MEMORY_ONLY())
-        .rngSeed(Seeds.derive(spec.seed(), "order-" + epoch))
-        .collectTrainingStats(false)
-        .trainingHooks(new TaskThreads())
-        .build();
-  }
-
   /** The minibatches of epoch {@code epoch}, built on the executors, one partition a worker. */
-  private static JavaRDD<DataSet> epochBatches(JavaSparkContext sc, RunSpec spec, int workers,
+  static JavaRDD<DataSet> epochBatches(JavaSparkContext sc, RunSpec spec, int workers,
       int epoch, Checkpoints checkpoints) {
     return sc.parallelize(range(workers), workers)
         .mapPartitionsWithIndex((worker, ignored) -> workerBatches(spec, worker, workers, epoch,
@@ -235,28 +225,5 @@ final class ParameterAveraging {
               org.nd4j.linalg.indexing.NDArrayIndex.all()).dup(), train.steps())));
     }
     return out;
-  }
-
-  /**
-   * Matches a worker's native threads to its task's cores before each minibatch (a cheap check
-   * after the first): DL4J's workers otherwise run as many BLAS threads as the machine has cores
-   * in every concurrent task.
-   */
-  static final class TaskThreads implements TrainingHook {
-    @Override
-    public void preUpdate(org.nd4j.linalg.dataset.api.DataSet minibatch, Model model) {
-      Threads.limit(taskCores());
-    }
-
-    @Override
-    public void postUpdate(org.nd4j.linalg.dataset.api.DataSet minibatch, Model model) {}
-
-    @Override
-    public void preUpdate(MultiDataSet minibatch, Model model) {
-      Threads.limit(taskCores());
-    }
-
-    @Override
-    public void postUpdate(MultiDataSet minibatch, Model model) {}
   }
 }

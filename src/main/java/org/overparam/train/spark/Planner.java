@@ -34,8 +34,9 @@ import org.overparam.train.Threads;
  * longest first by parameters x examples x epochs; averaged runs follow one after
  * another. Largest first, a run moves to averaging while that shortens the estimated sweep: the
  * models that would finish last get all the cores, and everything else packs onto the slots.
- * SYNC_FIXED (a Spark job and DL4J's worker set-up) and SYNC_PER_PARAM (parameters and Adam state
- * broadcast and returned, 12 bytes a parameter each way at about 200 MB/s) were measured with
+ * SYNC_FIXED (a Spark job, its broadcast and the workers' set-up) and SYNC_PER_PARAM
+ * (parameters and Adam state broadcast and returned, 12 bytes a parameter each way at about
+ * 200 MB/s) were measured with
  * bench/ (the averaging section); they only need to be right within a factor of two or so.
  * Per-task runs of one MLP shape are then grouped into stacks trained together ({@link #units}).
  */
