@@ -381,11 +381,15 @@ def averaging(java, a, out):
     widths = ",".join(map(str, a.pa_widths))
     common = ["--widths", widths, "--n", a.n, "--epochs", a.pa_epochs, "--workers", 2,
               "--frequency", a.frequency]
-    single, local, cluster = [], [], []
+    single, stacked, local, cluster = [], [], [], []
     for r in range(a.rounds):
         log(f"averaging round {r + 1}/{a.rounds}")
+        # one process on DL4J's own loop (the earlier baseline) and on the stacked step, the
+        # step a per-task run of this model and the averaging workers train with
         single += java("mlp", "--threads", CORES, "--widths", widths, "--n", a.n,
                        "--epochs", a.pa_epochs)
+        stacked += java("mlp", "--threads", CORES, "--stack", 1, "--widths", widths,
+                        "--n", a.n, "--epochs", a.pa_epochs)
         local += java("pa", *common, "--master", f"local[{CORES}]")
         if not a.no_cluster:
             with Standalone(2) as sa:
@@ -395,15 +399,18 @@ def averaging(java, a, out):
                                 "--spark.scheduler.minRegisteredResourcesRatio", "1.0",
                                 "--spark.scheduler.maxRegisteredResourcesWaitingTime", "60s",
                                 heap="3g")
-    out["averaging_raw"] = {"single": single, "local": local, "standalone": cluster}
+    out["averaging_raw"] = {"single": single, "stacked": stacked, "local": local,
+                            "standalone": cluster}
     rows = []
     for w in a.pa_widths:
         s = median_epoch(single, w)
-        row = {"width": w, "single_s": s, "local_s": median_epoch(local, w)}
+        row = {"width": w, "single_s": s, "local_s": median_epoch(local, w),
+               "stacked_s": median_epoch(stacked, w)}
         row["local_ratio"] = row["local_s"] / s
         if cluster:
             row["standalone_s"] = median_epoch(cluster, w)
             row["standalone_ratio"] = row["standalone_s"] / s
+            row["standalone_stacked_ratio"] = row["standalone_s"] / row["stacked_s"]
         rows.append(row)
     out["averaging"] = rows
     return rows
@@ -564,9 +571,11 @@ def report(out):
         rows = out["averaging"]
         table(f"d. parameter averaging, 2 workers, averaging frequency {out['args']['frequency']},"
               f" s/epoch vs single process on {CORES} threads [goal: {GOALS['averaging']}]",
-              ["width", "single s", f"local[{CORES}] s", "ratio", "standalone s", "ratio"],
-              [[r["width"], f(r["single_s"], 3), f(r["local_s"], 3), f(r["local_ratio"]),
-                f(r.get("standalone_s"), 3), f(r.get("standalone_ratio"))] for r in rows])
+              ["width", "single s (DL4J loop)", "(stacked step)", f"local[{CORES}] s", "ratio",
+               "standalone s", "ratio", "ratio to stacked"],
+              [[r["width"], f(r["single_s"], 3), f(r.get("stacked_s"), 3), f(r["local_s"], 3),
+                f(r["local_ratio"]), f(r.get("standalone_s"), 3), f(r.get("standalone_ratio")),
+                f(r.get("standalone_stacked_ratio"))] for r in rows])
     if "gpt" in out:
         a = out["args"]
         table(f"f. gpt training step, depth {a['gpt_depth']}, {a['gpt_heads']} heads, context "
