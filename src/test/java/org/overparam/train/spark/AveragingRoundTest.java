@@ -14,8 +14,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.overparam.config.ExperimentFile;
-import org.overparam.config.Grid;
 import org.overparam.config.RunSpec;
 import org.overparam.data.Datasets;
 import org.overparam.data.TrainTest;
@@ -36,17 +34,7 @@ class AveragingRoundTest {
   @CsvSource({"sgd, 0", "adam, 1e-5"})
   void twoWorkersMatchDl4jsTrainingMaster(String optimiser, double tolerance) {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(TestSpark.get().sparkContext());
-    RunSpec spec = Grid.runs(ExperimentFile.parse("""
-        name: pa-dl4j
-        dataset: {kind: teacher-student, input_dim: 10, classes: 3, teacher_width: 8, test_size: 100}
-        train_sizes: [256]
-        model: {family: mlp, depths: [1], widths: [16]}
-        optimizer: {kind: %s, learning_rate: 0.01, batch_size: 32}
-        epochs: 3
-        checkpoint_every: 1
-        seeds: [5]
-        strategy: {kind: parameter-averaging, workers: 2, batch_per_worker: 32}
-        """.formatted(optimiser), "pa-dl4j.yaml")).get(0);
+    RunSpec spec = ParameterAveragingStateTest.spec(optimiser, 2, 5);
     Kept kept = new Kept();
     assertThat(ParameterAveraging.train(sc, spec, (s, m) -> {}, kept).status())
         .isEqualTo(RunStatus.COMPLETED);

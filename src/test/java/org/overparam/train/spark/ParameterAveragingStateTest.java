@@ -48,17 +48,7 @@ class ParameterAveragingStateTest {
   @ValueSource(strings = {"adam", "sgd"})
   void oneWorkerCarriesItsOptimiserStateAcrossRounds(String optimiser) {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(TestSpark.get().sparkContext());
-    RunSpec spec = Grid.runs(ExperimentFile.parse("""
-        name: pa-state
-        dataset: {kind: teacher-student, input_dim: 10, classes: 3, teacher_width: 8, test_size: 100}
-        train_sizes: [256]
-        model: {family: mlp, depths: [1], widths: [16]}
-        optimizer: {kind: %s, learning_rate: 0.01, batch_size: 32}
-        epochs: 3
-        checkpoint_every: 1
-        seeds: [4]
-        strategy: {kind: parameter-averaging, workers: 1, batch_per_worker: 32}
-        """.formatted(optimiser), "pa-state.yaml")).get(0);
+    RunSpec spec = spec(optimiser, 1, 4);
     Kept kept = new Kept();
     assertThat(ParameterAveraging.train(sc, spec, (s, m) -> {}, kept).status())
         .isEqualTo(RunStatus.COMPLETED);
@@ -79,6 +69,21 @@ class ParameterAveragingStateTest {
       assertThat(maxAbsDiff(averaged[0], alone.params())).as("parameters after epoch %d", epoch)
           .isLessThan(1e-6);
     }
+  }
+
+  /** A small teacher-student run of {@code workers} workers averaging once an epoch. */
+  static RunSpec spec(String optimiser, int workers, int seed) {
+    return Grid.runs(ExperimentFile.parse("""
+        name: pa-state
+        dataset: {kind: teacher-student, input_dim: 10, classes: 3, teacher_width: 8, test_size: 100}
+        train_sizes: [256]
+        model: {family: mlp, depths: [1], widths: [16]}
+        optimizer: {kind: %s, learning_rate: 0.01, batch_size: 32}
+        epochs: 3
+        checkpoint_every: 1
+        seeds: [%d]
+        strategy: {kind: parameter-averaging, workers: %d, batch_per_worker: 32}
+        """.formatted(optimiser, seed, workers), "pa-state.yaml")).get(0);
   }
 
   private static double maxAbsDiff(INDArray a, INDArray b) {
