@@ -21,7 +21,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * three contiguous float or double matrices of one type goes through {@link Nd4j#gemm}, which
  * also reports any mismatch of shapes.
  */
-final class Gemm {
+public final class Gemm {
   private Gemm() {}
 
   /** {@code c = op(a) op(b)}, {@code op} transposing where asked; {@code c} is overwritten. */
@@ -67,7 +67,7 @@ final class Gemm {
    * 'c' or 'f' for a matrix whose elements lie contiguously in that order from its buffer's
    * first element (a view's offset is its buffer's), 0 for anything else.
    */
-  private static char layout(INDArray x) {
+  public static char layout(INDArray x) {
     if (x.rank() != 2 || x.size(0) < 1 || x.size(1) < 1 || x.length() > Integer.MAX_VALUE) {
       return 0;
     }
