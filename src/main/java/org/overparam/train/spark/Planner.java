@@ -59,6 +59,16 @@ final class Planner {
    */
   static final long STACK_BYTES = 512L << 20;
 
+  /**
+   * Fewest parameters of a member that trains alone (a stack of one). A member's step is then
+   * long beside what a stack saves it (the per-step work shared), and members stepped one after
+   * another push each other's parameters, gradients and Adam state out of the caches: measured
+   * per member (one thread, 1,000 examples, minibatches of 100), stacks of five ran 0.9-1.1x
+   * one alone at width 256 (203,530 parameters), 1.05-1.3x at 512 (407,050) and 1.06-1.2x at
+   * 1024; stacks of two at 512, 1.1-1.25x. The same line as {@link StackedMlp#SPLIT_UPDATE}.
+   */
+  static final long ALONE_PARAMS = 1L << 18;
+
   /** What one member of a stack holds, as {@link #STACK_BYTES} counts it. */
   static long stackBytes(RunSpec r) {
     long examples = (long) r.trainSize() + Math.max(0, r.dataset().testExamples());
@@ -145,8 +155,9 @@ final class Planner {
    * shape, each group cut into stacks of at most {@code m} runs, where m is how many of its runs
    * fit in half a slot's share of the sweep's estimated per-task time ({@code sum T / slots / 2},
    * T as estimated above), between 1 and {@link #MAX_STACK} and no more than {@link
-   * #STACK_BYTES} hold: stacks of small models are as large as allowed, while the largest models, whose steps a stack barely shortens, are spread so
-   * that no task is long against the sweep. Other runs train alone. Longest tasks first.
+   * #STACK_BYTES} hold, and 1 for members of {@link #ALONE_PARAMS} or more: stacks of small
+   * models are as large as allowed, while the largest models, whose steps a stack does not
+   * shorten, go out one to a task. Other runs train alone. Longest tasks first.
    */
   static List<Unit> units(List<RunSpec> perTask, int slots, Map<RunSpec, Double> t) {
     double share = perTask.stream().mapToDouble(t::get).sum() / slots / 2;
@@ -161,7 +172,8 @@ final class Planner {
     }
     for (List<RunSpec> g : groups.values()) {
       double each = g.stream().mapToDouble(t::get).max().orElse(0);
-      long fit = STACK_BYTES / Math.max(1, stackBytes(g.get(0)));
+      long fit = Models.params(g.get(0)) >= ALONE_PARAMS ? 1
+          : STACK_BYTES / Math.max(1, stackBytes(g.get(0)));
       int m = (int) Math.max(1, Math.min(Math.min(MAX_STACK, fit), each > 0
           ? Math.floor(share / each) : MAX_STACK));
       int stacks = (g.size() + m - 1) / m;

@@ -137,6 +137,20 @@ class PlannerTest {
   }
 
   @Test
+  void membersOfManyParametersTrainOneToATask() {
+    // widths 256 and 512 together: 512's runs are 2/3 of the sweep, so share alone would allow
+    // stacks of 2 of them; at 407,050 parameters they train one to a task all the same, while
+    // 256 (203,530) stacks
+    List<RunSpec> runs = seeds("256, 512", "{kind: per-task}", "adam", "0.0");
+    assertThat(Models.params(runs.get(0))).isLessThan(Planner.ALONE_PARAMS);
+    assertThat(Models.params(runs.get(5))).isGreaterThanOrEqualTo(Planner.ALONE_PARAMS);
+    Planner.Plan p = Planner.plan(runs, 1, FLOPS);
+    assertThat(p.units()).allMatch(Planner.Unit::stacked);
+    assertThat(p.units()).extracting(u -> u.runs().get(0).width() + "x" + u.runs().size())
+        .containsExactly("256x5", "512x1", "512x1", "512x1", "512x1", "512x1");
+  }
+
+  @Test
   void runsAStackCannotTrainOrThatTurnItOffTrainAlone() {
     for (List<RunSpec> runs : List.of(
         seeds("8, 64", "{kind: per-task, stack: false}", "adam", "0.0"),
