@@ -207,11 +207,12 @@ public final class Compression {
       values[i] = values(ws.get(i));
     }
     float threshold = thresholds(values, List.of(sparsity))[0];
+    if (threshold < 0) {
+      return; // nothing to prune
+    }
     for (int i = 0; i < values.length; i++) {
-      if (threshold >= 0) {
-        compress(values[i], values[i], threshold, false);
-        ws.get(i).assign(Nd4j.create(values[i], ws.get(i).shape(), 'c'));
-      }
+      compress(values[i], values[i], threshold, false);
+      ws.get(i).assign(Nd4j.create(values[i], ws.get(i).shape(), 'c'));
     }
   }
 
