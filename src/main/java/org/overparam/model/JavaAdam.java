@@ -159,7 +159,9 @@ public class JavaAdam extends Adam {
    * A whole parameter step over {@code n} elements from {@code from}, in DL4J 1.0.0-M2's order:
    * {@code g /= divisor} (the minibatch's mean), Adam, then {@code update += a p} for each
    * weight-decay factor {@code a} in turn, then {@code p -= update}. One pass over the four
-   * arrays where DL4J makes four; {@code g} is left holding the update, as DL4J leaves it.
+   * arrays where DL4J makes four. {@code g} is only read: DL4J leaves the update there, which
+   * no caller of this step reads (the next step's gradients overwrite it), so it is not written
+   * back (one of the eight memory streams an element).
    */
   static void step(FloatBuffer p, FloatBuffer g, FloatBuffer m, FloatBuffer v, int from, int n,
       float divisor, float[] decay, Adam c, int iteration, int epoch, Chunks w) {
@@ -175,22 +177,46 @@ public class JavaAdam extends Adam {
       m.get(s, w.m, 0, len);
       v.get(s, w.v, 0, len);
       p.get(s, pc, 0, len);
-      for (int j = 0; j < len; j++) {
-        gc[j] = gc[j] / divisor;
-      }
-      update(w, len, b1, b2, eps, step);
-      for (float a : decay) {
+      if (decay.length == 0) {
+        descend(w, len, divisor, b1, b2, eps, step);
+      } else {
         for (int j = 0; j < len; j++) {
-          gc[j] = a * pc[j] + gc[j];
+          gc[j] = gc[j] / divisor;
+        }
+        update(w, len, b1, b2, eps, step);
+        for (float a : decay) {
+          for (int j = 0; j < len; j++) {
+            gc[j] = a * pc[j] + gc[j];
+          }
+        }
+        for (int j = 0; j < len; j++) {
+          pc[j] = pc[j] - gc[j];
         }
       }
-      for (int j = 0; j < len; j++) {
-        pc[j] = pc[j] - gc[j];
-      }
-      g.put(s, gc, 0, len);
       m.put(s, w.m, 0, len);
       v.put(s, w.v, 0, len);
       p.put(s, pc, 0, len);
+    }
+  }
+
+  /**
+   * The step without weight decay over one chunk, in one loop: the same operations on each
+   * element, in the same order, as the separate passes of {@link #step} (so the same floats),
+   * with one load and store of each array instead of several; the update itself is not kept.
+   */
+  private static void descend(Chunks w, int len, float divisor, float b1, float b2, float eps,
+      float step) {
+    float[] g = w.g;
+    float[] m = w.m;
+    float[] v = w.v;
+    float[] p = w.p;
+    for (int i = 0; i < len; i++) {
+      float gi = g[i] / divisor;
+      float mi = b1 * m[i] + gi * (1 - b1);
+      float vi = b2 * v[i] + gi * gi * (1 - b2);
+      m[i] = mi;
+      v[i] = vi;
+      p[i] = p[i] - mi * step / ((float) Math.sqrt(vi) + eps);
     }
   }
 

@@ -91,4 +91,53 @@ class JavaAdamTest {
     restored.fit(SoftmaxOutputTest.batch(1, DataType.FLOAT, false));
     assertThat(restored.params().equalsWithEps(java.params(), 0)).isTrue();
   }
+
+  @Test
+  void stepWithoutDecayIsTheSeparatePassesBitForBitAndLeavesTheGradient() {
+    // more than one chunk, the last one short; moments warm from earlier steps
+    int n = 2 * JavaAdam.CHUNK + 37;
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(7);
+    float[] p = new float[n];
+    float[] g = new float[n];
+    float[] m = new float[n];
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      p[i] = (float) rng.nextGaussian();
+      g[i] = (float) (rng.nextGaussian() * 30);
+      m[i] = (float) (rng.nextGaussian() * 1e-2);
+      v[i] = (float) (rng.nextDouble() * 1e-3);
+    }
+    Adam c = new Adam(0.003);
+    float divisor = 32f;
+    int iteration = 5;
+    float step = JavaAdam.stepSize(c, iteration, 0);
+    float b1 = (float) c.getBeta1();
+    float b2 = (float) c.getBeta2();
+    float eps = (float) c.getEpsilon();
+    float[] wantP = p.clone();
+    float[] wantM = m.clone();
+    float[] wantV = v.clone();
+    for (int i = 0; i < n; i++) { // the passes as DL4J makes them: mean, Adam, p - update
+      float gi = g[i] / divisor;
+      wantM[i] = b1 * wantM[i] + gi * (1 - b1);
+      wantV[i] = b2 * wantV[i] + gi * gi * (1 - b2);
+      float update = wantM[i] * step / ((float) Math.sqrt(wantV[i]) + eps);
+      wantP[i] = wantP[i] - update;
+    }
+    INDArray[] a = new INDArray[4];
+    float[][] values = {p, g, m, v};
+    for (int j = 0; j < 4; j++) {
+      a[j] = org.nd4j.linalg.factory.Nd4j.create(values[j], new long[] {1, n}, 'c');
+    }
+    java.nio.FloatBuffer[] b = new java.nio.FloatBuffer[4];
+    for (int j = 0; j < 4; j++) {
+      b[j] = JavaAdam.floats(a[j], n);
+    }
+    JavaAdam.step(b[0], b[1], b[2], b[3], 0, n, divisor, new float[0], c, iteration, 0,
+        new JavaAdam.Chunks());
+    assertThat(a[0].data().asFloat()).containsExactly(wantP);
+    assertThat(a[2].data().asFloat()).containsExactly(wantM);
+    assertThat(a[3].data().asFloat()).containsExactly(wantV);
+    assertThat(a[1].data().asFloat()).as("the gradient is only read").containsExactly(g);
+  }
 }
