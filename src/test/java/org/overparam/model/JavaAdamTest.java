@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.nio.FloatBuffer;
+import java.util.SplittableRandom;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -14,6 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 
@@ -96,7 +99,7 @@ class JavaAdamTest {
   void stepWithoutDecayIsTheSeparatePassesBitForBitAndLeavesTheGradient() {
     // more than one chunk, the last one short; moments warm from earlier steps
     int n = 2 * JavaAdam.CHUNK + 37;
-    java.util.SplittableRandom rng = new java.util.SplittableRandom(7);
+    SplittableRandom rng = new SplittableRandom(7);
     float[] p = new float[n];
     float[] g = new float[n];
     float[] m = new float[n];
@@ -127,9 +130,9 @@ class JavaAdamTest {
     INDArray[] a = new INDArray[4];
     float[][] values = {p, g, m, v};
     for (int j = 0; j < 4; j++) {
-      a[j] = org.nd4j.linalg.factory.Nd4j.create(values[j], new long[] {1, n}, 'c');
+      a[j] = Nd4j.create(values[j], new long[] {1, n}, 'c');
     }
-    java.nio.FloatBuffer[] b = new java.nio.FloatBuffer[4];
+    FloatBuffer[] b = new FloatBuffer[4];
     for (int j = 0; j < 4; j++) {
       b[j] = JavaAdam.floats(a[j], n);
     }
