@@ -66,13 +66,7 @@ final class CheckpointStore implements Checkpoints {
    * least twice a run (for its checkpoint where it trains, to delete them where it is recorded).
    * Only read, never set.
    */
-  private static final class Hadoop {
-    static final Configuration CONF = new Configuration();
-  }
-
-  private static Configuration hadoop() {
-    return Hadoop.CONF;
-  }
+  private static final Configuration HADOOP = new Configuration();
 
   private final String root; // a URI string: Hadoop's Configuration is not serializable
   /** Runs whose final network is kept ({@link #keepingFinal}). */
@@ -107,7 +101,7 @@ final class CheckpointStore implements Checkpoints {
     }
     Path f = finalFile(spec.experiment(), spec.runId());
     try {
-      AtomicFiles.write(f, hadoop(), out -> ModelSerializer.writeModel(net, out,
+      AtomicFiles.write(f, HADOOP, out -> ModelSerializer.writeModel(net, out,
           false));
     } catch (IOException | RuntimeException e) {
       warn("cannot keep the trained model of run " + spec.runId() + " in " + f + " (" + e
@@ -119,7 +113,7 @@ final class CheckpointStore implements Checkpoints {
   public boolean hasFinal(String experiment, String runId) {
     Path f = finalFile(experiment, runId);
     try {
-      return f.getFileSystem(hadoop()).exists(f);
+      return f.getFileSystem(HADOOP).exists(f);
     } catch (IOException e) {
       return false;
     }
@@ -129,7 +123,7 @@ final class CheckpointStore implements Checkpoints {
   public Optional<MultiLayerNetwork> finalModel(String experiment, String runId) {
     Path f = finalFile(experiment, runId);
     try {
-      FileSystem fs = f.getFileSystem(hadoop());
+      FileSystem fs = f.getFileSystem(HADOOP);
       if (!fs.exists(f)) {
         return Optional.empty();
       }
@@ -149,9 +143,8 @@ final class CheckpointStore implements Checkpoints {
   @Override
   public Optional<Checkpoint> latest(RunSpec spec) {
     Path dir = runDir(spec.experiment(), spec.runId());
-    Configuration conf = hadoop();
     try {
-      FileSystem fs = dir.getFileSystem(conf);
+      FileSystem fs = dir.getFileSystem(HADOOP);
       if (!fs.exists(dir)) {
         return Optional.empty();
       }
@@ -199,15 +192,14 @@ final class CheckpointStore implements Checkpoints {
   @Override
   public void save(RunSpec spec, Checkpoint c) {
     Path dir = runDir(spec.experiment(), spec.runId());
-    Configuration conf = hadoop();
     try {
       // Network first, then the commit mark that makes it count.
-      AtomicFiles.write(file(dir, c.epoch(), "zip"), conf,
+      AtomicFiles.write(file(dir, c.epoch(), "zip"), HADOOP,
           out -> ModelSerializer.writeModel(c.net(), out, true));
-      AtomicFiles.write(file(dir, c.epoch(), "json"), conf,
+      AtomicFiles.write(file(dir, c.epoch(), "json"), HADOOP,
           out -> JSON.writeValue(out, new Mark(spec.runId(), c.epoch(), c.epochs())));
       // Older checkpoints are no longer needed.
-      FileSystem fs = dir.getFileSystem(conf);
+      FileSystem fs = dir.getFileSystem(HADOOP);
       for (FileStatus st : fs.listStatus(dir)) {
         Matcher m = FILE.matcher(st.getPath().getName());
         if (m.matches() && Integer.parseInt(m.group(1)) < c.epoch()) {
@@ -225,7 +217,7 @@ final class CheckpointStore implements Checkpoints {
     Path dir = runDir(experiment, "x").getParent();
     List<String> out = new ArrayList<>();
     try {
-      FileSystem fs = dir.getFileSystem(hadoop());
+      FileSystem fs = dir.getFileSystem(HADOOP);
       if (fs.exists(dir)) {
         for (FileStatus st : fs.listStatus(dir)) {
           if (st.isDirectory()) {
@@ -243,7 +235,7 @@ final class CheckpointStore implements Checkpoints {
   void delete(String experiment, String runId) {
     Path dir = runDir(experiment, runId);
     try {
-      FileSystem fs = dir.getFileSystem(hadoop());
+      FileSystem fs = dir.getFileSystem(HADOOP);
       if (fs.exists(dir)) {
         fs.delete(dir, true);
       }
